@@ -1,0 +1,97 @@
+package chat.app;
+
+import chat.account.AccountVerticle;
+import chat.cluster.ClusterView;
+import chat.cluster.HazelcastSetup;
+import chat.cluster.PresenceVerticle;
+import chat.config.ChatConfig;
+import chat.http.HttpVerticle;
+import chat.room.RoomVerticle;
+import chat.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** One running chat node: its Vert.x instance and its verticles, deployed in dependency order. */
+public final class ChatNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
+
+  private final Vertx vertx;
+  private final ClusterView cluster;
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private HttpVerticle http;
+
+  private ChatNode(Vertx vertx, ClusterView cluster) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+  }
+
+  public static Future<ChatNode> start(ChatConfig config) {
+    return createVertx(config).compose(node -> node.deploy(config)
+      .map(node)
+      .recover(err -> node.close().transform(closed -> Future.failedFuture(err))));
+  }
+
+  private static Future<ChatNode> createVertx(ChatConfig config) {
+    if (!config.cluster().enabled()) {
+      return Future.succeededFuture(new ChatNode(Vertx.vertx(), ClusterView.single()));
+    }
+    HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+      .setHost(config.cluster().host())
+      .setClusterPublicHost(config.cluster().host())
+      .setPort(config.eventBus().port()));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager)));
+  }
+
+  private Future<Void> deploy(ChatConfig config) {
+    http = new HttpVerticle(config);
+    DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+    // the store comes first: it creates the schema the others use
+    return deploy(vertx.deployVerticle(new StoreVerticle(config)))
+      .compose(v -> deploy(vertx.deployVerticle(() -> new AccountVerticle(config), worker.setInstances(2))))
+      .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config))))
+      .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
+      .compose(v -> deploy(vertx.deployVerticle(http)))
+      .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}", cluster.nodeId(), http.port(),
+        config.cluster().enabled() ? "cluster '" + config.cluster().name() + "' of " + cluster.liveNodes().size()
+          : "single node"));
+  }
+
+  private Future<Void> deploy(Future<String> deployment) {
+    return deployment.onSuccess(deployments::push).mapEmpty();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public String nodeId() {
+    return cluster.nodeId();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Undeploys in reverse order (the store last, so its SHUTDOWN comes after every other user of the database). */
+  public Future<Void> close() {
+    Future<Void> chain = Future.succeededFuture();
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop();
+      chain = chain.compose(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
+    }
+    return chain.eventually(vertx::close);
+  }
+}

@@ -1,0 +1,55 @@
+package chat.app;
+
+import chat.config.ChatConfig;
+import chat.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar chat.jar [-conf conf/config.json]}: starts one node and stops it cleanly on SIGTERM. */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    ChatConfig config;
+    try {
+      config = ChatConfig.load(configFile(args));
+    } catch (ConfigException e) {
+      System.err.println("chat: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ChatNode node;
+    try {
+      node = ChatNode.start(config).await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.error("chat node failed to start: {}", e.toString());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.close().await(30, TimeUnit.SECONDS);
+        LOG.info("chat node stopped");
+      } catch (Exception e) {
+        LOG.warn("chat node did not stop cleanly: {}", e.toString());
+      }
+    }, "chat-shutdown"));
+  }
+
+  static Path configFile(String[] args) {
+    if (args.length == 0) {
+      return ChatConfig.DEFAULT_FILE;
+    }
+    if (args.length == 2 && args[0].equals("-conf")) {
+      return Path.of(args[1]);
+    }
+    throw new ConfigException("usage: java -jar chat.jar [-conf <config.json>]");
+  }
+}

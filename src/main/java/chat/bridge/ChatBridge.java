@@ -1,0 +1,127 @@
+package chat.bridge;
+
+import chat.bus.Addresses;
+import chat.bus.RoomId;
+import chat.config.ChatConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SockJS event-bus bridge: only logged-in sockets, only the chat's addresses, and every frame a browser
+ * sends is stamped with the session's user so nobody can speak for someone else.
+ */
+public final class ChatBridge {
+
+  static final int MAX_REGISTRATIONS_PER_SOCKET = 50;
+
+  private final Vertx vertx;
+  private final List<String> topics;
+  /** Open sockets by session id, so ending a session closes its sockets. */
+  private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
+
+  public ChatBridge(Vertx vertx, ChatConfig config) {
+    this.vertx = vertx;
+    this.topics = config.rooms();
+    vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> closeSession(ended.body().getString("session")));
+  }
+
+  public Router router() {
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+      .setMaxHandlersPerSocket(MAX_REGISTRATIONS_PER_SOCKET)
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SEND))
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.HISTORY))
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.READ))
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TYPING))
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex("chat\\.(room|typing)\\.[a-z0-9._-]{1,64}"))
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex("chat\\.user\\.[a-z0-9_-]{2,20}"))
+      .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.PRESENCE));
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    return SockJSHandler.create(vertx, sockJs).bridge(options, this::onEvent);
+  }
+
+  private void onEvent(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    User user = socket.webUser();
+    String username = user == null ? null : user.principal().getString("username");
+    switch (event.type()) {
+      case SOCKET_CREATED -> {
+        if (username == null) {
+          event.complete(false);
+          return;
+        }
+        opened(socket, username);
+        event.complete(true);
+      }
+      case SOCKET_CLOSED -> {
+        if (username != null) {
+          closed(socket, username);
+        }
+        event.complete(true);
+      }
+      case REGISTER -> event.complete(username != null && mayListen(username, event.getRawMessage().getString("address")));
+      case SEND -> {
+        if (username == null) {
+          event.complete(false);
+          return;
+        }
+        // Whatever headers the client sent are dropped: the only one that counts is who it really is.
+        event.getRawMessage().put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
+        event.complete(true);
+      }
+      // browsers only ever send requests; a publish would reach every consumer with no reply to check it
+      case PUBLISH -> event.complete(false);
+      default -> event.complete(true);
+    }
+  }
+
+  /** Who may listen where: open rooms for all, a private room for its two members, own notices, presence. */
+  boolean mayListen(String username, String address) {
+    if (address == null) {
+      return false;
+    }
+    if (address.equals(Addresses.PRESENCE)) {
+      return true;
+    }
+    if (address.equals(Addresses.user(username))) {
+      return true;
+    }
+    String roomId = address.startsWith(Addresses.ROOM_PREFIX) ? address.substring(Addresses.ROOM_PREFIX.length())
+      : address.startsWith(Addresses.TYPING_PREFIX) ? address.substring(Addresses.TYPING_PREFIX.length())
+      : null;
+    RoomId room = RoomId.parse(roomId, topics);
+    return room != null && room.admits(username);
+  }
+
+  private void opened(SockJSSocket socket, String username) {
+    if (socket.webSession() != null) {
+      socketsBySession.computeIfAbsent(socket.webSession().id(), id -> new HashSet<>()).add(socket);
+    }
+    vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1));
+  }
+
+  private void closed(SockJSSocket socket, String username) {
+    socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
+    vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
+  }
+
+  private void closeSession(String sessionId) {
+    Set<SockJSSocket> sockets = socketsBySession.remove(sessionId);
+    if (sockets != null) {
+      List.copyOf(sockets).forEach(socket -> socket.close(4001, "session ended"));
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package chat.bus;
+
+/**
+ * Every event-bus address of the chat, in one place. The first group is the public contract that browsers
+ * use through the bridge; the second is internal between verticles and never reachable from a browser.
+ */
+public final class Addresses {
+
+  // Browser-facing (through the SockJS bridge)
+  public static final String SEND = "chat.send";
+  public static final String HISTORY = "chat.history";
+  public static final String READ = "chat.read";
+  public static final String TYPING = "chat.typing";
+  public static final String PRESENCE = "chat.presence";
+  public static final String ROOM_PREFIX = "chat.room.";
+  public static final String TYPING_PREFIX = "chat.typing.";
+  public static final String USER_PREFIX = "chat.user.";
+
+  // Internal
+  /** Adds "online" to a list of users: {"users": [names]} → {"users": [{username, online}]}. */
+  public static final String PRESENCE_QUERY = "presence.query";
+  /** Node-local: a socket of a user opened (+1) or closed (-1) on this node. */
+  public static final String PRESENCE_LOCAL = "presence.local";
+  /** Cluster-wide: a node says which users it has online (full list on sync, or one change). */
+  public static final String PRESENCE_NODE = "presence.node";
+  public static final String STORE_SAVE = "store.save";
+  public static final String STORE_READ_MARK = "store.read-mark";
+  public static final String STORE_UNREAD = "store.unread";
+  public static final String ACCOUNT_REGISTER = "account.register";
+  public static final String ACCOUNT_LOGIN = "account.login";
+  public static final String ACCOUNT_FIND = "account.find";
+  public static final String ACCOUNT_SEARCH = "account.search";
+  public static final String ACCOUNT_CHANGE_EMAIL = "account.change-email";
+  public static final String ACCOUNT_CHANGE_PASSWORD = "account.change-password";
+  /** Published when a user's sessions must end: logout, password change. Body {username, keepSession?}. */
+  public static final String SESSIONS_END = "session.end";
+
+  /** Header that carries the logged-in username on frames coming in through the bridge. */
+  public static final String USER_HEADER = "user";
+
+  private Addresses() {
+  }
+
+  public static String room(String roomId) {
+    return ROOM_PREFIX + roomId;
+  }
+
+  public static String typing(String roomId) {
+    return TYPING_PREFIX + roomId;
+  }
+
+  public static String user(String username) {
+    return USER_PREFIX + username.toLowerCase(java.util.Locale.ROOT);
+  }
+}

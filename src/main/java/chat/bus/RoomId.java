@@ -1,0 +1,90 @@
+package chat.bus;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A room id: {@code global}, {@code topic.<name>} for a configured topic, or {@code dm.<a>.<b>} for the private
+ * room of two users (lower-case usernames, a &lt; b). Parsing is the only way to get one, so a RoomId in hand is
+ * always well formed.
+ */
+public sealed interface RoomId {
+
+  String GLOBAL_ID = "global";
+  Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{2,20}");
+  Pattern DIRECT = Pattern.compile("dm\\.([a-z0-9_-]{2,20})\\.([a-z0-9_-]{2,20})");
+
+  String id();
+
+  /** May this user read and write here? */
+  boolean admits(String username);
+
+  record Global() implements RoomId {
+    public String id() {
+      return GLOBAL_ID;
+    }
+
+    public boolean admits(String username) {
+      return true;
+    }
+  }
+
+  record Topic(String name) implements RoomId {
+    public String id() {
+      return "topic." + name;
+    }
+
+    public boolean admits(String username) {
+      return true;
+    }
+  }
+
+  record Direct(String first, String second) implements RoomId {
+    public String id() {
+      return "dm." + first + "." + second;
+    }
+
+    public boolean admits(String username) {
+      String key = key(username);
+      return first.equals(key) || second.equals(key);
+    }
+
+    /** The member who is not this user. */
+    public String other(String username) {
+      return first.equals(key(username)) ? second : first;
+    }
+  }
+
+  /** Parses a room id; an unknown, malformed or unconfigured id gives {@code null}. */
+  static RoomId parse(String id, List<String> topics) {
+    if (id == null) {
+      return null;
+    }
+    if (id.equals(GLOBAL_ID)) {
+      return new Global();
+    }
+    if (id.startsWith("topic.")) {
+      String name = id.substring("topic.".length());
+      return topics.contains(name) ? new Topic(name) : null;
+    }
+    Matcher dm = DIRECT.matcher(id);
+    if (dm.matches() && dm.group(1).compareTo(dm.group(2)) < 0) {
+      return new Direct(dm.group(1), dm.group(2));
+    }
+    return null;
+  }
+
+  /** The private room of two users, whatever the order or case of their names. */
+  static Direct between(String a, String b) {
+    String x = key(a);
+    String y = key(b);
+    return x.compareTo(y) < 0 ? new Direct(x, y) : new Direct(y, x);
+  }
+
+  /** The case-insensitive key of a username, as used in dm room ids and uniqueness checks. */
+  static String key(String username) {
+    return username.toLowerCase(Locale.ROOT);
+  }
+}

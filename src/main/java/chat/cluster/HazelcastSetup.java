@@ -1,0 +1,37 @@
+package chat.cluster;
+
+import chat.config.ChatConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/** A Hazelcast member from the node's config: one host, a fixed port, TCP-IP join to a list, no multicast. */
+public final class HazelcastSetup {
+
+  private HazelcastSetup() {
+  }
+
+  public static HazelcastClusterManager clusterManager(ChatConfig.Cluster cluster) {
+    // Vert.x's own map and multimap settings come from its default config; we only change how members meet.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // a hung member is dropped after this many seconds without a heartbeat (60 by default)
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.setPublicAddress(cluster.host() + ":" + cluster.port());
+    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return new HazelcastClusterManager(config);
+  }
+}

@@ -1,0 +1,240 @@
+package chat.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The whole node configuration, read once at start and validated. Every key is optional; a bad value or an
+ * unknown key stops the start with a {@link ConfigException} naming the key.
+ */
+public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security) {
+
+  public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
+  private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  public record Http(String host, int port) {
+  }
+
+  /** maxPoolSize is per pool: the store and the accounts verticle each hold one. */
+  public record Db(String url, String user, String password, int maxPoolSize) {
+
+    /** An in-process file database is ours to SHUTDOWN on a graceful stop; a shared server never is. */
+    public boolean isEmbeddedFile() {
+      return url.startsWith("jdbc:hsqldb:file:");
+    }
+  }
+
+  public record Cluster(boolean enabled, String host, int port, List<String> members, String name) {
+  }
+
+  public record EventBus(int port) {
+  }
+
+  /** bcryptCost: work factor of new password hashes; sessionTimeoutMinutes: idle session expiry. */
+  public record Security(int bcryptCost, int sessionTimeoutMinutes) {
+  }
+
+  public static ChatConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file not found: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("config file unreadable: " + file + " (" + e.getMessage() + ")");
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException("config file is not a JSON object: " + file);
+    }
+    return fromJson(json);
+  }
+
+  public static ChatConfig defaults() {
+    return fromJson(new JsonObject());
+  }
+
+  public static ChatConfig fromJson(JsonObject json) {
+    Section root = new Section("", json);
+    root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security");
+
+    Section http = root.section("http", "host", "port");
+    Section db = root.section("db", "url", "user", "password", "maxPoolSize");
+    Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name");
+    Section eventBus = root.section("eventBus", "port");
+    Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes");
+
+    String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
+    if (!dbUrl.startsWith("jdbc:hsqldb:")) {
+      throw ConfigException.badKey("db.url", "a jdbc:hsqldb: URL", dbUrl);
+    }
+    return new ChatConfig(
+      new Http(http.host("host", "0.0.0.0"), http.port("port", 8080, true)),
+      new Db(dbUrl, db.string("user", "SA"), db.stringAllowEmpty("password", ""), db.integer("maxPoolSize", 8, 1, 64)),
+      topics(root),
+      new Cluster(cluster.bool("enabled", false), cluster.host("host", "127.0.0.1"), cluster.port("port", 5701, false),
+        members(cluster), cluster.matching("name", "chat", CLUSTER_NAME, "a name of letters, digits, _ . -")),
+      new EventBus(eventBus.port("port", 0, true)),
+      new Security(security.integer("bcryptCost", 12, 4, 16), security.integer("sessionTimeoutMinutes", 30, 1, 7 * 24 * 60)));
+  }
+
+  private static List<String> topics(Section root) {
+    Object value = root.json.getValue("rooms");
+    if (value == null) {
+      return List.of("general", "news", "sports", "tech");
+    }
+    if (!(value instanceof JsonArray array) || array.isEmpty()) {
+      throw ConfigException.badKey("rooms", "a non-empty array of topic names", value);
+    }
+    List<String> topics = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object name = array.getValue(i);
+      if (!(name instanceof String s) || !TOPIC_NAME.matcher(s).matches()) {
+        throw ConfigException.badKey("rooms[" + i + "]", "a topic name matching [a-z0-9-]{1,32}", name);
+      }
+      if (topics.contains(s)) {
+        throw ConfigException.badKey("rooms[" + i + "]", "a name not listed before", name);
+      }
+      topics.add(s);
+    }
+    return List.copyOf(topics);
+  }
+
+  private static List<String> members(Section cluster) {
+    Object value = cluster.json.getValue("members");
+    if (value == null) {
+      return List.of("127.0.0.1:5701");
+    }
+    if (!(value instanceof JsonArray array) || array.isEmpty()) {
+      throw ConfigException.badKey("cluster.members", "a non-empty array of \"host:port\"", value);
+    }
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object member = array.getValue(i);
+      if (!(member instanceof String s) || !isHostPort(s)) {
+        throw ConfigException.badKey("cluster.members[" + i + "]", "\"host:port\"", member);
+      }
+      members.add(s);
+    }
+    return List.copyOf(members);
+  }
+
+  private static boolean isHostPort(String s) {
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0) {
+      return false;
+    }
+    try {
+      int port = Integer.parseInt(s.substring(colon + 1));
+      return port >= 1 && port <= 65535;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** One JSON object of the config file, with the dotted path of its keys for error messages. */
+  private record Section(String path, JsonObject json) {
+
+    String key(String name) {
+      return path.isEmpty() ? name : path + "." + name;
+    }
+
+    void allowOnly(String... names) {
+      Set<String> allowed = Set.of(names);
+      for (String name : json.fieldNames()) {
+        if (!allowed.contains(name)) {
+          throw new ConfigException("config key '" + key(name) + "': unknown key (allowed: " + String.join(", ", names) + ")");
+        }
+      }
+    }
+
+    Section section(String name, String... keys) {
+      Object value = json.getValue(name);
+      if (value == null) {
+        return new Section(key(name), new JsonObject());
+      }
+      if (!(value instanceof JsonObject object)) {
+        throw ConfigException.badKey(key(name), "an object", value);
+      }
+      Section section = new Section(key(name), object);
+      section.allowOnly(keys);
+      return section;
+    }
+
+    String string(String name, String fallback) {
+      String value = stringAllowEmpty(name, fallback);
+      if (value.isBlank()) {
+        throw ConfigException.badKey(key(name), "a non-empty string", value);
+      }
+      return value;
+    }
+
+    String stringAllowEmpty(String name, String fallback) {
+      Object value = json.getValue(name);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof String s)) {
+        throw ConfigException.badKey(key(name), "a string", value);
+      }
+      return s;
+    }
+
+    String matching(String name, String fallback, Pattern pattern, String expected) {
+      String value = string(name, fallback);
+      if (!pattern.matcher(value).matches()) {
+        throw ConfigException.badKey(key(name), expected, value);
+      }
+      return value;
+    }
+
+    String host(String name, String fallback) {
+      String value = string(name, fallback);
+      if (value.contains(" ") || value.contains("/") || value.contains(":") && !value.contains("[")) {
+        throw ConfigException.badKey(key(name), "a host name or IPv4 address", value);
+      }
+      return value;
+    }
+
+    int port(String name, int fallback, boolean zeroAllowed) {
+      return integer(name, fallback, zeroAllowed ? 0 : 1, 65535);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      Object value = json.getValue(name);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
+        || ((Number) value).longValue() > max) {
+        throw ConfigException.badKey(key(name), "an integer from " + min + " to " + max, value);
+      }
+      return ((Number) value).intValue();
+    }
+
+    boolean bool(String name, boolean fallback) {
+      Object value = json.getValue(name);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Boolean b)) {
+        throw ConfigException.badKey(key(name), "true or false", value);
+      }
+      return b;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package chat.config;
+
+/** A configuration value that cannot be used; the message names the key and fits on one line. */
+public class ConfigException extends RuntimeException {
+
+  public ConfigException(String message) {
+    super(message, null, false, false);
+  }
+
+  static ConfigException badKey(String key, String expected, Object actual) {
+    return new ConfigException("config key '" + key + "': expected " + expected + ", got " + describe(actual));
+  }
+
+  private static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String s) {
+      return "\"" + s + "\"";
+    }
+    return String.valueOf(value);
+  }
+}

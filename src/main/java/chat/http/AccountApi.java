@@ -1,0 +1,163 @@
+package chat.http;
+
+import chat.account.Account;
+import chat.account.Registration;
+import chat.bus.Addresses;
+import chat.bus.Failure;
+import chat.bus.RoomId;
+import chat.config.ChatConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SessionHandler;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The JSON API: accounts, sessions, rooms and people. Accounts themselves live in the account verticle. */
+final class AccountApi {
+
+  private static final Pattern USER_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,20}");
+
+  private final Vertx vertx;
+  private final ChatConfig config;
+  private final SessionHandler sessions;
+
+  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions) {
+    this.vertx = vertx;
+    this.config = config;
+    this.sessions = sessions;
+  }
+
+  void register(RoutingContext ctx) {
+    JsonObject form = jsonBody(ctx);
+    if (form == null) {
+      return;
+    }
+    Map<String, String> problems = Registration.problems(form);
+    if (!problems.isEmpty()) {
+      Replies.fieldErrors(ctx, 400, problems);
+      return;
+    }
+    Registration registration = new Registration(form.getString("username"), form.getString("email"),
+      form.getString("password"));
+    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_REGISTER, registration.toJson())
+      .onSuccess(reply -> Replies.json(ctx, 201, reply.body()))
+      .onFailure(err -> {
+        if (Failure.code(err) == Failure.CONFLICT) {
+          Map<String, String> taken = new LinkedHashMap<>();
+          for (String field : err.getMessage().split(",")) {
+            taken.put(field, "is already taken");
+          }
+          Replies.fieldErrors(ctx, 409, taken);
+        } else {
+          Replies.failure(ctx, err);
+        }
+      });
+  }
+
+  void login(RoutingContext ctx) {
+    JsonObject form = jsonBody(ctx);
+    if (form == null) {
+      return;
+    }
+    Map<String, String> problems = new LinkedHashMap<>();
+    if (!(form.getValue("username") instanceof String)) {
+      problems.put("username", "required");
+    }
+    if (!(form.getValue("password") instanceof String)) {
+      problems.put("password", "required");
+    }
+    if (!problems.isEmpty()) {
+      Replies.fieldErrors(ctx, 400, problems);
+      return;
+    }
+    JsonObject credentials = new JsonObject()
+      .put("username", form.getString("username"))
+      .put("password", form.getString("password"));
+    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials)
+      .map(reply -> Account.fromJson(reply.body()))
+      .compose(account -> {
+        // a fresh id at login, so a session id planted before login is worth nothing after it
+        ctx.session().regenerateId();
+        return sessions.setUser(ctx, User.fromName(account.username())).map(account);
+      })
+      .onSuccess(account -> Replies.json(ctx, 200, new JsonObject().put("username", account.username())))
+      .onFailure(err -> Replies.failure(ctx, err));
+  }
+
+  void logout(RoutingContext ctx) {
+    String sessionId = ctx.session().id();
+    ctx.userContext().clear();
+    vertx.eventBus().publish(Addresses.SESSIONS_END, new JsonObject().put("session", sessionId));
+    Replies.noContent(ctx);
+  }
+
+  void me(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_FIND, new JsonObject().put("username", username(ctx)))
+      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
+      .onFailure(err -> Replies.failure(ctx, err));
+  }
+
+  void rooms(RoutingContext ctx) {
+    JsonArray rooms = new JsonArray().add(new JsonObject().put("id", RoomId.GLOBAL_ID));
+    config.rooms().forEach(topic -> rooms.add(new JsonObject().put("id", new RoomId.Topic(topic).id())));
+    Replies.json(ctx, 200, new JsonObject().put("rooms", rooms));
+  }
+
+  void users(RoutingContext ctx) {
+    String prefix = ctx.queryParams().get("q") == null ? "" : ctx.queryParams().get("q");
+    String limitParam = ctx.queryParams().get("limit");
+    Map<String, String> problems = new LinkedHashMap<>();
+    if (!USER_PREFIX.matcher(prefix).matches()) {
+      problems.put("q", "up to 20 letters, digits, _ or -");
+    }
+    int limit = 50;
+    if (limitParam != null) {
+      try {
+        limit = Integer.parseInt(limitParam);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 100) {
+        problems.put("limit", "a number from 1 to 100");
+      }
+    }
+    if (!problems.isEmpty()) {
+      Replies.fieldErrors(ctx, 400, problems);
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
+        new JsonObject().put("prefix", prefix).put("limit", limit))
+      .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body()))
+      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
+      .onFailure(err -> Replies.failure(ctx, err));
+  }
+
+  static String username(RoutingContext ctx) {
+    return ctx.user().principal().getString("username");
+  }
+
+  /** The request body as a JSON object, or null after answering 400/415. */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      Replies.error(ctx, 415, "Content-Type must be application/json");
+      return null;
+    }
+    try {
+      Object body = ctx.body().buffer() == null ? null : ctx.body().asJsonObject();
+      if (body instanceof JsonObject json) {
+        return json;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // answered below
+    }
+    Replies.error(ctx, 400, "body must be a JSON object");
+    return null;
+  }
+}

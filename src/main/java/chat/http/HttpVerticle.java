@@ -1,0 +1,84 @@
+package chat.http;
+
+import chat.bridge.ChatBridge;
+import chat.config.ChatConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.sstore.ClusteredSessionStore;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The web front of a node: the page, the JSON API, sessions, and the event-bus bridge on the same sessions. */
+public class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  static final int MAX_BODY_BYTES = 16 * 1024;
+  public static final String SESSION_COOKIE = "chat.session";
+
+  private final ChatConfig config;
+  private HttpServer server;
+
+  public HttpVerticle(ChatConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
+    SessionHandler sessions = SessionHandler.create(store)
+      .setSessionCookieName(SESSION_COOKIE)
+      .setCookieHttpOnlyFlag(true)
+      .setCookieSameSite(CookieSameSite.STRICT)
+      .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
+      .setLazySession(true);
+    AccountApi api = new AccountApi(vertx, config, sessions);
+
+    Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders());
+    router.route("/api/*").handler(sessions);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.post("/api/register").handler(api::register);
+    router.post("/api/login").handler(api::login);
+    router.route("/api/*").handler(HttpVerticle::requireUser);
+    router.post("/api/logout").handler(api::logout);
+    router.get("/api/me").handler(api::me);
+    router.get("/api/rooms").handler(api::rooms);
+    router.get("/api/users").handler(api::users);
+    router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
+
+    router.route("/eventbus/*").handler(sessions);
+    router.route("/eventbus/*").handler(HttpVerticle::requireUser);
+    router.route("/eventbus/*").subRouter(new ChatBridge(vertx, config).router());
+
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+
+    return vertx.createHttpServer()
+      .requestHandler(router)
+      .listen(config.http().port(), config.http().host())
+      .onSuccess(listening -> {
+        server = listening;
+        LOG.info("HTTP listening on {}:{}", config.http().host(), listening.actualPort());
+      });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private static void requireUser(RoutingContext ctx) {
+    if (ctx.user() == null) {
+      Replies.error(ctx, 401, "not logged in");
+    } else {
+      ctx.next();
+    }
+  }
+}

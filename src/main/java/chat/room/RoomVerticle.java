@@ -1,0 +1,148 @@
+package chat.room;
+
+import chat.bus.Addresses;
+import chat.bus.BridgeRequest;
+import chat.bus.ChatMessage;
+import chat.bus.Failure;
+import chat.bus.NewMessage;
+import chat.bus.RoomId;
+import chat.bus.Saved;
+import chat.config.ChatConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Accepts messages: validates a {@code chat.send} from a browser, has the store save it, then publishes it to
+ * the room. Also relays typing notices.
+ */
+public class RoomVerticle extends VerticleBase {
+
+  public static final int MAX_TEXT = 2000;
+  public static final int MAX_CID = 64;
+  static final long TYPING_INTERVAL_MS = 2000;
+
+  private final ChatConfig config;
+  private final RoomQueue queue = new RoomQueue();
+  /** Users confirmed to exist; a name is never deleted, so a confirmation stays true. */
+  private final Set<String> knownUsers = new HashSet<>();
+  private final Map<String, Long> lastTyping = new HashMap<>();
+
+  public RoomVerticle(ChatConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.setPeriodic(60_000, id -> forgetOldTyping());
+    return Future.all(
+      vertx.eventBus().consumer(Addresses.SEND, this::onSend).completion(),
+      vertx.eventBus().consumer(Addresses.TYPING, this::onTyping).completion());
+  }
+
+  private void onSend(Message<Object> request) {
+    Future.succeededFuture(request)
+      .map(BridgeRequest::of)
+      .compose(this::accept)
+      .onSuccess(message -> request.reply(message.toJson()))
+      .onFailure(err -> Failure.reply(request, err));
+  }
+
+  Future<ChatMessage> accept(BridgeRequest request) {
+    RoomId room = request.room(config.rooms());
+    NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
+    return memberExists(room, request.user())
+      .compose(v -> queue.submit(room.id(), () -> storeThenPublish(room, message)));
+  }
+
+  private Future<ChatMessage> storeThenPublish(RoomId room, NewMessage message) {
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_SAVE, message.toJson())
+      .map(reply -> Saved.fromJson(reply.body()))
+      .map(saved -> {
+        if (!saved.duplicate()) {
+          publish(room, saved.message());
+        }
+        return saved.message();
+      });
+  }
+
+  private void publish(RoomId room, ChatMessage message) {
+    JsonObject json = message.toJson();
+    vertx.eventBus().publish(Addresses.room(room.id()), json);
+    if (room instanceof RoomId.Direct direct) {
+      // lets the other member's page raise a badge for a private room it has not opened yet
+      vertx.eventBus().publish(Addresses.user(direct.other(message.sender())),
+        new JsonObject().put("room", room.id()).put("message", json));
+    }
+  }
+
+  /** A private room exists for any two registered users: the other member must be one. */
+  private Future<Void> memberExists(RoomId room, String sender) {
+    if (!(room instanceof RoomId.Direct direct)) {
+      return Future.succeededFuture();
+    }
+    String other = direct.other(sender);
+    if (knownUsers.contains(other)) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(Addresses.ACCOUNT_FIND, new JsonObject().put("username", other))
+      .<Void>map(found -> {
+        knownUsers.add(other);
+        return null;
+      })
+      .recover(err -> Future.failedFuture(Failure.code(err) == Failure.NOT_FOUND
+        ? Failure.badRequest("no such room") : err));
+  }
+
+  private static String text(JsonObject body) {
+    if (!(body.getValue("text") instanceof String raw)) {
+      throw Failure.badRequest("text must be a string");
+    }
+    String text = raw.strip();
+    int length = text.codePointCount(0, text.length());
+    if (length < 1 || length > MAX_TEXT) {
+      throw Failure.badRequest("text must be 1 to " + MAX_TEXT + " characters");
+    }
+    return text;
+  }
+
+  private static String cid(JsonObject body) {
+    Object cid = body.getValue("cid");
+    if (cid == null) {
+      return null;
+    }
+    if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
+      throw Failure.badRequest("cid must be a string of 1 to " + MAX_CID + " characters");
+    }
+    return s;
+  }
+
+  private void onTyping(Message<Object> request) {
+    try {
+      BridgeRequest typing = BridgeRequest.of(request);
+      RoomId room = typing.room(config.rooms());
+      String key = RoomId.key(typing.user()) + " " + room.id();
+      long now = System.currentTimeMillis();
+      Long last = lastTyping.get(key);
+      if (last == null || now - last >= TYPING_INTERVAL_MS) {
+        lastTyping.put(key, now);
+        vertx.eventBus().publish(Addresses.typing(room.id()),
+          new JsonObject().put("room", room.id()).put("username", typing.user()));
+      }
+      request.reply(new JsonObject());
+    } catch (RuntimeException err) {
+      Failure.reply(request, err);
+    }
+  }
+
+  private void forgetOldTyping() {
+    long cutoff = System.currentTimeMillis() - TYPING_INTERVAL_MS;
+    lastTyping.values().removeIf(time -> time < cutoff);
+  }
+}

@@ -1,0 +1,81 @@
+// The JSON API over fetch: one place for the cookie session, the headers and
+// the server's two error shapes ({"errors": {field: msg}} and {"error": msg}).
+
+export class ApiError extends Error {
+  constructor(status, data) {
+    super((data && typeof data.error === 'string' && data.error) || defaultMessage(status));
+    this.status = status;
+    // Field errors go beside their inputs; anything else is shown as one message.
+    this.fieldErrors = data && data.errors && typeof data.errors === 'object' ? data.errors : null;
+  }
+}
+
+function defaultMessage(status) {
+  if (status === 0) return 'Cannot reach the server. Check your connection and try again.';
+  if (status === 401) return 'Please log in.';
+  if (status === 429) return 'Too many attempts. Wait a minute and try again.';
+  if (status >= 500) return 'The server had a problem. Try again in a moment.';
+  return 'The request was refused.';
+}
+
+let unauthorizedHandler = null;
+
+// Called when a request made while logged in answers 401: the session is gone.
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn;
+}
+
+async function request(method, path, body, { expect401 = false } = {}) {
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  };
+  if (method !== 'GET') {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body ?? {});
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, null);
+  }
+  const data = await readJson(response);
+  if (response.ok) return data;
+  if (response.status === 401 && !expect401 && unauthorizedHandler) unauthorizedHandler();
+  throw new ApiError(response.status, data);
+}
+
+async function readJson(response) {
+  if (response.status === 204) return null;
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export const api = {
+  // null when not logged in, so the page can choose its view without an error.
+  async me() {
+    try {
+      return await request('GET', '/api/me', undefined, { expect401: true });
+    } catch (e) {
+      if (e.status === 401) return null;
+      throw e;
+    }
+  },
+  register: (fields) => request('POST', '/api/register', fields, { expect401: true }),
+  login: (username, password) =>
+    request('POST', '/api/login', { username, password }, { expect401: true }),
+  logout: () => request('POST', '/api/logout', {}, { expect401: true }),
+  rooms: () => request('GET', '/api/rooms'),
+  users: (q, limit = 50) =>
+    request('GET', `/api/users?q=${encodeURIComponent(q)}&limit=${limit}`),
+  unread: () => request('GET', '/api/unread'),
+  changeEmail: (email) => request('POST', '/api/profile/email', { email }),
+  changePassword: (fields) => request('POST', '/api/profile/password', fields),
+};

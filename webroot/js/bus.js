@@ -1,0 +1,206 @@
+// The event-bus connection. The vertx client forgets every registration and every
+// pending reply when its socket is replaced, so this class keeps the subscriptions
+// itself, registers them again on each new socket, reconnects with a backoff, and
+// fails requests whose reply can no longer come (so callers may retry).
+
+const EventBus = window.EventBus;
+
+// Only transports that stay within the page's Content-Security-Policy: SockJS's
+// iframe and JSONP fallbacks would load scripts the policy refuses.
+const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
+
+export class BusError extends Error {
+  constructor(code, message) {
+    super(message || 'The server refused the request.');
+    this.code = code;  // a failureCode from the server, or 'timeout' / 'closed'
+  }
+
+  // Not answered at all (as opposed to refused): the same request may be sent again.
+  get retryable() {
+    return this.code === 'timeout' || this.code === 'closed';
+  }
+}
+
+export class ChatBus {
+  constructor(url, { minDelay = 1000, maxDelay = 5000, timeout = 10000 } = {}) {
+    this.url = url;
+    this.minDelay = minDelay;
+    this.maxDelay = maxDelay;
+    this.timeout = timeout;
+    this.eb = null;
+    this.state = 'closed';
+    this.stopped = true;
+    this.attempts = 0;
+    this.reconnectTimer = null;
+    this.subscriptions = new Map();  // address -> Set of handlers(body, message)
+    this.pending = new Map();        // request id -> { reject, timer }
+    this.nextRequestId = 1;
+    this.listeners = { state: [], open: [], close: [] };
+    this.onBrowserOnline = () => {
+      if (!this.stopped && !this.eb) this.connect();
+    };
+  }
+
+  on(event, fn) {
+    this.listeners[event].push(fn);
+  }
+
+  emit(event, arg) {
+    for (const fn of this.listeners[event]) fn(arg);
+  }
+
+  isOpen() {
+    return this.state === 'open';
+  }
+
+  start() {
+    this.stopped = false;
+    window.addEventListener('online', this.onBrowserOnline);
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    window.removeEventListener('online', this.onBrowserOnline);
+    clearTimeout(this.reconnectTimer);
+    const eb = this.eb;
+    this.eb = null;
+    if (eb) {
+      try {
+        eb.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.failPending('closed', 'Disconnected.');
+    this.setState('closed');
+  }
+
+  connect() {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.setState('connecting');
+    const eb = new EventBus(this.url, { transports: TRANSPORTS });
+    this.eb = eb;
+    // Refusals (e.g. access_denied) arrive without an address; they are expected
+    // now and then and are no page error.
+    eb.onerror = (err) => console.warn('Event bus:', (err && (err.body || err.message)) || err);
+    eb.onopen = () => {
+      if (this.eb !== eb) return;
+      this.attempts = 0;
+      this.setState('open');
+      for (const address of this.subscriptions.keys()) this.registerOnSocket(address);
+      this.emit('open');
+    };
+    eb.onclose = () => {
+      if (this.eb !== eb) return;  // a socket we already let go of
+      this.eb = null;
+      this.failPending('closed', 'Connection lost.');
+      this.setState('closed');
+      this.emit('close');
+      if (!this.stopped) this.scheduleReconnect();
+    };
+  }
+
+  // 1 s, 2 s, 4 s, then every 5 s, with some jitter so many pages do not return at once.
+  scheduleReconnect() {
+    const base = Math.min(this.maxDelay, this.minDelay * 2 ** this.attempts);
+    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
+    this.attempts++;
+    this.reconnectTimer = setTimeout(() => this.connect(), Math.min(delay, this.maxDelay));
+  }
+
+  setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  // Handlers stay subscribed across reconnects until stop().
+  subscribe(address, handler) {
+    let handlers = this.subscriptions.get(address);
+    if (!handlers) {
+      handlers = new Set();
+      this.subscriptions.set(address, handlers);
+      handlers.add(handler);
+      if (this.isOpen()) this.registerOnSocket(address);
+    } else {
+      handlers.add(handler);
+    }
+  }
+
+  registerOnSocket(address) {
+    this.eb.registerHandler(address, {}, (err, message) => {
+      if (err) return;  // a failure sent to this address is nobody's reply
+      for (const handler of this.subscriptions.get(address) || []) {
+        try {
+          handler(message.body, message);
+        } catch (e) {
+          console.warn('Handler for', address, 'failed:', e);
+        }
+      }
+    });
+  }
+
+  // Fire and forget (chat.read, chat.typing): true when it left on an open socket.
+  send(address, body) {
+    if (!this.isOpen()) return false;
+    try {
+      this.eb.send(address, body, {});
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // A request with a reply. Rejects with BusError: the server's failure, or
+  // 'closed' / 'timeout' when the reply cannot come.
+  request(address, body, timeout = this.timeout) {
+    return new Promise((resolve, reject) => {
+      if (!this.isOpen()) {
+        reject(new BusError('closed', 'Not connected.'));
+        return;
+      }
+      const id = this.nextRequestId++;
+      const settle = (fn, value) => {
+        const entry = this.pending.get(id);
+        if (!entry) return;  // already timed out or failed by a close
+        clearTimeout(entry.timer);
+        this.pending.delete(id);
+        fn(value);
+      };
+      const timer = setTimeout(
+        () => settle(reject, new BusError('timeout', 'No answer from the server.')), timeout);
+      this.pending.set(id, { reject: (err) => settle(reject, err), timer });
+      try {
+        this.eb.send(address, body, {}, (err, reply) => {
+          if (err) settle(reject, new BusError(err.failureCode, err.message));
+          else settle(resolve, reply.body);
+        });
+      } catch {
+        settle(reject, new BusError('closed', 'Not connected.'));
+      }
+    });
+  }
+
+  // Resolves once the socket is open (at once if it is), or rejects after `timeout`.
+  whenOpen(timeout) {
+    if (this.isOpen()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onOpen = () => {
+        clearTimeout(timer);
+        this.listeners.open = this.listeners.open.filter((fn) => fn !== onOpen);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.listeners.open = this.listeners.open.filter((fn) => fn !== onOpen);
+        reject(new BusError('closed', 'Not connected.'));
+      }, timeout);
+      this.on('open', onOpen);
+    });
+  }
+
+  failPending(code, message) {
+    for (const entry of [...this.pending.values()]) entry.reject(new BusError(code, message));
+  }
+}

@@ -1,0 +1,311 @@
+// DOM for the chat view. Every string that came from a user is put in with
+// textContent, never parsed as HTML.
+
+import { sameUser } from './rooms.js';
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+export function timeLabel(ts) {
+  const d = new Date(ts);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function dayKey(ts) {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+function dayLabel(ts) {
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (dayKey(ts) === dayKey(today.getTime())) return 'Today';
+  if (dayKey(ts) === dayKey(yesterday.getTime())) return 'Yesterday';
+  return new Date(ts).toLocaleDateString(undefined,
+    { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+function messageElement(m, me) {
+  const own = sameUser(m.sender, me);
+  const item = el('div', own ? 'message own' : 'message');
+  item.dataset.id = String(m.id);
+  const meta = el('div', 'meta');
+  meta.append(el('span', 'sender', m.sender), ' ');
+  const time = el('time', 'time', timeLabel(m.ts));
+  const when = new Date(m.ts);
+  time.dateTime = when.toISOString();
+  time.title = when.toLocaleString();
+  meta.append(time);
+  item.append(meta, el('div', 'text', m.text));
+  return item;
+}
+
+function daySeparator(ts) {
+  const sep = el('div', 'day-separator');
+  sep.setAttribute('role', 'separator');
+  sep.append(el('span', null, dayLabel(ts)));
+  return sep;
+}
+
+function newMarker() {
+  const marker = el('div', 'new-marker');
+  marker.setAttribute('role', 'separator');
+  marker.append(el('span', null, 'New messages'));
+  return marker;
+}
+
+// The open room's messages: full renders keep the first visible message in place
+// (so loading older ones does not jump), appends take the fast path.
+export class MessageView {
+  constructor(container, me) {
+    this.container = container;
+    this.me = me;
+    this.lastRendered = null;  // { id, day } of the bottom message on screen
+  }
+
+  isAtBottom() {
+    const c = this.container;
+    return c.scrollHeight - c.scrollTop - c.clientHeight < 48;
+  }
+
+  scrollToBottom() {
+    this.container.scrollTop = this.container.scrollHeight;
+  }
+
+  overflows() {
+    return this.container.scrollHeight > this.container.clientHeight + 8;
+  }
+
+  clear() {
+    this.container.replaceChildren();
+    this.lastRendered = null;
+  }
+
+  edgeText(room) {
+    if (!room.loaded) return 'Loading messages…';
+    if (room.loadingOlder) return 'Loading older messages…';
+    if (room.hasOlder) return 'Scroll up for older messages';
+    return room.messages.length ? 'This is the start of the conversation.' : 'No messages yet. Say hello!';
+  }
+
+  setEdge(room) {
+    const edge = this.container.querySelector('.history-edge');
+    if (edge) edge.textContent = this.edgeText(room);
+  }
+
+  // scroll: 'keep' holds the first visible message still, 'open' shows the
+  // "new messages" line (or the bottom), 'bottom' goes to the newest.
+  render(room, scroll = 'keep') {
+    const c = this.container;
+    const stick = scroll === 'bottom' || (scroll === 'keep' && this.isAtBottom());
+    let anchorId = null;
+    let anchorOffset = 0;
+    if (scroll === 'keep' && !stick) {
+      for (const node of c.querySelectorAll('.message')) {
+        if (node.offsetTop + node.offsetHeight > c.scrollTop) {
+          anchorId = node.dataset.id;
+          anchorOffset = node.offsetTop - c.scrollTop;
+          break;
+        }
+      }
+    }
+
+    const fragment = document.createDocumentFragment();
+    const edge = el('div', 'history-edge', this.edgeText(room));
+    edge.setAttribute('aria-live', 'off');
+    fragment.append(edge);
+    let day = null;
+    for (const m of room.messages) {
+      const key = dayKey(m.ts);
+      if (key !== day) fragment.append(daySeparator(m.ts));
+      day = key;
+      if (m.id === room.markerId) fragment.append(newMarker());
+      fragment.append(messageElement(m, this.me));
+    }
+    c.setAttribute('aria-busy', 'true');
+    c.replaceChildren(fragment);
+    c.setAttribute('aria-busy', 'false');
+    const last = room.messages[room.messages.length - 1];
+    this.lastRendered = last ? { id: last.id, day } : null;
+
+    if (stick) {
+      this.scrollToBottom();
+    } else if (anchorId !== null) {
+      const anchor = c.querySelector(`.message[data-id="${anchorId}"]`);
+      if (anchor) c.scrollTop = anchor.offsetTop - anchorOffset;
+    } else if (scroll === 'open') {
+      const marker = c.querySelector('.new-marker');
+      if (marker) c.scrollTop = Math.max(0, marker.offsetTop - 24);
+      else this.scrollToBottom();
+    }
+  }
+
+  // New messages for the open room. Returns nothing; the caller decides on scrolling.
+  update(room, added) {
+    const newest = this.lastRendered ? this.lastRendered.id : -1;
+    const inOrder = added.every((m, i) => m.id > newest && (i === 0 || m.id > added[i - 1].id));
+    if (!inOrder || !this.container.querySelector('.history-edge')) {
+      this.render(room, 'keep');
+      return;
+    }
+    const stick = this.isAtBottom();
+    let day = this.lastRendered ? this.lastRendered.day : null;
+    for (const m of added) {
+      const key = dayKey(m.ts);
+      if (key !== day) this.container.append(daySeparator(m.ts));
+      day = key;
+      if (m.id === room.markerId) this.container.append(newMarker());
+      this.container.append(messageElement(m, this.me));
+      this.lastRendered = { id: m.id, day };
+    }
+    this.setEdge(room);
+    if (stick) this.scrollToBottom();
+  }
+}
+
+// The room list: public rooms first (server order), then private rooms by name.
+export class RoomListView {
+  constructor(root, publicList, dmList, dmEmpty) {
+    this.root = root;
+    this.publicList = publicList;
+    this.dmList = dmList;
+    this.dmEmpty = dmEmpty;
+  }
+
+  clear() {
+    this.publicList.replaceChildren();
+    this.dmList.replaceChildren();
+    this.dmEmpty.hidden = false;
+  }
+
+  item(id) {
+    return this.root.querySelector(`[data-room="${CSS.escape(id)}"]`);
+  }
+
+  // { id, label, kind: 'global'|'topic'|'dm' }
+  add({ id, label, kind }) {
+    if (this.item(id)) return;
+    const button = el('button', 'room-item');
+    button.type = 'button';
+    button.dataset.room = id;
+    button.dataset.kind = kind;
+    if (kind === 'dm') {
+      const dot = el('span', 'dot room-presence');
+      dot.dataset.online = 'false';
+      dot.setAttribute('aria-hidden', 'true');
+      button.append(dot);
+    } else {
+      button.append(el('span', 'room-sigil', '#'));
+    }
+    button.append(el('span', 'room-name', label));
+    const badge = el('span', 'badge rounded-pill text-bg-danger unread', '0');
+    badge.hidden = true;
+    button.append(badge);
+    this.updateLabel(button);
+    const li = el('li');
+    li.append(button);
+    if (kind === 'dm') {
+      const after = [...this.dmList.children].find(
+        (other) => other.querySelector('.room-name').textContent.toLowerCase() > label.toLowerCase());
+      this.dmList.insertBefore(li, after || null);
+      this.dmEmpty.hidden = true;
+    } else {
+      this.publicList.append(li);
+    }
+  }
+
+  // Screen readers hear the name and the count together.
+  updateLabel(button) {
+    const name = button.querySelector('.room-name').textContent;
+    const count = Number(button.querySelector('.unread').textContent);
+    const kind = button.dataset.kind === 'dm' ? `private chat with ${name}` : `room ${name}`;
+    button.setAttribute('aria-label', count ? `${kind}, ${count} unread` : kind);
+  }
+
+  setLabel(id, label) {
+    const button = this.item(id);
+    if (!button) return;
+    button.querySelector('.room-name').textContent = label;
+    this.updateLabel(button);
+  }
+
+  setActive(id) {
+    for (const button of this.root.querySelectorAll('[data-room]')) {
+      if (button.dataset.room === id) button.setAttribute('aria-current', 'true');
+      else button.removeAttribute('aria-current');
+    }
+  }
+
+  setUnread(id, count) {
+    const button = this.item(id);
+    if (!button) return;
+    const badge = button.querySelector('.unread');
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+    this.updateLabel(button);
+  }
+
+  setOnline(id, online) {
+    const dot = this.item(id)?.querySelector('.room-presence');
+    if (dot) dot.dataset.online = String(online);
+  }
+}
+
+export class PeopleView {
+  constructor(list, status) {
+    this.list = list;
+    this.status = status;
+  }
+
+  clear() {
+    this.list.replaceChildren();
+    this.status.textContent = '';
+  }
+
+  render(users, me, query) {
+    const items = users.map((u) => {
+      const self = sameUser(u.username, me);
+      const button = el('button', 'person-item');
+      button.type = 'button';
+      button.dataset.user = u.username;
+      const dot = el('span', 'presence dot');
+      dot.dataset.online = String(u.online === true);
+      dot.setAttribute('aria-hidden', 'true');
+      button.append(dot, el('span', 'person-name', u.username));
+      if (self) {
+        button.append(el('span', 'person-note', 'you'));
+        button.disabled = true;
+      }
+      this.updateLabel(button);
+      const li = el('li');
+      li.append(button);
+      return li;
+    });
+    this.list.replaceChildren(...items);
+    this.status.textContent = users.length ? ''
+      : query ? `No one whose name starts with “${query}”.` : 'No one else here yet.';
+  }
+
+  updateLabel(button) {
+    const online = button.querySelector('.presence').dataset.online === 'true';
+    const name = button.dataset.user;
+    button.setAttribute('aria-label',
+      button.disabled ? `${name} (you)` : `Chat privately with ${name}, ${online ? 'online' : 'offline'}`);
+    button.title = online ? 'Online' : 'Offline';
+  }
+
+  setOnline(username, online) {
+    for (const button of this.list.querySelectorAll('[data-user]')) {
+      if (sameUser(button.dataset.user, username)) {
+        button.querySelector('.presence').dataset.online = String(online);
+        this.updateLabel(button);
+      }
+    }
+  }
+}
