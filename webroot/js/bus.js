@@ -85,6 +85,8 @@ export class ChatBus {
     // Refusals (e.g. access_denied) arrive without an address; they are expected
     // now and then and are no page error.
     eb.onerror = (err) => console.warn('Event bus:', (err && (err.body || err.message)) || err);
+    // The bridge confirms each registration with a "registered" event; nothing to do.
+    eb.onevent = (event) => event === 'registered';
     eb.onopen = () => {
       if (this.eb !== eb) return;
       this.attempts = 0;

@@ -95,8 +95,17 @@ export class MessageView {
   }
 
   setEdge(room) {
+    this.setEdgeText(this.edgeText(room));
+  }
+
+  setEdgeText(text) {
     const edge = this.container.querySelector('.history-edge');
-    if (edge) edge.textContent = this.edgeText(room);
+    if (edge) edge.textContent = text;
+  }
+
+  // A new "new messages" line replaces the old one (the person came back and left again).
+  removeMarker() {
+    for (const marker of this.container.querySelectorAll('.new-marker')) marker.remove();
   }
 
   // scroll: 'keep' holds the first visible message still, 'open' shows the
@@ -290,6 +299,10 @@ export class PeopleView {
     this.list.replaceChildren(...items);
     this.status.textContent = users.length ? ''
       : query ? `No one whose name starts with “${query}”.` : 'No one else here yet.';
+  }
+
+  showError(message) {
+    this.status.textContent = `Could not load people: ${message}`;
   }
 
   updateLabel(button) {

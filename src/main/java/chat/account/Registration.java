@@ -41,7 +41,8 @@ public record Registration(String username, String email, String password) {
       }
     }
     Object confirm = form.getValue("confirmPassword");
-    if (!(confirm instanceof String) || !confirm.equals(password)) {
+    // a confirmation is only wrong against a password that could be right
+    if (!(confirm instanceof String) || password instanceof String && !confirm.equals(password)) {
       errors.put("confirmPassword", "does not match the password");
     }
     return errors;

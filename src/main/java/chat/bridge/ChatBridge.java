@@ -82,6 +82,13 @@ public final class ChatBridge {
         event.getRawMessage().put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
         event.complete(true);
       }
+      case REGISTERED -> {
+        // The stock bridge tells the client nothing when a subscription is live; this event frame does (the
+        // official client hands it to EventBus.onevent), so pages, tests and the benchmark can wait on it.
+        socket.write(new JsonObject().put("type", "event").put("event", "registered")
+          .put("message", new JsonObject().put("address", event.getRawMessage().getString("address"))).toBuffer());
+        event.complete(true);
+      }
       // browsers only ever send requests; a publish would reach every consumer with no reply to check it
       case PUBLISH -> event.complete(false);
       default -> event.complete(true);

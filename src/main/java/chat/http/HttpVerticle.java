@@ -60,6 +60,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").subRouter(new ChatBridge(vertx, config).router());
 
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    router.route().failureHandler(HttpVerticle::onFailure);
 
     return vertx.createHttpServer()
       .requestHandler(router)
@@ -72,6 +73,25 @@ public class HttpVerticle extends VerticleBase {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** Whatever failed, the client gets a status and a one-line JSON error, and the log no stack trace. */
+  private static void onFailure(RoutingContext ctx) {
+    int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+    if (status >= 500) {
+      LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
+    }
+    if (!ctx.response().ended() && !ctx.response().headWritten()) {
+      Replies.error(ctx, status, switch (status) {
+        case 413 -> "request body too large";
+        case 400 -> "bad request";
+        case 404 -> "not found";
+        case 405 -> "method not allowed";
+        default -> status >= 500 ? "internal error" : "request refused";
+      });
+    } else if (!ctx.response().ended()) {
+      ctx.response().reset();
+    }
   }
 
   private static void requireUser(RoutingContext ctx) {

@@ -1,0 +1,213 @@
+package chat.bridge;
+
+import chat.bus.RoomId;
+import chat.support.BridgeClient;
+import chat.support.Http;
+import chat.support.Names;
+import chat.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BridgeTest {
+
+  private static TestNode node;
+  private static Vertx vertx;
+  private final List<BridgeClient> sockets = new ArrayList<>();
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+    vertx.close().await();
+  }
+
+  @AfterEach
+  void closeSockets() {
+    sockets.forEach(BridgeClient::close);
+  }
+
+  /** A logged-in user with an open bridge socket. */
+  private record User(String name, Http http, BridgeClient bus) {
+  }
+
+  private User user(String base) {
+    String name = Names.unique(base);
+    Http http = new Http(vertx, node.port()).signUp(name);
+    BridgeClient bus = BridgeClient.connect(vertx, node.port(), http.cookie());
+    sockets.add(bus);
+    return new User(name, http, bus);
+  }
+
+  private static JsonObject send(String room, String text) {
+    return new JsonObject().put("room", room).put("text", text);
+  }
+
+  @Test
+  void socketWithoutLoginIsRefused() {
+    assertThrows(BridgeClient.BridgeRefused.class, () -> BridgeClient.connect(vertx, node.port(), null));
+    assertThrows(BridgeClient.BridgeRefused.class,
+      () -> BridgeClient.connect(vertx, node.port(), "chat.session=forged0123456789abcdef"));
+  }
+
+  @Test
+  void globalMessageReachesEveryRegisteredClient() {
+    User alice = user("alice");
+    User bob = user("bob");
+    User carol = user("carol");
+    for (User u : List.of(alice, bob, carol)) {
+      u.bus().register("chat.room.global");
+    }
+    JsonObject stored = alice.bus().request("chat.send", send("global", "  hello all  ")).body();
+    assertEquals("hello all", stored.getString("text"));
+    assertEquals(alice.name(), stored.getString("sender"));
+    assertEquals("global", stored.getString("room"));
+    assertTrue(stored.getLong("id") > 0);
+    for (User u : List.of(alice, bob, carol)) {
+      assertEquals(stored, u.bus().next("chat.room.global"));
+    }
+  }
+
+  @Test
+  void topicMessageReachesTopicMembersOnly() {
+    User alice = user("alice");
+    User bob = user("bob");
+    User carol = user("carol");
+    bob.bus().register("chat.room.topic.news");
+    carol.bus().register("chat.room.topic.general");
+    JsonObject stored = alice.bus().request("chat.send", send("topic.news", "breaking")).body();
+    JsonObject marker = alice.bus().request("chat.send", send("topic.general", "marker")).body();
+    assertEquals(stored, bob.bus().next("chat.room.topic.news"));
+    assertEquals(marker, carol.bus().next("chat.room.topic.general"));
+    assertTrue(carol.bus().received("chat.room.topic.news").isEmpty());
+  }
+
+  @Test
+  void privateMessageReachesBothMembersAndNeverAThirdUser() {
+    User alice = user("alice");
+    User bob = user("bob");
+    User eve = user("eve");
+    String room = RoomId.between(alice.name(), bob.name()).id();
+    alice.bus().register("chat.room." + room);
+    bob.bus().register("chat.room." + room);
+    JsonObject refusal = eve.bus().tryRegister("chat.room." + room);
+    assertEquals("err", refusal.getString("type"));
+    eve.bus().register("chat.room.global");
+
+    JsonObject stored = alice.bus().request("chat.send", send(room, "just us")).body();
+    assertEquals(stored, alice.bus().next("chat.room." + room));
+    assertEquals(stored, bob.bus().next("chat.room." + room));
+
+    // eve may not write there or read its history either
+    assertEquals(403, eve.bus().request("chat.send", send(room, "let me in")).failureCode());
+    assertEquals(403, eve.bus().request("chat.history", new JsonObject().put("room", room)).failureCode());
+
+    // published after the private one: once it reaches eve, the private one would have too
+    JsonObject marker = alice.bus().request("chat.send", send("global", "marker")).body();
+    assertEquals(marker, eve.bus().next("chat.room.global"));
+    assertTrue(eve.bus().received("chat.room." + room).isEmpty());
+    assertTrue(eve.bus().received("chat.user." + eve.name().toLowerCase()).isEmpty());
+  }
+
+  @Test
+  void privateMessageNotifiesTheOtherMemberEvenBeforeTheyOpenTheRoom() {
+    User alice = user("alice");
+    User bob = user("bob");
+    bob.bus().register("chat.user." + bob.name().toLowerCase());
+    String room = RoomId.between(alice.name(), bob.name()).id();
+    JsonObject stored = alice.bus().request("chat.send", send(room, "psst")).body();
+    JsonObject notice = bob.bus().next("chat.user." + bob.name().toLowerCase());
+    assertEquals(room, notice.getString("room"));
+    assertEquals(stored, notice.getJsonObject("message"));
+  }
+
+  @Test
+  void nobodyListensToAnotherUsersNoticesOrUnknownAddresses() {
+    User alice = user("alice");
+    User bob = user("bob");
+    for (String address : List.of("chat.user." + bob.name().toLowerCase(), "chat.room.topic.nope", "chat.send",
+      "store.save", "account.login", "chat.room.dm.zz.aa", "chat.room.dm.aa.aa", "chat.room.topic.../..")) {
+      assertEquals("err", alice.bus().tryRegister(address).getString("type"), address);
+    }
+  }
+
+  @Test
+  void spoofedSenderIsIgnored() {
+    User alice = user("alice");
+    User bob = user("bob");
+    bob.bus().register("chat.room.global");
+    JsonObject body = send("global", "it was me").put("sender", bob.name());
+    JsonObject stored = alice.bus().request("chat.send", body, new JsonObject().put("user", bob.name())).body();
+    assertEquals(alice.name(), stored.getString("sender"));
+    assertEquals(alice.name(), bob.bus().next("chat.room.global").getString("sender"));
+  }
+
+  @Test
+  void badSendsGetACodeAndNothingIsPublished() {
+    User alice = user("alice");
+    User bob = user("bob");
+    bob.bus().register("chat.room.global");
+    String dmWithNobody = RoomId.between(alice.name(), "ghost-user").id();
+    record Bad(Object body, int code) {
+    }
+    List<Bad> bad = List.of(
+      new Bad(send("global", "   "), 400),
+      new Bad(send("global", "x".repeat(2001)), 400),
+      new Bad(send("global", null), 400),
+      new Bad(new JsonObject().put("room", "global").put("text", 42), 400),
+      new Bad(send("lobby", "hi"), 400),
+      new Bad(send("topic.unknown", "hi"), 400),
+      new Bad(send("dm.alice.alice", "hi"), 400),
+      new Bad(send(dmWithNobody, "hi"), 400),
+      new Bad(new JsonObject().put("room", 7).put("text", "hi"), 400),
+      new Bad("just a string", 400),
+      new Bad(send("global", "hi").put("cid", "c".repeat(65)), 400));
+    for (Bad b : bad) {
+      BridgeClient.Reply reply = alice.bus().request("chat.send", b.body(), null);
+      assertTrue(reply.failed(), "refused: " + b.body());
+      assertEquals(b.code(), reply.failureCode(), String.valueOf(b.body()));
+    }
+    // 2000 code points outside the BMP are 4000 chars in Java, still allowed
+    String astral = "😀".repeat(2000);
+    JsonObject ok = alice.bus().request("chat.send", send("global", astral)).body();
+    assertEquals(ok, bob.bus().next("chat.room.global"), "the first message bob sees is the good one");
+  }
+
+  @Test
+  void browsersCannotPublishOrSendToInternalAddresses() {
+    User alice = user("alice");
+    alice.bus().register("chat.room.global");
+    alice.bus().sendFrame(new JsonObject().put("type", "publish").put("address", "chat.room.global")
+      .put("body", new JsonObject().put("id", 1).put("text", "fake")));
+    assertEquals("err", alice.bus().take(f -> "err".equals(f.getString("type"))).getString("type"));
+    assertTrue(alice.bus().request("store.save", new JsonObject().put("room", "global")).failed());
+    assertTrue(alice.bus().request("account.find", new JsonObject().put("username", "x")).failed());
+    JsonObject marker = alice.bus().request("chat.send", send("global", "marker")).body();
+    assertEquals(marker, alice.bus().next("chat.room.global"), "the fake publish never arrived");
+  }
+
+  @Test
+  void logoutClosesTheSessionsSockets() {
+    User alice = user("alice");
+    alice.bus().register("chat.room.global");
+    String cookie = alice.http().cookie();
+    assertEquals(204, alice.http().post("/api/logout", null).status());
+    alice.bus().awaitClosed();
+    assertThrows(BridgeClient.BridgeRefused.class, () -> BridgeClient.connect(vertx, node.port(), cookie));
+  }
+}

@@ -1,0 +1,210 @@
+package chat.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw SockJS WebSocket client on {@code /eventbus/websocket} speaking the bridge's JSON frames, exactly as
+ * vertx-eventbus.js does. Frames are kept in arrival order; the test thread waits for the one it wants.
+ */
+public final class BridgeClient implements AutoCloseable {
+
+  public static final Duration WAIT = Duration.ofSeconds(15);
+
+  /** A reply to a request: a body, or a failure with its code. */
+  public record Reply(JsonObject frame) {
+    public boolean failed() {
+      return "err".equals(frame.getString("type"));
+    }
+
+    public int failureCode() {
+      return frame.getInteger("failureCode", -1);
+    }
+
+    public JsonObject body() {
+      if (failed()) {
+        throw new AssertionError("expected a reply, got failure " + frame.encode());
+      }
+      return frame.getJsonObject("body");
+    }
+  }
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final List<JsonObject> frames = new ArrayList<>();
+  private final long pingTimer;
+  private final Vertx vertx;
+  private boolean closed;
+
+  private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
+    this.vertx = vertx;
+    this.client = client;
+    this.socket = socket;
+    socket.handler(data -> arrived(data.toJsonObject()));
+    socket.closeHandler(v -> {
+      synchronized (frames) {
+        closed = true;
+        frames.notifyAll();
+      }
+    });
+    // the bridge closes a socket that has not pinged for 10 s
+    pingTimer = vertx.setPeriodic(5000, id -> socket.writeTextMessage("{\"type\":\"ping\"}"));
+  }
+
+  public static BridgeClient connect(Vertx vertx, int port, String cookie) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+      .setURI("/eventbus/websocket");
+    if (cookie != null) {
+      options.addHeader("Cookie", cookie);
+    }
+    try {
+      return new BridgeClient(vertx, client, client.connect(options).await(30, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      client.close();
+      throw new BridgeRefused(e);
+    }
+  }
+
+  /** The server would not open the socket. */
+  public static final class BridgeRefused extends RuntimeException {
+    BridgeRefused(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  private void arrived(JsonObject frame) {
+    synchronized (frames) {
+      frames.add(frame);
+      frames.notifyAll();
+    }
+  }
+
+  public void sendFrame(JsonObject frame) {
+    sendRaw(frame.encode());
+  }
+
+  public void sendRaw(String text) {
+    socket.writeTextMessage(text).await();
+  }
+
+  /** Registers on an address and waits until the subscription is live (or the bridge refuses it). */
+  public void register(String address) {
+    JsonObject answer = tryRegister(address);
+    if (!"event".equals(answer.getString("type"))) {
+      throw new AssertionError("register " + address + " refused: " + answer.encode());
+    }
+  }
+
+  /** Registers and returns the bridge's answer: the "registered" event or an "err" frame. */
+  public JsonObject tryRegister(String address) {
+    sendFrame(new JsonObject().put("type", "register").put("address", address));
+    return take(frame -> "err".equals(frame.getString("type")) && frame.getString("address") == null
+      || "registered".equals(frame.getString("event"))
+      && address.equals(frame.getJsonObject("message").getString("address")));
+  }
+
+  public Reply request(String address, JsonObject body) {
+    return request(address, body, null);
+  }
+
+  public Reply request(String address, Object body, JsonObject headers) {
+    String replyAddress = UUID.randomUUID().toString();
+    JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body)
+      .put("replyAddress", replyAddress);
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
+    sendFrame(frame);
+    return new Reply(take(f -> replyAddress.equals(f.getString("address"))
+      || "err".equals(f.getString("type")) && f.getString("address") == null));
+  }
+
+  /** The next message delivered on this address. */
+  public JsonObject next(String address) {
+    return take(frame -> "rec".equals(frame.getString("type")) && address.equals(frame.getString("address")))
+      .getJsonObject("body");
+  }
+
+  /** Every message received on this address so far, in order, without waiting. */
+  public List<JsonObject> received(String address) {
+    synchronized (frames) {
+      return frames.stream().filter(f -> address.equals(f.getString("address")))
+        .map(f -> f.getJsonObject("body")).toList();
+    }
+  }
+
+  /** Waits for and removes the first frame that matches. */
+  public JsonObject take(Predicate<JsonObject> wanted) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    synchronized (frames) {
+      while (true) {
+        for (Iterator<JsonObject> it = frames.iterator(); it.hasNext(); ) {
+          JsonObject frame = it.next();
+          if (wanted.test(frame)) {
+            it.remove();
+            return frame;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (closed) {
+          throw new AssertionError("socket closed while waiting; frames: " + frames);
+        }
+        if (left <= 0) {
+          throw new AssertionError("no such frame within " + WAIT + "; frames: " + frames);
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(frames, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  /** Waits until the server closes the socket. */
+  public void awaitClosed() {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    synchronized (frames) {
+      while (!closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("socket still open after " + WAIT);
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(frames, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  public boolean isClosed() {
+    synchronized (frames) {
+      return closed;
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(pingTimer);
+    if (!isClosed()) {
+      socket.close();
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,105 @@
+package chat.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A browser-like HTTP client for one user: keeps the session cookie it is given, sends JSON. Calls block the
+ * test thread (never an event loop) until the answer is in, so tests read top to bottom.
+ */
+public final class Http {
+
+  public record Response(int status, String body, io.vertx.core.MultiMap headers) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private final HttpClient client;
+  private final int port;
+  private String cookie;
+
+  public Http(Vertx vertx, int port) {
+    this.client = vertx.createHttpClient();
+    this.port = port;
+  }
+
+  public String cookie() {
+    return cookie;
+  }
+
+  public Http withCookie(String cookie) {
+    this.cookie = cookie;
+    return this;
+  }
+
+  public Response get(String path) {
+    return call(HttpMethod.GET, path, null, null);
+  }
+
+  public Response post(String path, JsonObject body) {
+    return call(HttpMethod.POST, path, body == null ? null : body.encode(), "application/json");
+  }
+
+  public Response call(HttpMethod method, String path, String body, String contentType) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    if (cookie != null) {
+      options.putHeader("Cookie", cookie);
+    }
+    if (contentType != null) {
+      options.putHeader("Content-Type", contentType);
+    }
+    try {
+      return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
+        .compose(response -> response.body().map(buffer -> keepCookie(response, buffer)))
+        .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    }
+  }
+
+  private Response keepCookie(HttpClientResponse response, Buffer body) {
+    for (String setCookie : response.cookies()) {
+      String pair = setCookie.split(";", 2)[0];
+      if (pair.startsWith("chat.session=")) {
+        cookie = pair.endsWith("=") ? null : pair;
+      }
+    }
+    return new Response(response.statusCode(), body.toString(), response.headers());
+  }
+
+  public static JsonObject registration(String username, String password) {
+    return new JsonObject().put("username", username).put("email", username + "@example.test")
+      .put("password", password).put("confirmPassword", password);
+  }
+
+  /** Registers and logs in; the client then carries that user's session. */
+  public Http signUp(String username) {
+    String password = "pw-" + username + "-long";
+    Response registered = post("/api/register", registration(username, password));
+    if (registered.status() != 201) {
+      throw new IllegalStateException("register " + username + ": " + registered.status() + " " + registered.body());
+    }
+    return logIn(username, password);
+  }
+
+  public Http logIn(String username, String password) {
+    Response login = post("/api/login", new JsonObject().put("username", username).put("password", password));
+    if (login.status() != 200) {
+      throw new IllegalStateException("login " + username + ": " + login.status() + " " + login.body());
+    }
+    return this;
+  }
+
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,82 @@
+package chat.support;
+
+import chat.app.ChatNode;
+import chat.config.ChatConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** A real chat node for tests: HTTP on a free port, a fresh HSQLDB file database in a temp folder. */
+public final class TestNode implements AutoCloseable {
+
+  public static final int TEST_BCRYPT_COST = 4;
+
+  private final ChatNode node;
+  private final Path dataDir;
+  private final JsonObject config;
+
+  private TestNode(ChatNode node, Path dataDir, JsonObject config) {
+    this.node = node;
+    this.dataDir = dataDir;
+    this.config = config;
+  }
+
+  /** A node on a new database. */
+  public static TestNode start() {
+    return start(newDataDir(), new JsonObject());
+  }
+
+  /** A node on the database in dataDir, with extra config merged over the test defaults. */
+  public static TestNode start(Path dataDir, JsonObject extra) {
+    JsonObject config = new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+      .put("db", new JsonObject().put("url", "jdbc:hsqldb:file:" + dataDir.resolve("chat")))
+      .put("security", new JsonObject().put("bcryptCost", TEST_BCRYPT_COST))
+      .put("rooms", new JsonArray().add("general").add("news"))
+      .mergeIn(extra, true);
+    try {
+      ChatNode node = ChatNode.start(ChatConfig.fromJson(config)).await(60, TimeUnit.SECONDS);
+      return new TestNode(node, dataDir, config);
+    } catch (Exception e) {
+      throw new IllegalStateException("test node did not start", e);
+    }
+  }
+
+  public static Path newDataDir() {
+    try {
+      return Files.createTempDirectory("chat-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return node.httpPort();
+  }
+
+  public ChatNode node() {
+    return node;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    try {
+      node.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("test node did not stop", e);
+    }
+  }
+}
