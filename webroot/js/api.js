@@ -59,10 +59,12 @@ async function readJson(response) {
 }
 
 export const api = {
-  // null when not logged in, so the page can choose its view without an error.
+  // null when not logged in, so the page can choose its view without an error
+  // (a 204 or an answer without a username counts as not logged in too).
   async me() {
     try {
-      return await request('GET', '/api/me', undefined, { expect401: true });
+      const me = await request('GET', '/api/me', undefined, { expect401: true });
+      return me && typeof me.username === 'string' ? me : null;
     } catch (e) {
       if (e.status === 401) return null;
       throw e;

@@ -5,9 +5,10 @@
 
 const EventBus = window.EventBus;
 
-// Only transports that stay within the page's Content-Security-Policy: SockJS's
-// iframe and JSONP fallbacks would load scripts the policy refuses.
-const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
+// WebSocket only: SockJS's iframe and JSONP fallbacks load scripts the page's
+// Content-Security-Policy refuses, and its XHR fallbacks spread one session over
+// many requests, which a round-robin front would send to different nodes.
+const TRANSPORTS = ['websocket'];
 
 export class BusError extends Error {
   constructor(code, message) {

@@ -295,8 +295,10 @@ export class ChatSession {
     this.roomList.setActive(room.id);
     this.renderRoomTitle();
     room.unreadAtOpen = room.unread;
-    room.markerId = room.loaded ? room.firstUnreadId(room.unread, this.me.username) : null;
+    room.markerId = null;
+    room.markerPending = 0;
     room.markerStale = false;
+    if (room.loaded) this.placeMarker(room, room.unread);
     this.dom.jumpNew.hidden = true;
     this.hideSendError();
     this.messageView.render(room, 'open');
@@ -346,7 +348,7 @@ export class ChatSession {
       room.live = true;
       room.syncedId = room.newestId;
       if (room === this.current) {
-        room.markerId = room.firstUnreadId(room.unreadAtOpen || 0, this.me.username);
+        this.placeMarker(room, room.unreadAtOpen || 0);
         this.messageView.render(room, 'open');
         this.markRead();
         this.fillViewport(room);
@@ -371,6 +373,7 @@ export class ChatSession {
       const { raw, messages } = pageOf(await this.bus.request('chat.history', { room: room.id, before, limit: PAGE }));
       room.add(messages);
       room.hasOlder = raw.length === PAGE;
+      if (room.markerPending) this.placeMarker(room, room.markerPending);
       loaded = true;
     } catch {
       // hasOlder stays true: the next scroll to the top tries again
@@ -380,6 +383,13 @@ export class ChatSession {
     if (this.stopped || room !== this.current) return;
     this.messageView.render(room, 'keep');
     if (loaded) this.fillViewport(room);
+  }
+
+  // The "new messages" line goes before the first of the `count` unread messages;
+  // when not all of them are loaded yet it moves up as older pages arrive.
+  placeMarker(room, count) {
+    room.markerId = room.firstUnreadId(count, this.me.username);
+    room.markerPending = count > 0 && room.othersHeld(this.me.username) < count && room.hasOlder ? count : 0;
   }
 
   // Scrolling up is the only way to load older messages, so keep loading until
@@ -434,6 +444,7 @@ export class ChatSession {
         room.unread += others.length;
         if (isCurrent && (room.markerId === null || room.markerStale)) {
           room.markerId = others[0].id;
+          room.markerPending = 0;
           room.markerStale = false;
           this.messageView.removeMarker();
         }

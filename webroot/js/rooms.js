@@ -57,6 +57,11 @@ export class RoomState {
     this.unread = 0;
     this.readSent = 0;        // highest id already sent with chat.read
     this.markerId = null;     // "new messages" line goes before this message
+    this.markerPending = 0;   // unread count still looking for its first message
+    this.markerStale = false; // the person has looked since the line was placed
+    this.unreadAtOpen = 0;
+    this.loading = false;
+    this.catchingUp = false;
   }
 
   get newestId() {
@@ -89,7 +94,13 @@ export class RoomState {
     }
   }
 
-  // The message that starts the last `count` messages from other people.
+  // How many held messages came from other people.
+  othersHeld(me) {
+    return this.messages.reduce((n, m) => (sameUser(m.sender, me) ? n : n + 1), 0);
+  }
+
+  // The message that starts the last `count` messages from other people (the
+  // oldest held one when fewer are held).
   firstUnreadId(count, me) {
     if (count <= 0) return null;
     let seen = 0;

@@ -88,6 +88,7 @@ export function attachStrengthMeter(input, meter, text, context = () => ({})) {
   const update = () => {
     const result = passwordStrength(input.value, context());
     meter.dataset.score = String(result.score);
+    meter.dataset.empty = String(!input.value);
     meter.setAttribute('aria-valuenow', String(result.score));
     meter.setAttribute('aria-valuetext', input.value ? result.label : 'No password yet');
     text.textContent = input.value ? `${result.label}. ${result.hint}`.trim() : 'Use 8 to 72 bytes; avoid common passwords.';

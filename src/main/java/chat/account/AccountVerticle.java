@@ -68,7 +68,7 @@ public class AccountVerticle extends VerticleBase {
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, request -> Future.succeededFuture(request.body())
+    return vertx.eventBus().<JsonObject>localConsumer(address, request -> Future.succeededFuture(request.body())
         .compose(handler)
         .onSuccess(request::reply)
         .onFailure(err -> Failure.reply(request, err)))

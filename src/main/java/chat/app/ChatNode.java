@@ -56,12 +56,12 @@ public final class ChatNode {
   }
 
   private Future<Void> deploy(ChatConfig config) {
-    http = new HttpVerticle(config);
+    http = new HttpVerticle(config, cluster);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     // the store comes first: it creates the schema the others use
     return deploy(vertx.deployVerticle(new StoreVerticle(config)))
       .compose(v -> deploy(vertx.deployVerticle(() -> new AccountVerticle(config), worker.setInstances(2))))
-      .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config))))
+      .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(http)))
       .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}", cluster.nodeId(), http.port(),
@@ -79,6 +79,10 @@ public final class ChatNode {
 
   public String nodeId() {
     return cluster.nodeId();
+  }
+
+  public int clusterSize() {
+    return cluster.liveNodes().size();
   }
 
   public int httpPort() {

@@ -24,6 +24,7 @@ public final class Addresses {
   /** Cluster-wide: a node says which users it has online (full list on sync, or one change). */
   public static final String PRESENCE_NODE = "presence.node";
   public static final String STORE_SAVE = "store.save";
+  public static final String STORE_HEALTH = "store.health";
   public static final String STORE_READ_MARK = "store.read-mark";
   public static final String STORE_UNREAD = "store.unread";
   public static final String ACCOUNT_REGISTER = "account.register";
@@ -47,6 +48,11 @@ public final class Addresses {
 
   public static String typing(String roomId) {
     return TYPING_PREFIX + roomId;
+  }
+
+  /** Where a node takes the sends of the rooms it owns. */
+  public static String roomOwner(String nodeId) {
+    return "room.owner." + nodeId;
   }
 
   public static String user(String username) {

@@ -1,11 +1,15 @@
 package chat.http;
 
 import chat.bridge.ChatBridge;
+import chat.bus.Addresses;
+import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -25,10 +29,12 @@ public class HttpVerticle extends VerticleBase {
   public static final String SESSION_COOKIE = "chat.session";
 
   private final ChatConfig config;
+  private final ClusterView cluster;
   private HttpServer server;
 
-  public HttpVerticle(ChatConfig config) {
+  public HttpVerticle(ChatConfig config, ClusterView cluster) {
     this.config = config;
+    this.cluster = cluster;
   }
 
   @Override
@@ -44,6 +50,7 @@ public class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
+    router.get("/health").handler(this::health);
     router.route("/api/*").handler(sessions);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post("/api/register").handler(api::register);
@@ -73,6 +80,19 @@ public class HttpVerticle extends VerticleBase {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** UP when this node can reach its database and sees itself in the cluster; 503 naming the failing part. */
+  private void health(RoutingContext ctx) {
+    boolean clusterUp = cluster.liveNodes().contains(cluster.nodeId());
+    JsonObject status = new JsonObject().put("node", cluster.nodeId()).put("clusterSize", cluster.liveNodes().size())
+      .put("cluster", clusterUp ? "UP" : "DOWN");
+    vertx.eventBus().request(Addresses.STORE_HEALTH, null, new DeliveryOptions().setSendTimeout(3000))
+      .map(ok -> "UP").otherwise("DOWN")
+      .onSuccess(db -> {
+        boolean up = clusterUp && db.equals("UP");
+        Replies.json(ctx, up ? 200 : 503, status.put("db", db).put("status", up ? "UP" : "DOWN"));
+      });
   }
 
   /** Whatever failed, the client gets a status and a one-line JSON error, and the log no stack trace. */

@@ -7,10 +7,13 @@ import chat.bus.Failure;
 import chat.bus.NewMessage;
 import chat.bus.RoomId;
 import chat.bus.Saved;
+import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -20,7 +23,8 @@ import java.util.Set;
 
 /**
  * Accepts messages: validates a {@code chat.send} from a browser, has the store save it, then publishes it to
- * the room. Also relays typing notices.
+ * the room. One node owns each room (see {@link RoomOwners}) and stores and publishes its messages one at a
+ * time, so ids reach every member in increasing order whichever node the sender is on. Also relays typing.
  */
 public class RoomVerticle extends VerticleBase {
 
@@ -29,21 +33,24 @@ public class RoomVerticle extends VerticleBase {
   static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
+  private final ClusterView cluster;
   private final RoomQueue queue = new RoomQueue();
   /** Users confirmed to exist; a name is never deleted, so a confirmation stays true. */
   private final Set<String> knownUsers = new HashSet<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
 
-  public RoomVerticle(ChatConfig config) {
+  public RoomVerticle(ChatConfig config, ClusterView cluster) {
     this.config = config;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
     vertx.setPeriodic(60_000, id -> forgetOldTyping());
     return Future.all(
-      vertx.eventBus().consumer(Addresses.SEND, this::onSend).completion(),
-      vertx.eventBus().consumer(Addresses.TYPING, this::onTyping).completion());
+      vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), this::onOwnedSend).completion(),
+      vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
   }
 
   private void onSend(Message<Object> request) {
@@ -57,8 +64,33 @@ public class RoomVerticle extends VerticleBase {
   Future<ChatMessage> accept(BridgeRequest request) {
     RoomId room = request.room(config.rooms());
     NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
-    return memberExists(room, request.user())
-      .compose(v -> queue.submit(room.id(), () -> storeThenPublish(room, message)));
+    return memberExists(room, request.user()).compose(v -> toOwner(room, message, true));
+  }
+
+  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, boolean mayRetry) {
+    String owner = RoomOwners.owner(room.id(), cluster.liveNodes());
+    if (owner == null || owner.equals(cluster.nodeId())) {
+      return ordered(room, message);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.roomOwner(owner), message.toJson())
+      .map(reply -> ChatMessage.fromJson(reply.body()))
+      // The owner left between our look at the members and the request: ask the next one. A retry cannot
+      // store twice when the client gave a cid; without one the message was never stored by a gone handler.
+      .recover(err -> mayRetry && err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+        ? toOwner(room, message, false)
+        : Future.failedFuture(err));
+  }
+
+  /** A send forwarded by another node because this node owns the room. */
+  private void onOwnedSend(Message<JsonObject> request) {
+    NewMessage message = NewMessage.fromJson(request.body());
+    ordered(RoomId.parse(message.room(), config.rooms()), message)
+      .onSuccess(stored -> request.reply(stored.toJson()))
+      .onFailure(err -> Failure.reply(request, err));
+  }
+
+  private Future<ChatMessage> ordered(RoomId room, NewMessage message) {
+    return queue.submit(room.id(), () -> storeThenPublish(room, message));
   }
 
   private Future<ChatMessage> storeThenPublish(RoomId room, NewMessage message) {

@@ -7,6 +7,7 @@ public final class Sql {
 
   public static final String WRITE_DELAY_OFF = "SET FILES WRITE DELAY FALSE";
   public static final String SHUTDOWN = "SHUTDOWN";
+  public static final String PING = "VALUES (1)";
 
   public static final List<String> SCHEMA = List.of(
     """

@@ -44,8 +44,9 @@ public class StoreVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.db(), "store");
     return Database.migrate(pool, config.db())
       .compose(v -> Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_SAVE, this::onSave).completion(),
-        vertx.eventBus().consumer(Addresses.HISTORY, this::onHistory).completion()));
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
+        vertx.eventBus().localConsumer(Addresses.STORE_HEALTH, this::onHealth).completion(),
+        vertx.eventBus().localConsumer(Addresses.HISTORY, this::onHistory).completion()));
   }
 
   @Override
@@ -57,6 +58,12 @@ public class StoreVerticle extends VerticleBase {
     save(NewMessage.fromJson(request.body()))
       .onSuccess(saved -> request.reply(saved.toJson()))
       .onFailure(err -> Failure.reply(request, unavailable(err)));
+  }
+
+  private void onHealth(Message<Object> request) {
+    pool.query(Sql.PING).execute()
+      .onSuccess(ok -> request.reply(new JsonObject().put("db", "UP")))
+      .onFailure(err -> request.fail(Failure.UNAVAILABLE, "database unavailable"));
   }
 
   private void onHistory(Message<Object> request) {

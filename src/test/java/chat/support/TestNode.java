@@ -19,6 +19,7 @@ public final class TestNode implements AutoCloseable {
   private final ChatNode node;
   private final Path dataDir;
   private final JsonObject config;
+  private boolean closed;
 
   private TestNode(ChatNode node, Path dataDir, JsonObject config) {
     this.node = node;
@@ -71,8 +72,16 @@ public final class TestNode implements AutoCloseable {
     return config;
   }
 
+  public boolean isClosed() {
+    return closed;
+  }
+
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       node.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

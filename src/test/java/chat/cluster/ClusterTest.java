@@ -1,0 +1,219 @@
+package chat.cluster;
+
+import chat.bus.RoomId;
+import chat.support.BridgeClient;
+import chat.support.Http;
+import chat.support.Names;
+import chat.support.TestCluster;
+import chat.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Three real clustered nodes in this JVM on one shared HSQLDB server; the last test stops one of them. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+
+  private static TestCluster cluster;
+  private static Vertx vertx;
+  private final List<BridgeClient> sockets = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = new TestCluster(3);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
+  @AfterEach
+  void closeSockets() {
+    sockets.forEach(BridgeClient::close);
+  }
+
+  private record User(String name, Http http, BridgeClient bus) {
+  }
+
+  /** Registers through node 0 (accounts are shared), then logs in and opens a socket on the given node. */
+  private User user(String base, TestNode node) {
+    String name = Names.unique(base);
+    new Http(vertx, cluster.node(0).port()).post("/api/register", Http.registration(name, "pw-" + name + "-long"));
+    Http http = new Http(vertx, node.port()).logIn(name, "pw-" + name + "-long");
+    BridgeClient bus = BridgeClient.connect(vertx, node.port(), http.cookie());
+    sockets.add(bus);
+    return new User(name, http, bus);
+  }
+
+  private static JsonObject send(String room, String text) {
+    return new JsonObject().put("room", room).put("text", text);
+  }
+
+  @Test
+  @Order(1)
+  void healthShowsTheWholeCluster() {
+    for (int i = 0; i < 3; i++) {
+      Http.Response health = new Http(vertx, cluster.node(i).port()).get("/health");
+      assertEquals(200, health.status());
+      JsonObject body = health.json();
+      assertEquals("UP", body.getString("status"));
+      assertEquals("UP", body.getString("db"));
+      assertEquals(3, body.getInteger("clusterSize"));
+      assertEquals(cluster.node(i).node().nodeId(), body.getString("node"));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void globalAndTopicMessagesCrossNodes() {
+    User alice = user("alice", cluster.node(0));
+    User bob = user("bob", cluster.node(1));
+    User carol = user("carol", cluster.node(2));
+    for (User u : List.of(alice, bob, carol)) {
+      u.bus().register("chat.room.global");
+      u.bus().register("chat.room.topic.news");
+    }
+    JsonObject hello = bob.bus().request("chat.send", send("global", "hello from B")).body();
+    JsonObject news = carol.bus().request("chat.send", send("topic.news", "news from C")).body();
+    for (User u : List.of(alice, bob, carol)) {
+      assertEquals(hello, u.bus().next("chat.room.global"));
+      assertEquals(news, u.bus().next("chat.room.topic.news"));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void privateMessageReachesOnlyItsMembersAcrossNodes() {
+    User alice = user("alice", cluster.node(0));
+    User bob = user("bob", cluster.node(1));
+    User eve = user("eve", cluster.node(1));
+    String room = RoomId.between(alice.name(), bob.name()).id();
+    alice.bus().register("chat.room." + room);
+    bob.bus().register("chat.room." + room);
+    eve.bus().register("chat.room.global");
+    assertEquals("err", eve.bus().tryRegister("chat.room." + room).getString("type"));
+
+    JsonObject secret = bob.bus().request("chat.send", send(room, "between us")).body();
+    assertEquals(secret, alice.bus().next("chat.room." + room));
+    assertEquals(secret, bob.bus().next("chat.room." + room));
+    JsonObject marker = alice.bus().request("chat.send", send("global", "marker")).body();
+    assertEquals(marker, eve.bus().next("chat.room.global"));
+    assertTrue(eve.bus().received("chat.room." + room).isEmpty());
+  }
+
+  @Test
+  @Order(4)
+  void loginOnOneNodeOpensASocketOnAnother() {
+    String name = Names.unique("roamer");
+    Http onA = new Http(vertx, cluster.node(0).port()).signUp(name);
+    Http onB = new Http(vertx, cluster.node(1).port()).withCookie(onA.cookie());
+    assertEquals(name, onB.get("/api/me").json().getString("username"));
+    try (BridgeClient bus = BridgeClient.connect(vertx, cluster.node(1).port(), onA.cookie())) {
+      bus.register("chat.room.global");
+      assertEquals(name, bus.request("chat.send", send("global", "via B")).body().getString("sender"));
+    }
+  }
+
+  @Test
+  @Order(5)
+  void eachClientSeesEveryRoomsIdsInIncreasingOrder() {
+    User alice = user("alice", cluster.node(0));
+    User bob = user("bob", cluster.node(1));
+    User carol = user("carol", cluster.node(2));
+    for (User u : List.of(alice, bob, carol)) {
+      u.bus().register("chat.room.topic.general");
+    }
+    // two senders on different nodes, interleaving as fast as they can
+    int each = 40;
+    CompletableFuture<Void> fromAlice = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < each; i++) {
+        alice.bus().request("chat.send", send("topic.general", "a" + i)).body();
+      }
+    });
+    for (int i = 0; i < each; i++) {
+      bob.bus().request("chat.send", send("topic.general", "b" + i)).body();
+    }
+    fromAlice.join();
+    for (User u : List.of(alice, bob, carol)) {
+      long last = 0;
+      for (int i = 0; i < 2 * each; i++) {
+        long id = u.bus().next("chat.room.topic.general").getLong("id");
+        assertTrue(id > last, u.name() + " saw " + id + " after " + last);
+        last = id;
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void presenceIsClusterWide() {
+    User watcher = user("watcher", cluster.node(0));
+    watcher.bus().register("chat.presence");
+    String name = Names.unique("comer");
+    Http http = new Http(vertx, cluster.node(2).port()).signUp(name);
+    BridgeClient bus = BridgeClient.connect(vertx, cluster.node(2).port(), http.cookie());
+    JsonObject online = watcher.bus().take(f -> "rec".equals(f.getString("type"))
+      && name.equals(f.getJsonObject("body").getString("username"))).getJsonObject("body");
+    assertEquals(true, online.getBoolean("online"));
+    TestCluster.awaitTrue("online via node 1", () -> isOnline(watcher.http(), cluster.node(1).port(), name));
+
+    bus.close();
+    JsonObject offline = watcher.bus().take(f -> "rec".equals(f.getString("type"))
+      && name.equals(f.getJsonObject("body").getString("username"))).getJsonObject("body");
+    assertEquals(false, offline.getBoolean("online"));
+    assertEquals(false, isOnline(watcher.http(), cluster.node(0).port(), name));
+  }
+
+  private static boolean isOnline(Http anyUser, int port, String name) {
+    JsonArray users = new Http(vertx, port).withCookie(anyUser.cookie()).get("/api/users?q=" + name).json()
+      .getJsonArray("users");
+    return users.size() == 1 && users.getJsonObject(0).getBoolean("online");
+  }
+
+  @Test
+  @Order(7)
+  void aStoppedNodeLeavesTheOthersDeliveringAndItsUsersOffline() {
+    User alice = user("alice", cluster.node(0));
+    User bob = user("bob", cluster.node(1));
+    User gone = user("gone", cluster.node(2));
+    for (User u : List.of(alice, bob, gone)) {
+      u.bus().register("chat.room.global");
+    }
+    alice.bus().request("chat.send", send("global", "before")).body();
+    TestCluster.awaitTrue("gone online", () -> isOnline(alice.http(), cluster.node(0).port(), gone.name()));
+
+    cluster.node(2).close();
+    cluster.awaitSize(2);
+    // every room, including those node 2 owned, is served by the survivors
+    for (int i = 0; i < 10; i++) {
+      JsonObject sent = bob.bus().request("chat.send", send("global", "after " + i)).body();
+      assertEquals(sent, alice.bus().take(f -> "rec".equals(f.getString("type"))
+        && sent.equals(f.getJsonObject("body"))).getJsonObject("body"));
+    }
+    for (String topic : List.of("topic.news", "topic.general")) {
+      assertEquals(topic, alice.bus().request("chat.send", send(topic, "still works")).body().getString("room"));
+    }
+    TestCluster.awaitTrue("gone offline", () -> !isOnline(alice.http(), cluster.node(0).port(), gone.name()));
+  }
+}

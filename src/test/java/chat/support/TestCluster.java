@@ -1,0 +1,81 @@
+package chat.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Several real clustered nodes in this JVM: Hazelcast over 127.0.0.1 TCP-IP with a cluster name of their own,
+ * sharing one real HSQLDB server.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  private final DatabaseServer database = DatabaseServer.start();
+  private final String name = "test-" + UUID.randomUUID();
+  private final List<Integer> hazelcastPorts = new ArrayList<>();
+  private final List<TestNode> nodes = new ArrayList<>();
+
+  public TestCluster(int size) {
+    for (int i = 0; i < size; i++) {
+      hazelcastPorts.add(Ports.free());
+    }
+    try {
+      for (int i = 0; i < size; i++) {
+        addNode();
+      }
+      awaitSize(size);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Starts one more node; it joins the running cluster. */
+  public TestNode addNode() {
+    int index = nodes.size();
+    if (index >= hazelcastPorts.size()) {
+      hazelcastPorts.add(Ports.free());
+    }
+    JsonArray members = new JsonArray();
+    hazelcastPorts.forEach(port -> members.add("127.0.0.1:" + port));
+    JsonObject config = new JsonObject()
+      .put("db", new JsonObject().put("url", database.url()))
+      .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
+        .put("port", hazelcastPorts.get(index)).put("members", members).put("name", name));
+    TestNode node = TestNode.start(TestNode.newDataDir(), config);
+    nodes.add(node);
+    return node;
+  }
+
+  public TestNode node(int index) {
+    return nodes.get(index);
+  }
+
+  /** Waits until every running node sees exactly this many members. */
+  public void awaitSize(int size) {
+    awaitTrue("cluster of " + size, () -> nodes.stream().filter(n -> !n.isClosed())
+      .allMatch(n -> n.node().clusterSize() == size));
+  }
+
+  public static void awaitTrue(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a bounded poll of the condition, not a wait-and-hope
+    }
+  }
+
+  @Override
+  public void close() {
+    nodes.stream().filter(n -> !n.isClosed()).forEach(TestNode::close);
+    database.close();
+  }
+}
