@@ -96,9 +96,8 @@ export class ChatSession {
     if (unread.status === 'fulfilled' && unread.value?.unread) this.applyUnread(unread.value.unread, true);
 
     // The hash remembers the open room, so a reload comes back to it.
-    const wanted = decodeURIComponent(location.hash.slice(1));
-    const first = this.rooms.get(wanted) || (dmPartner(wanted, this.me.username) && this.ensureRoom(wanted));
-    this.openRoom(first ? first.id : GLOBAL_ROOM);
+    const wanted = location.hash.slice(1);
+    this.openRoom(this.rooms.has(wanted) ? wanted : GLOBAL_ROOM);
     this.searchPeople('');
     this.bus.start();
   }
@@ -569,6 +568,12 @@ export class ChatSession {
     if (!body || typeof body.username !== 'string' || typeof body.online !== 'boolean') return;
     this.setPresence(body.username, body.online);
     this.people.setOnline(body.username, body.online);
+    // Someone the list does not show yet (e.g. just registered) who matches the search.
+    const query = this.dom.peopleSearch.value.trim();
+    if (!this.people.has(body.username) && body.username.toLowerCase().startsWith(query.toLowerCase())) {
+      clearTimeout(this.searchTimer);
+      this.searchTimer = setTimeout(() => this.searchPeople(this.dom.peopleSearch.value.trim()), 300);
+    }
     this.scheduleUnreadPoll();
   }
 

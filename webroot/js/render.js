@@ -313,6 +313,10 @@ export class PeopleView {
     button.title = online ? 'Online' : 'Offline';
   }
 
+  has(username) {
+    return [...this.list.querySelectorAll('[data-user]')].some((b) => sameUser(b.dataset.user, username));
+  }
+
   setOnline(username, online) {
     for (const button of this.list.querySelectorAll('[data-user]')) {
       if (sameUser(button.dataset.user, username)) {

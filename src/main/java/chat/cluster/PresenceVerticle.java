@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Who is online anywhere in the cluster. Each node counts its own sockets per user and tells the others
  * when a user appears or disappears on it; every node keeps the same picture of which nodes hold which users,
@@ -22,6 +25,7 @@ import java.util.Set;
  */
 public class PresenceVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
   static final long NODE_CHECK_MS = 2000;
 
   private final ClusterView cluster;
@@ -30,6 +34,7 @@ public class PresenceVerticle extends VerticleBase {
   /** Nodes holding at least one socket per user, by username key; the same on every node. */
   private final Map<String, Set<String>> nodesByUser = new HashMap<>();
   private final Map<String, String> displayNames = new HashMap<>();
+  private Set<String> knownNodes = Set.of();
 
   public PresenceVerticle(ClusterView cluster) {
     this.cluster = cluster;
@@ -37,6 +42,7 @@ public class PresenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    knownNodes = Set.copyOf(cluster.liveNodes());
     vertx.setPeriodic(NODE_CHECK_MS, id -> dropDeadNodes());
     return Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PRESENCE_LOCAL, this::onLocalSocket).completion(),
@@ -109,6 +115,7 @@ public class PresenceVerticle extends VerticleBase {
   /** A node that died took its sockets with it; the first live node tells the browsers. */
   private void dropDeadNodes() {
     List<String> live = cluster.liveNodes();
+    logMembership(live);
     boolean speaker = live.stream().sorted().findFirst().map(cluster.nodeId()::equals).orElse(true);
     List<String> gone = nodesByUser.entrySet().stream()
       .filter(entry -> entry.getValue().removeIf(node -> !live.contains(node)) && entry.getValue().isEmpty())
@@ -120,6 +127,18 @@ public class PresenceVerticle extends VerticleBase {
         announce(displayNames.getOrDefault(key, key), false);
       }
     }
+  }
+
+  /** One line per member that came or went, instead of Hazelcast's multi-line member tables. */
+  private void logMembership(List<String> live) {
+    Set<String> now = Set.copyOf(live);
+    if (!knownNodes.isEmpty()) {
+      now.stream().filter(node -> !knownNodes.contains(node))
+        .forEach(node -> LOG.info("cluster member joined: {} (cluster size {})", node, now.size()));
+      knownNodes.stream().filter(node -> !now.contains(node))
+        .forEach(node -> LOG.info("cluster member left: {} (cluster size {})", node, now.size()));
+    }
+    knownNodes = now;
   }
 
   private void onQuery(Message<JsonObject> query) {
