@@ -59,7 +59,11 @@ public class AccountVerticle extends VerticleBase {
         }
         return account.toJson();
       })),
-      consume(Addresses.ACCOUNT_SEARCH, body -> search(body.getString("prefix"), body.getInteger("limit")))));
+      consume(Addresses.ACCOUNT_SEARCH, body -> search(body.getString("prefix"), body.getInteger("limit"))),
+      consume(Addresses.ACCOUNT_CHANGE_EMAIL, body -> changeEmail(body.getString("username"), body.getString("email"))
+        .map(Account::toJson)),
+      consume(Addresses.ACCOUNT_CHANGE_PASSWORD, body -> changePassword(body.getString("username"),
+        body.getString("currentPassword"), body.getString("password")).map(v -> new JsonObject()))));
   }
 
   @Override
@@ -123,6 +127,28 @@ public class AccountVerticle extends VerticleBase {
     });
   }
 
+  Future<Account> changeEmail(String username, String email) {
+    String key = RoomId.key(username);
+    String emailKey = email.toLowerCase(Locale.ROOT);
+    return pool.preparedQuery(Sql.EMAIL_OWNER).execute(Tuple.of(emailKey))
+      .compose(owners -> {
+        if (owners.size() > 0 && !key.equals(owners.iterator().next().getString(0))) {
+          return Future.failedFuture(Failure.of(Failure.CONFLICT, "email"));
+        }
+        return pool.preparedQuery(Sql.UPDATE_EMAIL).execute(Tuple.of(email, emailKey, key))
+          .recover(err -> Future.failedFuture(Failure.of(Failure.CONFLICT, "email")));
+      })
+      .compose(updated -> find(username));
+  }
+
+  /** Only with the current password, so a session left open on someone else's screen cannot take the account. */
+  Future<Void> changePassword(String username, String currentPassword, String newPassword) {
+    return login(username, currentPassword)
+      .compose(account -> pool.preparedQuery(Sql.UPDATE_PASSWORD)
+        .execute(Tuple.of(BcryptHashing.hashNew(newPassword, config.security().bcryptCost()), RoomId.key(username))))
+      .mapEmpty();
+  }
+
   private Future<Account> refuseLogin(String password) {
     BCrypt.checkpw(password == null ? "" : password, decoyHash);
     return Future.failedFuture(Failure.of(Failure.UNAUTHORIZED, BAD_LOGIN));
@@ -137,7 +163,7 @@ public class AccountVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> search(String prefix, int limit) {
-    String pattern = RoomId.key(prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    String pattern = Sql.literalLike(RoomId.key(prefix)) + "%";
     return pool.preparedQuery(Sql.SEARCH_USERS).execute(Tuple.of(pattern, limit)).map(rows -> {
       JsonArray users = new JsonArray();
       rows.forEach(row -> users.add(row.getString(0)));

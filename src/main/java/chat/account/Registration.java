@@ -31,6 +31,13 @@ public record Registration(String username, String email, String password) {
     if (emailProblem != null) {
       errors.put("email", emailProblem);
     }
+    errors.putAll(passwordProblems(form));
+    return errors;
+  }
+
+  /** The {@code password} and {@code confirmPassword} fields of a form, against the server's password rule. */
+  public static Map<String, String> passwordProblems(JsonObject form) {
+    Map<String, String> errors = new LinkedHashMap<>();
     Object password = form.getValue("password");
     if (!(password instanceof String pw)) {
       errors.put("password", "required");

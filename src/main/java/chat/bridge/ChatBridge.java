@@ -36,7 +36,7 @@ public final class ChatBridge {
   public ChatBridge(Vertx vertx, ChatConfig config) {
     this.vertx = vertx;
     this.topics = config.rooms();
-    vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> closeSession(ended.body().getString("session")));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
   }
 
   public Router router() {
@@ -55,8 +55,7 @@ public final class ChatBridge {
 
   private void onEvent(BridgeEvent event) {
     SockJSSocket socket = event.socket();
-    User user = socket.webUser();
-    String username = user == null ? null : user.principal().getString("username");
+    String username = socket.webUser() == null ? null : socketUser(socket);
     switch (event.type()) {
       case SOCKET_CREATED -> {
         if (username == null) {
@@ -125,10 +124,21 @@ public final class ChatBridge {
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
   }
 
-  private void closeSession(String sessionId) {
-    Set<SockJSSocket> sockets = socketsBySession.remove(sessionId);
-    if (sockets != null) {
-      List.copyOf(sockets).forEach(socket -> socket.close(4001, "session ended"));
-    }
+  /** {session}: that session ended (logout); {username, exceptSession}: all of that user's other sessions did. */
+  private void sessionsEnded(JsonObject ended) {
+    String session = ended.getString("session");
+    String userKey = ended.getString("username") == null ? null : RoomId.key(ended.getString("username"));
+    List<SockJSSocket> closing = socketsBySession.entrySet().stream()
+      .filter(entry -> session != null ? entry.getKey().equals(session)
+        : !entry.getKey().equals(ended.getString("exceptSession")) && entry.getValue().stream()
+          .anyMatch(socket -> userKey.equals(RoomId.key(socketUser(socket)))))
+      .flatMap(entry -> entry.getValue().stream())
+      .toList();
+    closing.forEach(socket -> socket.close(4001, "session ended"));
+  }
+
+  private static String socketUser(SockJSSocket socket) {
+    User user = socket.webUser();
+    return user == null ? "" : user.principal().getString("username");
   }
 }

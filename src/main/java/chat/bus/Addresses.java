@@ -25,8 +25,8 @@ public final class Addresses {
   public static final String PRESENCE_NODE = "presence.node";
   public static final String STORE_SAVE = "store.save";
   public static final String STORE_HEALTH = "store.health";
-  public static final String STORE_READ_MARK = "store.read-mark";
   public static final String STORE_UNREAD = "store.unread";
+  public static final String STORE_PRIVATE_ROOMS = "store.private-rooms";
   public static final String ACCOUNT_REGISTER = "account.register";
   public static final String ACCOUNT_LOGIN = "account.login";
   public static final String ACCOUNT_FIND = "account.find";

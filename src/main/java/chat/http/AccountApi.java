@@ -26,11 +26,13 @@ final class AccountApi {
   private final Vertx vertx;
   private final ChatConfig config;
   private final SessionHandler sessions;
+  private final SessionGuard guard;
 
-  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions) {
+  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
+    this.guard = guard;
   }
 
   void register(RoutingContext ctx) {
@@ -84,6 +86,7 @@ final class AccountApi {
       .compose(account -> {
         // a fresh id at login, so a session id planted before login is worth nothing after it
         ctx.session().regenerateId();
+        SessionGuard.loggedIn(ctx);
         return sessions.setUser(ctx, User.fromName(account.username())).map(account);
       })
       .onSuccess(account -> Replies.json(ctx, 200, new JsonObject().put("username", account.username())))
@@ -98,9 +101,7 @@ final class AccountApi {
   }
 
   void me(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_FIND, new JsonObject().put("username", username(ctx)))
-      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
-      .onFailure(err -> Replies.failure(ctx, err));
+    relay(ctx, Addresses.ACCOUNT_FIND, new JsonObject().put("username", username(ctx)));
   }
 
   void rooms(RoutingContext ctx) {
@@ -134,6 +135,74 @@ final class AccountApi {
     vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
         new JsonObject().put("prefix", prefix).put("limit", limit))
       .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body()))
+      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
+      .onFailure(err -> Replies.failure(ctx, err));
+  }
+
+  void unread(RoutingContext ctx) {
+    relay(ctx, Addresses.STORE_UNREAD, new JsonObject().put("username", username(ctx)));
+  }
+
+  void privateRooms(RoutingContext ctx) {
+    relay(ctx, Addresses.STORE_PRIVATE_ROOMS, new JsonObject().put("username", username(ctx)));
+  }
+
+  void changeEmail(RoutingContext ctx) {
+    JsonObject form = jsonBody(ctx);
+    if (form == null) {
+      return;
+    }
+    String problem = Registration.emailProblem(form.getValue("email"));
+    if (problem != null) {
+      Replies.fieldErrors(ctx, 400, Map.of("email", problem));
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_CHANGE_EMAIL,
+        new JsonObject().put("username", username(ctx)).put("email", form.getString("email")))
+      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
+      .onFailure(err -> {
+        if (Failure.code(err) == Failure.CONFLICT) {
+          Replies.fieldErrors(ctx, 409, Map.of("email", "is already taken"));
+        } else {
+          Replies.failure(ctx, err);
+        }
+      });
+  }
+
+  /** A new password ends every other session of the user, on every node, with their sockets. */
+  void changePassword(RoutingContext ctx) {
+    JsonObject form = jsonBody(ctx);
+    if (form == null) {
+      return;
+    }
+    Map<String, String> problems = Registration.passwordProblems(form);
+    if (!(form.getValue("currentPassword") instanceof String)) {
+      problems.put("currentPassword", "required");
+    }
+    if (!problems.isEmpty()) {
+      Replies.fieldErrors(ctx, 400, problems);
+      return;
+    }
+    String username = username(ctx);
+    vertx.eventBus().request(Addresses.ACCOUNT_CHANGE_PASSWORD, new JsonObject().put("username", username)
+        .put("currentPassword", form.getString("currentPassword")).put("password", form.getString("password")))
+      .compose(changed -> guard.endOtherSessions(ctx))
+      .onSuccess(v -> {
+        vertx.eventBus().publish(Addresses.SESSIONS_END,
+          new JsonObject().put("username", username).put("exceptSession", ctx.session().id()));
+        Replies.noContent(ctx);
+      })
+      .onFailure(err -> {
+        if (Failure.code(err) == Failure.UNAUTHORIZED) {
+          Replies.fieldErrors(ctx, 400, Map.of("currentPassword", "is not your current password"));
+        } else {
+          Replies.failure(ctx, err);
+        }
+      });
+  }
+
+  private void relay(RoutingContext ctx, String address, JsonObject request) {
+    vertx.eventBus().<JsonObject>request(address, request)
       .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
       .onFailure(err -> Replies.failure(ctx, err));
   }

@@ -46,12 +46,14 @@ public class HttpVerticle extends VerticleBase {
       .setCookieSameSite(CookieSameSite.STRICT)
       .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
       .setLazySession(true);
-    AccountApi api = new AccountApi(vertx, config, sessions);
+    SessionGuard guard = new SessionGuard(vertx);
+    AccountApi api = new AccountApi(vertx, config, sessions, guard);
 
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
     router.get("/health").handler(this::health);
     router.route("/api/*").handler(sessions);
+    router.route("/api/*").handler(guard);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post("/api/register").handler(api::register);
     router.post("/api/login").handler(api::login);
@@ -60,9 +62,14 @@ public class HttpVerticle extends VerticleBase {
     router.get("/api/me").handler(api::me);
     router.get("/api/rooms").handler(api::rooms);
     router.get("/api/users").handler(api::users);
+    router.get("/api/unread").handler(api::unread);
+    router.get("/api/private-rooms").handler(api::privateRooms);
+    router.post("/api/profile/email").handler(api::changeEmail);
+    router.post("/api/profile/password").handler(api::changePassword);
     router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
 
     router.route("/eventbus/*").handler(sessions);
+    router.route("/eventbus/*").handler(guard);
     router.route("/eventbus/*").handler(HttpVerticle::requireUser);
     router.route("/eventbus/*").subRouter(new ChatBridge(vertx, config).router());
 
@@ -102,6 +109,10 @@ public class HttpVerticle extends VerticleBase {
       LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
     }
     if (!ctx.response().ended() && !ctx.response().headWritten()) {
+      if (status == 413) {
+        // the rest of the oversized body is still on the wire: this connection cannot carry another request
+        ctx.response().putHeader("Connection", "close");
+      }
       Replies.error(ctx, status, switch (status) {
         case 413 -> "request body too large";
         case 400 -> "bad request";

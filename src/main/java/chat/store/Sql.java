@@ -50,15 +50,39 @@ public final class Sql {
     SELECT id, room, sender, text, ts FROM messages
     WHERE room = ? AND id > ? ORDER BY id ASC LIMIT ?""";
 
+  // Read marks and unread counts
+  public static final String RAISE_READ_MARK = """
+    UPDATE read_marks SET last_read = ? WHERE username_key = ? AND room = ? AND last_read < ?""";
+  public static final String INSERT_READ_MARK = "INSERT INTO read_marks (username_key, room, last_read) VALUES (?, ?, ?)";
+  /** Per room, messages from others after the user's read mark, or after they registered when there is none. */
+  public static final String UNREAD = """
+    SELECT m.room, COUNT(*) FROM messages m
+    LEFT JOIN read_marks r ON r.username_key = ? AND r.room = m.room
+    WHERE LOWER(m.sender) <> ?
+      AND (m.room NOT LIKE 'dm.%' OR m.room LIKE ? ESCAPE '\\' OR m.room LIKE ? ESCAPE '\\')
+      AND (m.id > r.last_read OR r.last_read IS NULL AND m.ts > (SELECT created FROM users WHERE username_key = ?))
+    GROUP BY m.room""";
+  public static final String PRIVATE_ROOMS = """
+    SELECT room, MAX(id) FROM messages WHERE room LIKE ? ESCAPE '\\' OR room LIKE ? ESCAPE '\\'
+    GROUP BY room ORDER BY 2 DESC LIMIT 200""";
+
   // Users
   public static final String PASSWORD_BY_KEY = "SELECT password FROM users WHERE username_key = ?";
   public static final String USER_BY_KEY = "SELECT username, email FROM users WHERE username_key = ?";
   public static final String USER_TAKEN = "SELECT username_key, email_key FROM users WHERE username_key = ? OR email_key = ?";
   public static final String INSERT_USER = """
     INSERT INTO users (username_key, username, email, email_key, password, created) VALUES (?, ?, ?, ?, ?, ?)""";
+  public static final String UPDATE_EMAIL = "UPDATE users SET email = ?, email_key = ? WHERE username_key = ?";
+  public static final String EMAIL_OWNER = "SELECT username_key FROM users WHERE email_key = ?";
+  public static final String UPDATE_PASSWORD = "UPDATE users SET password = ? WHERE username_key = ?";
   public static final String SEARCH_USERS = """
     SELECT username FROM users WHERE username_key LIKE ? ESCAPE '\\' ORDER BY username_key LIMIT ?""";
 
   private Sql() {
+  }
+
+  /** A value for {@code LIKE ? ESCAPE '\\'} that matches itself literally: usernames may contain {@code _}. */
+  public static String literalLike(String value) {
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 }

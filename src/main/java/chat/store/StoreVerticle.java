@@ -6,6 +6,7 @@ import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.bus.HistoryQuery;
 import chat.bus.NewMessage;
+import chat.bus.RoomId;
 import chat.bus.Saved;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
@@ -46,7 +47,10 @@ public class StoreVerticle extends VerticleBase {
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
         vertx.eventBus().localConsumer(Addresses.STORE_HEALTH, this::onHealth).completion(),
-        vertx.eventBus().localConsumer(Addresses.HISTORY, this::onHistory).completion()));
+        vertx.eventBus().localConsumer(Addresses.HISTORY, this::onHistory).completion(),
+        vertx.eventBus().localConsumer(Addresses.READ, this::onRead).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_UNREAD, this::onUnread).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_PRIVATE_ROOMS, this::onPrivateRooms).completion()));
   }
 
   @Override
@@ -73,6 +77,64 @@ public class StoreVerticle extends VerticleBase {
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
         .put("messages", messages.json)))
+      .onFailure(err -> Failure.reply(request, unavailable(err)));
+  }
+
+  /** chat.read {room, id}: the user has seen the room up to this id; only a higher mark is kept. */
+  private void onRead(Message<Object> request) {
+    Future.succeededFuture(request)
+      .map(BridgeRequest::of)
+      .compose(read -> {
+        String room = read.room(config.rooms()).id();
+        Long id = read.optionalLong("id");
+        if (id == null || id < 0) {
+          throw Failure.badRequest("id must be a message id");
+        }
+        return raiseReadMark(RoomId.key(read.user()), room, id);
+      })
+      .onSuccess(v -> request.reply(new JsonObject()))
+      .onFailure(err -> Failure.reply(request, unavailable(err)));
+  }
+
+  private Future<Void> raiseReadMark(String userKey, String room, long id) {
+    Tuple raise = Tuple.of(id, userKey, room, id);
+    return pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).compose(updated -> updated.rowCount() > 0
+      ? Future.succeededFuture()
+      : pool.preparedQuery(Sql.INSERT_READ_MARK).execute(Tuple.of(userKey, room, id)).<Void>mapEmpty()
+        // a mark appeared since the update (another socket of the same user): raise that one
+        .recover(exists -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).mapEmpty()));
+  }
+
+  private void onUnread(Message<JsonObject> request) {
+    String userKey = RoomId.key(request.body().getString("username"));
+    String like = Sql.literalLike(userKey);
+    pool.preparedQuery(Sql.UNREAD).execute(Tuple.of(userKey, userKey, "dm." + like + ".%", "dm.%." + like, userKey))
+      .onSuccess(rows -> {
+        JsonObject unread = new JsonObject();
+        for (Row row : rows) {
+          // rooms no longer configured keep their rows but are not rooms anyone can open
+          if (RoomId.parse(row.getString(0), config.rooms()) != null) {
+            unread.put(row.getString(0), row.getLong(1));
+          }
+        }
+        request.reply(new JsonObject().put("unread", unread));
+      })
+      .onFailure(err -> Failure.reply(request, unavailable(err)));
+  }
+
+  private void onPrivateRooms(Message<JsonObject> request) {
+    String username = request.body().getString("username");
+    String like = Sql.literalLike(RoomId.key(username));
+    pool.preparedQuery(Sql.PRIVATE_ROOMS).execute(Tuple.of("dm." + like + ".%", "dm.%." + like))
+      .onSuccess(rows -> {
+        JsonArray rooms = new JsonArray();
+        for (Row row : rows) {
+          if (RoomId.parse(row.getString(0), config.rooms()) instanceof RoomId.Direct direct) {
+            rooms.add(new JsonObject().put("id", direct.id()).put("with", direct.other(username)));
+          }
+        }
+        request.reply(new JsonObject().put("rooms", rooms));
+      })
       .onFailure(err -> Failure.reply(request, unavailable(err)));
   }
 
