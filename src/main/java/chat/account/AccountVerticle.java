@@ -4,7 +4,7 @@ import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
-import chat.store.Database;
+import chat.store.ReconnectingPool;
 import chat.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.auth.sqlclient.SqlAuthentication;
 import io.vertx.ext.auth.sqlclient.SqlAuthenticationOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.mindrot.jbcrypt.BCrypt;
@@ -34,8 +33,7 @@ public class AccountVerticle extends VerticleBase {
   static final String BAD_LOGIN = "invalid username or password";
 
   private final ChatConfig config;
-  private Pool pool;
-  private SqlAuthentication authentication;
+  private ReconnectingPool db;
   /** Checked against when the user does not exist, so an unknown name costs the same time as a wrong password. */
   private String decoyHash;
 
@@ -45,9 +43,7 @@ public class AccountVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, config.db(), "accounts");
-    authentication = SqlAuthentication.create(pool,
-      new SqlAuthenticationOptions().setAuthenticationQuery(Sql.PASSWORD_BY_KEY));
+    db = new ReconnectingPool(vertx, config.db(), "accounts");
     decoyHash = BcryptHashing.hashNew("decoy password", config.security().bcryptCost());
     return Future.all(List.of(
       consume(Addresses.ACCOUNT_REGISTER, body -> register(Registration.fromJson(body)).map(Account::toJson)),
@@ -68,7 +64,7 @@ public class AccountVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool.close();
+    return db.close();
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<JsonObject>> handler) {
@@ -87,8 +83,8 @@ public class AccountVerticle extends VerticleBase {
         return Future.failedFuture(Failure.of(Failure.CONFLICT, String.join(",", taken)));
       }
       String hash = BcryptHashing.hashNew(form.password(), config.security().bcryptCost());
-      return pool.preparedQuery(Sql.INSERT_USER)
-        .execute(Tuple.of(key, form.username(), form.email(), emailKey, hash, System.currentTimeMillis()))
+      return db.use(pool -> pool.preparedQuery(Sql.INSERT_USER)
+          .execute(Tuple.of(key, form.username(), form.email(), emailKey, hash, System.currentTimeMillis())))
         .map(done -> new Account(form.username(), form.email()))
         // Two registrations racing for one name: the constraint decides, the loser gets the same 409.
         .recover(err -> takenFields(key, emailKey).compose(again -> again.isEmpty()
@@ -98,7 +94,7 @@ public class AccountVerticle extends VerticleBase {
   }
 
   private Future<List<String>> takenFields(String key, String emailKey) {
-    return pool.preparedQuery(Sql.USER_TAKEN).execute(Tuple.of(key, emailKey)).map(rows -> {
+    return db.use(pool -> pool.preparedQuery(Sql.USER_TAKEN).execute(Tuple.of(key, emailKey))).map(rows -> {
       List<String> taken = new ArrayList<>();
       for (Row row : rows) {
         if (key.equals(row.getString(0)) && !taken.contains("username")) {
@@ -121,7 +117,10 @@ public class AccountVerticle extends VerticleBase {
       if (account == null || password.getBytes(StandardCharsets.UTF_8).length > PasswordRule.MAX_BYTES) {
         return refuseLogin(password);
       }
-      return authentication.authenticate(new UsernamePasswordCredentials(RoomId.key(username), password))
+      // verifies with bcrypt inside the query's future: on this worker verticle's thread
+      return db.use(pool -> SqlAuthentication.create(pool,
+          new SqlAuthenticationOptions().setAuthenticationQuery(Sql.PASSWORD_BY_KEY))
+          .authenticate(new UsernamePasswordCredentials(RoomId.key(username), password)))
         .map(user -> account)
         .recover(err -> Future.failedFuture(Failure.of(Failure.UNAUTHORIZED, BAD_LOGIN)));
     });
@@ -130,12 +129,12 @@ public class AccountVerticle extends VerticleBase {
   Future<Account> changeEmail(String username, String email) {
     String key = RoomId.key(username);
     String emailKey = email.toLowerCase(Locale.ROOT);
-    return pool.preparedQuery(Sql.EMAIL_OWNER).execute(Tuple.of(emailKey))
+    return db.use(pool -> pool.preparedQuery(Sql.EMAIL_OWNER).execute(Tuple.of(emailKey)))
       .compose(owners -> {
         if (owners.size() > 0 && !key.equals(owners.iterator().next().getString(0))) {
           return Future.failedFuture(Failure.of(Failure.CONFLICT, "email"));
         }
-        return pool.preparedQuery(Sql.UPDATE_EMAIL).execute(Tuple.of(email, emailKey, key))
+        return db.use(pool -> pool.preparedQuery(Sql.UPDATE_EMAIL).execute(Tuple.of(email, emailKey, key)))
           .recover(err -> Future.failedFuture(Failure.of(Failure.CONFLICT, "email")));
       })
       .compose(updated -> find(username));
@@ -144,8 +143,8 @@ public class AccountVerticle extends VerticleBase {
   /** Only with the current password, so a session left open on someone else's screen cannot take the account. */
   Future<Void> changePassword(String username, String currentPassword, String newPassword) {
     return login(username, currentPassword)
-      .compose(account -> pool.preparedQuery(Sql.UPDATE_PASSWORD)
-        .execute(Tuple.of(BcryptHashing.hashNew(newPassword, config.security().bcryptCost()), RoomId.key(username))))
+      .compose(account -> db.use(pool -> pool.preparedQuery(Sql.UPDATE_PASSWORD)
+        .execute(Tuple.of(BcryptHashing.hashNew(newPassword, config.security().bcryptCost()), RoomId.key(username)))))
       .mapEmpty();
   }
 
@@ -158,13 +157,13 @@ public class AccountVerticle extends VerticleBase {
     if (username == null) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(Sql.USER_BY_KEY).execute(Tuple.of(RoomId.key(username)))
+    return db.use(pool -> pool.preparedQuery(Sql.USER_BY_KEY).execute(Tuple.of(RoomId.key(username))))
       .map(rows -> rows.size() == 0 ? null : toAccount(rows.iterator().next()));
   }
 
   private Future<JsonObject> search(String prefix, int limit) {
     String pattern = Sql.literalLike(RoomId.key(prefix)) + "%";
-    return pool.preparedQuery(Sql.SEARCH_USERS).execute(Tuple.of(pattern, limit)).map(rows -> {
+    return db.use(pool -> pool.preparedQuery(Sql.SEARCH_USERS).execute(Tuple.of(pattern, limit))).map(rows -> {
       JsonArray users = new JsonArray();
       rows.forEach(row -> users.add(row.getString(0)));
       return new JsonObject().put("users", users);

@@ -42,8 +42,11 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   public record EventBus(int port) {
   }
 
-  /** bcryptCost: work factor of new password hashes; sessionTimeoutMinutes: idle session expiry. */
-  public record Security(int bcryptCost, int sessionTimeoutMinutes) {
+  /**
+   * bcryptCost: work factor of new password hashes; sessionTimeoutMinutes: idle session expiry;
+   * messagesPerSecond and messageBurst: each user's sustained send rate and burst, across all sockets and nodes.
+   */
+  public record Security(int bcryptCost, int sessionTimeoutMinutes, int messagesPerSecond, int messageBurst) {
   }
 
   public static ChatConfig load(Path file) {
@@ -76,7 +79,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section db = root.section("db", "url", "user", "password", "maxPoolSize");
     Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name");
     Section eventBus = root.section("eventBus", "port");
-    Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes");
+    Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
+      "messageBurst");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:")) {
@@ -89,7 +93,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       new Cluster(cluster.bool("enabled", false), cluster.host("host", "127.0.0.1"), cluster.port("port", 5701, false),
         members(cluster), cluster.matching("name", "chat", CLUSTER_NAME, "a name of letters, digits, _ . -")),
       new EventBus(eventBus.port("port", 0, true)),
-      new Security(security.integer("bcryptCost", 12, 4, 16), security.integer("sessionTimeoutMinutes", 30, 1, 7 * 24 * 60)));
+      new Security(security.integer("bcryptCost", 12, 4, 16), security.integer("sessionTimeoutMinutes", 30, 1, 7 * 24 * 60),
+        security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000)));
   }
 
   private static List<String> topics(Section root) {

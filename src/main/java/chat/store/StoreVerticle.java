@@ -14,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -34,7 +33,7 @@ public class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final ChatConfig config;
-  private Pool pool;
+  private ReconnectingPool db;
 
   public StoreVerticle(ChatConfig config) {
     this.config = config;
@@ -42,8 +41,8 @@ public class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, config.db(), "store");
-    return Database.migrate(pool, config.db())
+    db = new ReconnectingPool(vertx, config.db(), "store");
+    return db.use(pool -> Database.migrate(pool, config.db()))
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
         vertx.eventBus().localConsumer(Addresses.STORE_HEALTH, this::onHealth).completion(),
@@ -55,7 +54,7 @@ public class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Database.shutdownIfEmbedded(pool, config.db()).eventually(() -> pool.close());
+    return db.use(pool -> Database.shutdownIfEmbedded(pool, config.db())).eventually(() -> db.close());
   }
 
   private void onSave(Message<JsonObject> request) {
@@ -65,7 +64,7 @@ public class StoreVerticle extends VerticleBase {
   }
 
   private void onHealth(Message<Object> request) {
-    pool.query(Sql.PING).execute()
+    db.use(pool -> pool.query(Sql.PING).execute())
       .onSuccess(ok -> request.reply(new JsonObject().put("db", "UP")))
       .onFailure(err -> request.fail(Failure.UNAVAILABLE, "database unavailable"));
   }
@@ -98,17 +97,18 @@ public class StoreVerticle extends VerticleBase {
 
   private Future<Void> raiseReadMark(String userKey, String room, long id) {
     Tuple raise = Tuple.of(id, userKey, room, id);
-    return pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).compose(updated -> updated.rowCount() > 0
+    return db.use(pool -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).compose(updated -> updated.rowCount() > 0
       ? Future.succeededFuture()
       : pool.preparedQuery(Sql.INSERT_READ_MARK).execute(Tuple.of(userKey, room, id)).<Void>mapEmpty()
         // a mark appeared since the update (another socket of the same user): raise that one
-        .recover(exists -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).mapEmpty()));
+        .recover(exists -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).mapEmpty())));
   }
 
   private void onUnread(Message<JsonObject> request) {
     String userKey = RoomId.key(request.body().getString("username"));
     String like = Sql.literalLike(userKey);
-    pool.preparedQuery(Sql.UNREAD).execute(Tuple.of(userKey, userKey, "dm." + like + ".%", "dm.%." + like, userKey))
+    db.use(pool -> pool.preparedQuery(Sql.UNREAD)
+        .execute(Tuple.of(userKey, userKey, "dm." + like + ".%", "dm.%." + like, userKey)))
       .onSuccess(rows -> {
         JsonObject unread = new JsonObject();
         for (Row row : rows) {
@@ -125,7 +125,7 @@ public class StoreVerticle extends VerticleBase {
   private void onPrivateRooms(Message<JsonObject> request) {
     String username = request.body().getString("username");
     String like = Sql.literalLike(RoomId.key(username));
-    pool.preparedQuery(Sql.PRIVATE_ROOMS).execute(Tuple.of("dm." + like + ".%", "dm.%." + like))
+    db.use(pool -> pool.preparedQuery(Sql.PRIVATE_ROOMS).execute(Tuple.of("dm." + like + ".%", "dm.%." + like)))
       .onSuccess(rows -> {
         JsonArray rooms = new JsonArray();
         for (Row row : rows) {
@@ -156,25 +156,24 @@ public class StoreVerticle extends VerticleBase {
 
   private Future<ChatMessage> insert(NewMessage message) {
     long ts = System.currentTimeMillis();
-    return pool.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_MESSAGE)
+    return db.use(pool -> pool.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_MESSAGE)
         .execute(Tuple.of(message.room(), message.sender(), message.text(), ts, message.cid()))
-        .compose(inserted -> conn.query(Sql.LAST_ID).execute()))
+        .compose(inserted -> conn.query(Sql.LAST_ID).execute())))
       .map(rows -> new ChatMessage(rows.iterator().next().getLong(0), message.room(), message.sender(),
         message.text(), ts));
   }
 
   private Future<ChatMessage> findByCid(NewMessage message) {
-    return pool.preparedQuery(Sql.MESSAGE_BY_CID)
-      .execute(Tuple.of(message.sender(), message.cid()))
+    return db.use(pool -> pool.preparedQuery(Sql.MESSAGE_BY_CID).execute(Tuple.of(message.sender(), message.cid())))
       .map(rows -> rows.size() == 0 ? null : toMessage(rows.iterator().next()));
   }
 
   private Future<Page> history(HistoryQuery query) {
     String room = query.room().id();
     Future<RowSet<Row>> rows = query.after() != null
-      ? pool.preparedQuery(Sql.HISTORY_AFTER).execute(Tuple.of(room, query.after(), query.limit()))
-      : pool.preparedQuery(Sql.HISTORY_BEFORE).execute(Tuple.of(room,
-      query.before() == null ? Long.MAX_VALUE : query.before(), query.limit()));
+      ? db.use(pool -> pool.preparedQuery(Sql.HISTORY_AFTER).execute(Tuple.of(room, query.after(), query.limit())))
+      : db.use(pool -> pool.preparedQuery(Sql.HISTORY_BEFORE).execute(Tuple.of(room,
+      query.before() == null ? Long.MAX_VALUE : query.before(), query.limit())));
     return rows.map(set -> {
       List<JsonObject> messages = new ArrayList<>();
       set.forEach(row -> messages.add(toMessage(row).toJson()));

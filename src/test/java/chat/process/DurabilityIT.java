@@ -1,0 +1,185 @@
+package chat.process;
+
+import chat.support.BridgeClient;
+import chat.support.Http;
+import chat.support.NodeProcess;
+import chat.support.Ports;
+import chat.support.TestCluster;
+import chat.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Acknowledged means stored: kill -9 the node, or the database server, and count what survived. */
+class DurabilityIT {
+
+  private final Path dir = TestNode.newDataDir();
+  private final Vertx vertx = Vertx.vertx();
+  private final List<NodeProcess> processes = new ArrayList<>();
+
+  @AfterEach
+  void stopEverything() {
+    processes.forEach(NodeProcess::close);
+    vertx.close().await();
+  }
+
+  @Test
+  void everyAcknowledgedMessageSurvivesKillDashNineOfTheNode() {
+    int http = Ports.free();
+    JsonObject config = nodeConfig(http, "jdbc:hsqldb:file:" + dir.resolve("db").resolve("chat"));
+    NodeProcess node = start("node", config, http);
+    Http alice = new Http(vertx, http).signUp("alice");
+    List<JsonObject> acknowledged = new ArrayList<>();
+    int killAfter = ThreadLocalRandom.current().nextInt(20, 150);
+    try (BridgeClient bus = BridgeClient.connect(vertx, http, alice.cookie())) {
+      // sends go out without waiting for replies, so some are in flight when the process dies
+      for (int i = 0; i < 400 && node.isAlive(); i++) {
+        bus.sendFrame(sendFrame("m" + i, "r" + i));
+        if (i >= 10) {
+          collectReply(bus, acknowledged, i - 10);
+        }
+        if (acknowledged.size() == killAfter) {
+          node.kill();
+        }
+      }
+    }
+    assertTrue(acknowledged.size() >= killAfter, "the node was killed mid-stream");
+
+    NodeProcess restarted = start("node-again", config, http);
+    List<JsonObject> stored = allHistory(new Http(vertx, http).logIn("alice", "pw-alice-long"), http);
+    assertContainsInOrderOnce(acknowledged, stored);
+    restarted.stop();
+  }
+
+  @Test
+  void sendsDuringADatabaseOutageFailWith503AndTheNodeRecoversByItself() {
+    int dbPort = Ports.free();
+    NodeProcess db = startDatabase(dbPort);
+    int http = Ports.free();
+    start("node", nodeConfig(http, "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat"), http);
+    Http alice = new Http(vertx, http).signUp("alice");
+    List<JsonObject> acknowledged = new ArrayList<>();
+    try (BridgeClient bus = BridgeClient.connect(vertx, http, alice.cookie())) {
+      for (int i = 0; i < 5; i++) {
+        acknowledged.add(bus.request("chat.send", text("before " + i)).body());
+      }
+
+      db.kill();
+      for (int i = 0; i < 5; i++) {
+        BridgeClient.Reply reply = bus.request("chat.send", text("during " + i));
+        assertTrue(reply.failed(), "nothing is acknowledged while the database is down: " + reply.frame());
+        assertEquals(503, reply.failureCode(), reply.frame().encode());
+      }
+      Http.Response health = new Http(vertx, http).get("/health");
+      assertEquals(503, health.status());
+      assertEquals("DOWN", health.json().getString("db"));
+
+      startDatabase(dbPort);
+      TestCluster.awaitTrue("sends work again", () -> {
+        BridgeClient.Reply reply = bus.request("chat.send", text("after"));
+        if (!reply.failed()) {
+          acknowledged.add(reply.body());
+        }
+        return !reply.failed();
+      });
+      assertEquals(200, new Http(vertx, http).get("/health").status());
+    }
+    List<JsonObject> stored = allHistory(alice, http);
+    assertEquals(acknowledged, stored, "exactly the acknowledged messages, in order");
+  }
+
+  private static void assertContainsInOrderOnce(List<JsonObject> acknowledged, List<JsonObject> stored) {
+    Set<Long> ids = new LinkedHashSet<>();
+    stored.forEach(m -> assertTrue(ids.add(m.getLong("id")), "stored once: " + m));
+    List<JsonObject> survivors = stored.stream().filter(acknowledged::contains).toList();
+    assertEquals(acknowledged, survivors, "every acknowledged message, in order");
+  }
+
+  private static void collectReply(BridgeClient bus, List<JsonObject> acknowledged, int index) {
+    try {
+      JsonObject reply = bus.take(f -> ("r" + index).equals(f.getString("address")));
+      if ("rec".equals(reply.getString("type"))) {
+        acknowledged.add(reply.getJsonObject("body"));
+      }
+    } catch (AssertionError socketGone) {
+      // the process died before answering: that send was never acknowledged
+    }
+  }
+
+  private static JsonObject sendFrame(String text, String replyAddress) {
+    return new JsonObject().put("type", "send").put("address", "chat.send").put("replyAddress", replyAddress)
+      .put("body", text(text));
+  }
+
+  private static JsonObject text(String text) {
+    return new JsonObject().put("room", "global").put("text", text);
+  }
+
+  private List<JsonObject> allHistory(Http user, int http) {
+    List<JsonObject> all = new ArrayList<>();
+    try (BridgeClient bus = BridgeClient.connect(vertx, http, user.cookie())) {
+      long after = 0;
+      while (true) {
+        JsonArray page = bus.request("chat.history", new JsonObject().put("room", "global").put("after", after)
+          .put("limit", 100)).body().getJsonArray("messages");
+        page.forEach(m -> all.add((JsonObject) m));
+        if (page.size() < 100) {
+          return all;
+        }
+        after = page.getJsonObject(page.size() - 1).getLong("id");
+      }
+    }
+  }
+
+  private JsonObject nodeConfig(int http, String dbUrl) {
+    return new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", http))
+      .put("db", new JsonObject().put("url", dbUrl))
+      .put("security", new JsonObject().put("bcryptCost", TestNode.TEST_BCRYPT_COST)
+        .put("messagesPerSecond", 1000).put("messageBurst", 1000));
+  }
+
+  private NodeProcess start(String name, JsonObject config, int http) {
+    NodeProcess node = NodeProcess.node(dir, name, config);
+    processes.add(node);
+    TestCluster.awaitTrue("node up", () -> {
+      if (!node.isAlive()) {
+        throw new AssertionError("node exited:\n" + node.log());
+      }
+      try {
+        return new Http(vertx, http).get("/health").status() == 200;
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    });
+    return node;
+  }
+
+  private NodeProcess startDatabase(int port) {
+    NodeProcess db = NodeProcess.databaseServer(dir, port);
+    processes.add(db);
+    TestCluster.awaitTrue("database up", () -> {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    return db;
+  }
+}
