@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,9 @@ import java.util.Set;
 public final class ChatBridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 50;
+  public static final int MAX_FRAME_BYTES = 64 * 1024;
+  /** Bytes a socket may have waiting to be written before it counts as stuck and is closed. */
+  static final int MAX_QUEUED_BYTES = 1024 * 1024;
 
   private final Vertx vertx;
   private final List<String> topics;
@@ -49,7 +53,13 @@ public final class ChatBridge {
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("chat\\.(room|typing)\\.[a-z0-9._-]{1,64}"))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("chat\\.user\\.[a-z0-9_-]{2,20}"))
       .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.PRESENCE));
-    SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    // WebSocket only: the polling transports would need cross-origin rules and spread one socket over many
+    // requests that a load balancer may send to different nodes
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setRegisterWriteHandler(false)
+      .addDisabledTransport(Transport.XHR.name())
+      .addDisabledTransport(Transport.JSON_P.name())
+      .addDisabledTransport(Transport.EVENT_SOURCE.name())
+      .addDisabledTransport(Transport.HTML_FILE.name());
     return SockJSHandler.create(vertx, sockJs).bridge(options, this::onEvent);
   }
 
@@ -62,6 +72,7 @@ public final class ChatBridge {
           event.complete(false);
           return;
         }
+        socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
         opened(socket, username);
         event.complete(true);
       }
@@ -86,6 +97,18 @@ public final class ChatBridge {
         // official client hands it to EventBus.onevent), so pages, tests and the benchmark can wait on it.
         socket.write(new JsonObject().put("type", "event").put("event", "registered")
           .put("message", new JsonObject().put("address", event.getRawMessage().getString("address"))).toBuffer());
+        event.complete(true);
+      }
+      case RECEIVE -> {
+        // A browser that stopped reading would make the server hold every message for it: cut it off; it
+        // catches up from history when it reconnects.
+        if (socket.writeQueueFull()) {
+          socket.close(4002, "too slow");
+          event.complete(false);
+          return;
+        }
+        // nothing a browser receives may be replied to on the server's behalf
+        event.getRawMessage().remove("replyAddress");
         event.complete(true);
       }
       // browsers only ever send requests; a publish would reach every consumer with no reply to check it

@@ -55,6 +55,11 @@ public final class Addresses {
     return "room.owner." + nodeId;
   }
 
+  /** Where a node keeps the send-rate buckets of the users whose home it is. */
+  public static String sendLimit(String nodeId) {
+    return "room.limit." + nodeId;
+  }
+
   public static String user(String username) {
     return USER_PREFIX + username.toLowerCase(java.util.Locale.ROOT);
   }

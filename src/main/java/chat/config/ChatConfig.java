@@ -24,7 +24,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-  public record Http(String host, int port) {
+  /** secureCookie: mark the session cookie Secure; set it when the page is served over TLS (e.g. by a proxy). */
+  public record Http(String host, int port, boolean secureCookie) {
   }
 
   /** maxPoolSize is per pool: the store and the accounts verticle each hold one. */
@@ -44,9 +45,12 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
 
   /**
    * bcryptCost: work factor of new password hashes; sessionTimeoutMinutes: idle session expiry;
-   * messagesPerSecond and messageBurst: each user's sustained send rate and burst, across all sockets and nodes.
+   * messagesPerSecond and messageBurst: each user's sustained send rate and burst, across all sockets and nodes;
+   * loginFailuresPerUser / loginFailuresPerAddress: failed logins allowed in 5 minutes before 429;
+   * registrationsPerAddress: registrations allowed per client address and hour.
    */
-  public record Security(int bcryptCost, int sessionTimeoutMinutes, int messagesPerSecond, int messageBurst) {
+  public record Security(int bcryptCost, int sessionTimeoutMinutes, int messagesPerSecond, int messageBurst,
+                         int loginFailuresPerUser, int loginFailuresPerAddress, int registrationsPerAddress) {
   }
 
   public static ChatConfig load(Path file) {
@@ -75,26 +79,29 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section root = new Section("", json);
     root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security");
 
-    Section http = root.section("http", "host", "port");
+    Section http = root.section("http", "host", "port", "secureCookie");
     Section db = root.section("db", "url", "user", "password", "maxPoolSize");
     Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name");
     Section eventBus = root.section("eventBus", "port");
     Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
-      "messageBurst");
+      "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "registrationsPerAddress");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:")) {
       throw ConfigException.badKey("db.url", "a jdbc:hsqldb: URL", dbUrl);
     }
     return new ChatConfig(
-      new Http(http.host("host", "0.0.0.0"), http.port("port", 8080, true)),
+      new Http(http.host("host", "0.0.0.0"), http.port("port", 8080, true), http.bool("secureCookie", false)),
       new Db(dbUrl, db.string("user", "SA"), db.stringAllowEmpty("password", ""), db.integer("maxPoolSize", 8, 1, 64)),
       topics(root),
       new Cluster(cluster.bool("enabled", false), cluster.host("host", "127.0.0.1"), cluster.port("port", 5701, false),
         members(cluster), cluster.matching("name", "chat", CLUSTER_NAME, "a name of letters, digits, _ . -")),
       new EventBus(eventBus.port("port", 0, true)),
       new Security(security.integer("bcryptCost", 12, 4, 16), security.integer("sessionTimeoutMinutes", 30, 1, 7 * 24 * 60),
-        security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000)));
+        security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000),
+        security.integer("loginFailuresPerUser", 5, 1, 1_000_000),
+        security.integer("loginFailuresPerAddress", 20, 1, 1_000_000),
+        security.integer("registrationsPerAddress", 20, 1, 1_000_000)));
   }
 
   private static List<String> topics(Section root) {

@@ -6,6 +6,7 @@ import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SessionHandler;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -27,12 +29,22 @@ final class AccountApi {
   private final ChatConfig config;
   private final SessionHandler sessions;
   private final SessionGuard guard;
+  /** Failed logins per username and per address in 5 minutes; registrations per address per hour. */
+  private final Throttle failedLoginsByUser;
+  private final Throttle failedLoginsByAddress;
+  private final Throttle registrationsByAddress;
 
   AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.guard = guard;
+    ChatConfig.Security limits = config.security();
+    this.failedLoginsByUser = new Throttle(vertx, "chat.throttle.login-user", limits.loginFailuresPerUser(), 5 * 60_000);
+    this.failedLoginsByAddress = new Throttle(vertx, "chat.throttle.login-address", limits.loginFailuresPerAddress(),
+      5 * 60_000);
+    this.registrationsByAddress = new Throttle(vertx, "chat.throttle.register-address",
+      limits.registrationsPerAddress(), 60 * 60_000);
   }
 
   void register(RoutingContext ctx) {
@@ -47,10 +59,15 @@ final class AccountApi {
     }
     Registration registration = new Registration(form.getString("username"), form.getString("email"),
       form.getString("password"));
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_REGISTER, registration.toJson())
+    String address = clientAddress(ctx);
+    registrationsByAddress.retryAfterSeconds(address)
+      .compose(wait -> wait > 0 ? Future.failedFuture(new Throttled(wait)) : registrationsByAddress.hit(address))
+      .compose(counted -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_REGISTER, registration.toJson()))
       .onSuccess(reply -> Replies.json(ctx, 201, reply.body()))
       .onFailure(err -> {
-        if (Failure.code(err) == Failure.CONFLICT) {
+        if (err instanceof Throttled throttled) {
+          throttled.answer(ctx);
+        } else if (Failure.code(err) == Failure.CONFLICT) {
           Map<String, String> taken = new LinkedHashMap<>();
           for (String field : err.getMessage().split(",")) {
             taken.put(field, "is already taken");
@@ -81,7 +98,18 @@ final class AccountApi {
     JsonObject credentials = new JsonObject()
       .put("username", form.getString("username"))
       .put("password", form.getString("password"));
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials)
+    String userKey = form.getString("username").toLowerCase(Locale.ROOT);
+    String address = clientAddress(ctx);
+    Future.all(failedLoginsByUser.retryAfterSeconds(userKey), failedLoginsByAddress.retryAfterSeconds(address))
+      .compose(waits -> {
+        long wait = Math.max(waits.<Long>resultAt(0), waits.<Long>resultAt(1));
+        return wait > 0 ? Future.failedFuture(new Throttled(wait)) : Future.succeededFuture();
+      })
+      .compose(allowed -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials)
+        .recover(err -> Failure.code(err) == Failure.UNAUTHORIZED
+          ? Future.all(failedLoginsByUser.hit(userKey), failedLoginsByAddress.hit(address))
+            .transform(counted -> Future.failedFuture(err))
+          : Future.failedFuture(err)))
       .map(reply -> Account.fromJson(reply.body()))
       .compose(account -> {
         // a fresh id at login, so a session id planted before login is worth nothing after it
@@ -89,8 +117,37 @@ final class AccountApi {
         SessionGuard.loggedIn(ctx);
         return sessions.setUser(ctx, User.fromName(account.username())).map(account);
       })
-      .onSuccess(account -> Replies.json(ctx, 200, new JsonObject().put("username", account.username())))
-      .onFailure(err -> Replies.failure(ctx, err));
+      .onSuccess(account -> {
+        failedLoginsByUser.clear(userKey);
+        Replies.json(ctx, 200, new JsonObject().put("username", account.username()));
+      })
+      .onFailure(err -> {
+        if (err instanceof Throttled throttled) {
+          throttled.answer(ctx);
+        } else {
+          Replies.failure(ctx, err);
+        }
+      });
+  }
+
+  /** The peer's address. Behind a proxy every client shares the proxy's; see README on throttling. */
+  private static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+  }
+
+  /** Too many attempts: 429 with the seconds to wait. */
+  private static final class Throttled extends RuntimeException {
+    private final long retryAfterSeconds;
+
+    Throttled(long retryAfterSeconds) {
+      super("too many attempts", null, false, false);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    void answer(RoutingContext ctx) {
+      ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+      Replies.error(ctx, 429, "too many attempts, try again in " + retryAfterSeconds + " s");
+    }
   }
 
   void logout(RoutingContext ctx) {

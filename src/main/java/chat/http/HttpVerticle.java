@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -44,6 +45,7 @@ public class HttpVerticle extends VerticleBase {
       .setSessionCookieName(SESSION_COOKIE)
       .setCookieHttpOnlyFlag(true)
       .setCookieSameSite(CookieSameSite.STRICT)
+      .setCookieSecureFlag(config.http().secureCookie())
       .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
       .setLazySession(true);
     SessionGuard guard = new SessionGuard(vertx);
@@ -52,6 +54,8 @@ public class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
     router.get("/health").handler(this::health);
+    OriginCheck sameOrigin = new OriginCheck();
+    router.route("/api/*").handler(sameOrigin);
     router.route("/api/*").handler(sessions);
     router.route("/api/*").handler(guard);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
@@ -68,6 +72,7 @@ public class HttpVerticle extends VerticleBase {
     router.post("/api/profile/password").handler(api::changePassword);
     router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
 
+    router.route("/eventbus/*").handler(sameOrigin);
     router.route("/eventbus/*").handler(sessions);
     router.route("/eventbus/*").handler(guard);
     router.route("/eventbus/*").handler(HttpVerticle::requireUser);
@@ -76,7 +81,10 @@ public class HttpVerticle extends VerticleBase {
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(HttpVerticle::onFailure);
 
-    return vertx.createHttpServer()
+    HttpServerOptions serverOptions = new HttpServerOptions()
+      .setMaxWebSocketFrameSize(ChatBridge.MAX_FRAME_BYTES)
+      .setMaxWebSocketMessageSize(ChatBridge.MAX_FRAME_BYTES);
+    return vertx.createHttpServer(serverOptions)
       .requestHandler(router)
       .listen(config.http().port(), config.http().host())
       .onSuccess(listening -> {

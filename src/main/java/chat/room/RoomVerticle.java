@@ -38,6 +38,7 @@ public class RoomVerticle extends VerticleBase {
   /** Users confirmed to exist; a name is never deleted, so a confirmation stays true. */
   private final Set<String> knownUsers = new HashSet<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
+  private SendLimiter limiter;
 
   public RoomVerticle(ChatConfig config, ClusterView cluster) {
     this.config = config;
@@ -46,10 +47,15 @@ public class RoomVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(60_000, id -> forgetOldTyping());
+    limiter = new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst());
+    vertx.setPeriodic(60_000, id -> {
+      forgetOldTyping();
+      limiter.forgetIdle(System.nanoTime());
+    });
     return Future.all(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), this::onOwnedSend).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), this::onSendLimit).completion(),
       vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
   }
 
@@ -64,7 +70,31 @@ public class RoomVerticle extends VerticleBase {
   Future<ChatMessage> accept(BridgeRequest request) {
     RoomId room = request.room(config.rooms());
     NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
-    return memberExists(room, request.user()).compose(v -> toOwner(room, message, true));
+    return withinRate(request.user())
+      .compose(v -> memberExists(room, request.user()))
+      .compose(v -> toOwner(room, message, true));
+  }
+
+  /** Asks the user's home node for a token; a flood is refused before anything is stored. */
+  private Future<Void> withinRate(String username) {
+    String userKey = RoomId.key(username);
+    String home = RoomOwners.owner("user." + userKey, cluster.liveNodes());
+    if (home == null || home.equals(cluster.nodeId())) {
+      return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
+    }
+    return vertx.eventBus().request(Addresses.sendLimit(home), new JsonObject().put("user", userKey)).mapEmpty();
+  }
+
+  private void onSendLimit(Message<JsonObject> request) {
+    if (limiter.tryAcquire(request.body().getString("user"), System.nanoTime())) {
+      request.reply(null);
+    } else {
+      Failure.reply(request, tooMany());
+    }
+  }
+
+  private static Throwable tooMany() {
+    return Failure.of(Failure.TOO_MANY, "too many messages, slow down");
   }
 
   private Future<ChatMessage> toOwner(RoomId room, NewMessage message, boolean mayRetry) {

@@ -20,7 +20,7 @@ class ChatConfigTest {
   @Test
   void everyKeyHasItsDocumentedDefault() {
     ChatConfig config = ChatConfig.defaults();
-    assertEquals(new ChatConfig.Http("0.0.0.0", 8080), config.http());
+    assertEquals(new ChatConfig.Http("0.0.0.0", 8080, false), config.http());
     assertEquals(new ChatConfig.Db("jdbc:hsqldb:file:data/chat", "SA", "", 8), config.db());
     assertEquals(List.of("general", "news", "sports", "tech"), config.rooms());
     assertEquals(new ChatConfig.Cluster(false, "127.0.0.1", 5701, List.of("127.0.0.1:5701"), "chat"), config.cluster());

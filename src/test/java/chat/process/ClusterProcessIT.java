@@ -98,7 +98,7 @@ class ClusterProcessIT {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
       .put("db", new JsonObject().put("url", dbUrl))
-      .put("security", new JsonObject().put("bcryptCost", TestNode.TEST_BCRYPT_COST))
+      .put("security", TestNode.generousLimits())
       .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
         .put("members", memberList).put("name", "it-" + dir.getFileName()));
     NodeProcess process = NodeProcess.node(dir, name, config);

@@ -149,8 +149,7 @@ class DurabilityIT {
     return new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", http))
       .put("db", new JsonObject().put("url", dbUrl))
-      .put("security", new JsonObject().put("bcryptCost", TestNode.TEST_BCRYPT_COST)
-        .put("messagesPerSecond", 1000).put("messageBurst", 1000));
+      .put("security", TestNode.generousLimits());
   }
 
   private NodeProcess start(String name, JsonObject config, int http) {

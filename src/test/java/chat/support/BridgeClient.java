@@ -3,7 +3,9 @@ package chat.support;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -63,7 +65,7 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public static BridgeClient connect(Vertx vertx, int port, String cookie) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
       .setURI("/eventbus/websocket");
     if (cookie != null) {
@@ -97,6 +99,11 @@ public final class BridgeClient implements AutoCloseable {
 
   public void sendRaw(String text) {
     socket.writeTextMessage(text).await();
+  }
+
+  /** The whole text in one WebSocket frame, however large (browsers do not fragment). */
+  public void sendSingleFrame(String text) {
+    socket.writeFrame(WebSocketFrame.textFrame(text, true)).await();
   }
 
   /** Registers on an address and waits until the subscription is live (or the bridge refuses it). */

@@ -49,7 +49,15 @@ public final class Http {
   }
 
   public Response call(HttpMethod method, String path, String body, String contentType) {
+    return callWithHeaders(method, path, body, contentType);
+  }
+
+  /** A request with extra headers given as name, value, name, value… */
+  public Response callWithHeaders(HttpMethod method, String path, String body, String contentType, String... headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      options.putHeader(headers[i], headers[i + 1]);
+    }
     if (cookie != null) {
       options.putHeader("Cookie", cookie);
     }

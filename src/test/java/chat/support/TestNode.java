@@ -37,7 +37,7 @@ public final class TestNode implements AutoCloseable {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("db", new JsonObject().put("url", "jdbc:hsqldb:file:" + dataDir.resolve("chat")))
-      .put("security", new JsonObject().put("bcryptCost", TEST_BCRYPT_COST))
+      .put("security", generousLimits())
       .put("rooms", new JsonArray().add("general").add("news"))
       .mergeIn(extra, true);
     try {
@@ -46,6 +46,15 @@ public final class TestNode implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("test node did not start", e);
     }
+  }
+
+  /**
+   * Tests make many accounts and messages from 127.0.0.1 quickly; the throttling tests set the real limits.
+   */
+  public static JsonObject generousLimits() {
+    return new JsonObject().put("bcryptCost", TEST_BCRYPT_COST).put("messagesPerSecond", 10_000)
+      .put("messageBurst", 10_000).put("loginFailuresPerUser", 1000).put("loginFailuresPerAddress", 100_000)
+      .put("registrationsPerAddress", 100_000);
   }
 
   public static Path newDataDir() {
