@@ -210,6 +210,29 @@ class HardeningTest {
   }
 
   @Test
+  void nothingAClientSendsLogsAStackTraceAtErrorLevel() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+      new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    root.addAppender(seen);
+    try {
+      garbageFramesGetAnErrorAndTheSocketStaysUsable();
+      framesOver64KibAreRefused();
+      Http client = new Http(vertx, node.port());
+      client.call(HttpMethod.POST, "/api/login", "{\"username\": [", "application/json");
+      client.call(HttpMethod.POST, "/api/register", "x".repeat(20_000), "application/json");
+      assertEquals(200, new Http(vertx, node.port()).get("/health").status());
+    } finally {
+      root.detachAppender(seen);
+    }
+    List<String> errors = seen.list.stream()
+      .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR) || e.getThrowableProxy() != null)
+      .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
   void garbageFramesGetAnErrorAndTheSocketStaysUsable() {
     BridgeClient bus = socket(user("garbage"));
     for (String garbage : List.of("not json", "[1,2,3]", "{}", "{\"type\":\"fly\",\"address\":\"x\"}",
