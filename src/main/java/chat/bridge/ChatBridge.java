@@ -3,7 +3,9 @@ package chat.bridge;
 import chat.bus.Addresses;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
+import io.netty.channel.Channel;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -103,7 +105,7 @@ public final class ChatBridge {
         // A browser that stopped reading would make the server hold every message for it: cut it off; it
         // catches up from history when it reconnects.
         if (socket.writeQueueFull()) {
-          socket.close(4002, "too slow");
+          cutOff(socket);
           event.complete(false);
           return;
         }
@@ -145,6 +147,21 @@ public final class ChatBridge {
   private void closed(SockJSSocket socket, String username) {
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
+  }
+
+  /**
+   * Drops the connection itself. A polite WebSocket close queues its close frame behind everything the client is
+   * not reading, and Vert.x turns a channel close into that same graceful close; only Netty's unsafe close, which
+   * skips the pipeline, ends it now (Vert.x then reports the socket closed as usual).
+   */
+  private static void cutOff(SockJSSocket socket) {
+    if (socket.routingContext() != null
+      && socket.routingContext().request().connection() instanceof HttpServerConnection connection) {
+      Channel channel = connection.channelHandlerContext().channel();
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      socket.close();
+    }
   }
 
   /** {session}: that session ended (logout); {username, exceptSession}: all of that user's other sessions did. */

@@ -11,6 +11,7 @@ import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -82,7 +83,11 @@ public class RoomVerticle extends VerticleBase {
     if (home == null || home.equals(cluster.nodeId())) {
       return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
     }
-    return vertx.eventBus().request(Addresses.sendLimit(home), new JsonObject().put("user", userKey)).mapEmpty();
+    return vertx.eventBus().request(Addresses.sendLimit(home), new JsonObject().put("user", userKey), TO_PEER)
+      .<Void>mapEmpty()
+      // the home node is gone: count here until the members agree on a new home
+      .recover(err -> peerUnreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
+        ? Future.succeededFuture() : Future.failedFuture(peerUnreachable(err) ? tooMany() : err));
   }
 
   private void onSendLimit(Message<JsonObject> request) {
@@ -102,13 +107,24 @@ public class RoomVerticle extends VerticleBase {
     if (owner == null || owner.equals(cluster.nodeId())) {
       return ordered(room, message);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.roomOwner(owner), message.toJson())
+    return vertx.eventBus().<JsonObject>request(Addresses.roomOwner(owner), message.toJson(), TO_PEER)
       .map(reply -> ChatMessage.fromJson(reply.body()))
-      // The owner left between our look at the members and the request: ask the next one. A retry cannot
-      // store twice when the client gave a cid; without one the message was never stored by a gone handler.
-      .recover(err -> mayRetry && err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
-        ? toOwner(room, message, false)
-        : Future.failedFuture(err));
+      .recover(err -> {
+        if (!peerUnreachable(err)) {
+          return Future.failedFuture(err);
+        }
+        // The owner left (or died and the cluster has not noticed yet): ask again, and if the members still
+        // name it, order the room here. A cid makes such a retry safe against storing twice.
+        return mayRetry ? toOwner(room, message, false) : ordered(room, message);
+      });
+  }
+
+  /** Inter-node requests give up quickly, so a dead node costs a sender seconds, not the bridge's 30 s. */
+  private static final DeliveryOptions TO_PEER = new DeliveryOptions().setSendTimeout(3000);
+
+  private static boolean peerUnreachable(Throwable err) {
+    return err instanceof ReplyException reply
+      && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT);
   }
 
   /** A send forwarded by another node because this node owns the room. */

@@ -101,6 +101,11 @@ public final class BridgeClient implements AutoCloseable {
     socket.writeTextMessage(text).await();
   }
 
+  /** Stops reading from the connection, like a browser tab that hangs: the server's writes pile up. */
+  public void stopReading() {
+    socket.pause();
+  }
+
   /** The whole text in one WebSocket frame, however large (browsers do not fragment). */
   public void sendSingleFrame(String text) {
     socket.writeFrame(WebSocketFrame.textFrame(text, true)).await();
