@@ -193,6 +193,24 @@ class ClusterTest {
 
   @Test
   @Order(7)
+  void aNodeThatJoinsTheRunningClusterServesAtOnce() {
+    User alice = user("alice", cluster.node(0));
+    alice.bus().register("chat.room.global");
+    TestNode joined = cluster.addNode();
+    cluster.awaitSize(4);
+    User newcomer = user("newcomer", joined);
+    newcomer.bus().register("chat.room.global");
+    JsonObject hello = newcomer.bus().request("chat.send", send("global", "hi from the new node")).body();
+    assertEquals(hello, alice.bus().next("chat.room.global"));
+    assertEquals(hello, newcomer.bus().next("chat.room.global"));
+    JsonObject back = alice.bus().request("chat.send", send("global", "welcome")).body();
+    assertEquals(back, newcomer.bus().next("chat.room.global"));
+    joined.close();
+    cluster.awaitSize(3);
+  }
+
+  @Test
+  @Order(8)
   void aStoppedNodeLeavesTheOthersDeliveringAndItsUsersOffline() {
     User alice = user("alice", cluster.node(0));
     User bob = user("bob", cluster.node(1));

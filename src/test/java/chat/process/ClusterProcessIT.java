@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real processes from the built jar: an HSQLDB server and two clustered nodes, one of them killed with -9. */
 class ClusterProcessIT {
@@ -56,6 +57,7 @@ class ClusterProcessIT {
     Http alice = new Http(vertx, http2).logIn("alice", "alice-password");
     Http bob = new Http(vertx, http1).logIn("bob", "bob-password1");
     List<JsonObject> accepted = new ArrayList<>();
+    long[] killedAt = new long[1];
     try (BridgeClient aliceBus = BridgeClient.connect(vertx, http2, alice.cookie());
          BridgeClient bobBus = BridgeClient.connect(vertx, http1, bob.cookie())) {
       aliceBus.register("chat.room.global");
@@ -65,6 +67,7 @@ class ClusterProcessIT {
         accepted.add(sendAndSeeEverywhere(bobBus, "bob " + i, aliceBus, bobBus));
       }
 
+      killedAt[0] = System.nanoTime();
       node1.kill();
 
       for (int i = 0; i < 5; i++) {
@@ -78,6 +81,10 @@ class ClusterProcessIT {
     }
     TestCluster.awaitTrue("node 2 alone", () -> health(http2).getInteger("clusterSize", 0) == 1);
     assertEquals("UP", health(http2).getString("status"));
+    // bob's socket was on the killed node: he shows offline everywhere within 15 s
+    TestCluster.awaitTrue("bob offline", () -> !alice.get("/api/users?q=bob").json().getJsonArray("users")
+      .getJsonObject(0).getBoolean("online"));
+    assertTrue(System.nanoTime() - killedAt[0] < java.time.Duration.ofSeconds(15).toNanos());
   }
 
   private static JsonObject sendAndSeeEverywhere(BridgeClient sender, String text, BridgeClient... members) {
