@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +26,8 @@ import java.util.Set;
 
 /**
  * The SockJS event-bus bridge: only logged-in sockets, only the chat's addresses, and every frame a browser
- * sends is stamped with the session's user so nobody can speak for someone else.
+ * sends is stamped with the session's user so nobody can speak for someone else. Requests go through the stock
+ * bridge; what browsers listen to is delivered by {@link RoomFanout}, one consumer per address per node.
  */
 public final class ChatBridge {
 
@@ -38,23 +40,24 @@ public final class ChatBridge {
   private final List<String> topics;
   /** Open sockets by session id, so ending a session closes its sockets. */
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
+  private final RoomFanout fanout;
 
   public ChatBridge(Vertx vertx, ChatConfig config) {
     this.vertx = vertx;
     this.topics = config.rooms();
+    this.fanout = new RoomFanout(vertx, ChatBridge::cutOff);
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
   }
 
   public Router router() {
+    // Inbound: the requests browsers may make. Nothing outbound: what browsers listen to is served by RoomFanout,
+    // so the bridge itself never registers a consumer for a socket.
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .setMaxHandlersPerSocket(MAX_REGISTRATIONS_PER_SOCKET)
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SEND))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.HISTORY))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.READ))
-      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TYPING))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex("chat\\.(room|typing)\\.[a-z0-9._-]{1,64}"))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex("chat\\.user\\.[a-z0-9_-]{2,20}"))
-      .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.PRESENCE));
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TYPING));
     // WebSocket only: the polling transports would need cross-origin rules and spread one socket over many
     // requests that a load balancer may send to different nodes
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setRegisterWriteHandler(false)
@@ -62,7 +65,11 @@ public final class ChatBridge {
       .addDisabledTransport(Transport.JSON_P.name())
       .addDisabledTransport(Transport.EVENT_SOURCE.name())
       .addDisabledTransport(Transport.HTML_FILE.name());
-    return SockJSHandler.create(vertx, sockJs).bridge(options, this::onEvent);
+    // the stock bridge for requests and replies, its sockets wrapped so their subscriptions go to the fan-out
+    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
+    return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
+      new ListeningSocket(socket, fanout, (listener, address) -> listener.webUser() != null
+        && mayListen(socketUser(listener), address), MAX_REGISTRATIONS_PER_SOCKET)));
   }
 
   private void onEvent(BridgeEvent event) {
@@ -84,7 +91,8 @@ public final class ChatBridge {
         }
         event.complete(true);
       }
-      case REGISTER -> event.complete(username != null && mayListen(username, event.getRawMessage().getString("address")));
+      // every register frame is answered by the fan-out before the bridge sees it
+      case REGISTER -> event.complete(false);
       case SEND -> {
         if (username == null) {
           event.complete(false);
@@ -92,13 +100,6 @@ public final class ChatBridge {
         }
         // Whatever headers the client sent are dropped: the only one that counts is who it really is.
         event.getRawMessage().put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
-        event.complete(true);
-      }
-      case REGISTERED -> {
-        // The stock bridge tells the client nothing when a subscription is live; this event frame does (the
-        // official client hands it to EventBus.onevent), so pages, tests and the benchmark can wait on it.
-        socket.write(new JsonObject().put("type", "event").put("event", "registered")
-          .put("message", new JsonObject().put("address", event.getRawMessage().getString("address"))).toBuffer());
         event.complete(true);
       }
       case RECEIVE -> {

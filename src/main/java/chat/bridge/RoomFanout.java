@@ -1,0 +1,103 @@
+package chat.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Delivers what browsers listen to with one event-bus consumer per address per node, not one per socket: a
+ * message crosses the cluster once per node, is encoded into a bridge frame once, and the same buffer is written
+ * to every local socket listening on that address. The frames are exactly the stock bridge's, so the official
+ * client cannot tell the difference. Used from the HTTP verticle's event loop only.
+ */
+final class RoomFanout {
+
+  private final Vertx vertx;
+  private final Consumer<SockJSSocket> cutOff;
+  private final Map<String, Listeners> byAddress = new HashMap<>();
+  private final Map<SockJSSocket, Set<String>> bySocket = new HashMap<>();
+
+  private final class Listeners {
+    final Set<SockJSSocket> sockets = new LinkedHashSet<>();
+    final MessageConsumer<Object> consumer;
+
+    Listeners(String address) {
+      consumer = vertx.eventBus().consumer(address, message -> deliver(address, message));
+    }
+  }
+
+  RoomFanout(Vertx vertx, Consumer<SockJSSocket> cutOff) {
+    this.vertx = vertx;
+    this.cutOff = cutOff;
+  }
+
+  /** Adds a listener; completes when messages published anywhere in the cluster reach this node. */
+  Future<Void> subscribe(SockJSSocket socket, String address) {
+    Listeners listeners = byAddress.computeIfAbsent(address, Listeners::new);
+    listeners.sockets.add(socket);
+    bySocket.computeIfAbsent(socket, s -> new LinkedHashSet<>()).add(address);
+    return listeners.consumer.completion();
+  }
+
+  boolean isSubscribed(SockJSSocket socket, String address) {
+    return bySocket.getOrDefault(socket, Set.of()).contains(address);
+  }
+
+  int subscriptions(SockJSSocket socket) {
+    return bySocket.getOrDefault(socket, Set.of()).size();
+  }
+
+  void unsubscribe(SockJSSocket socket, String address) {
+    Set<String> addresses = bySocket.get(socket);
+    if (addresses != null && addresses.remove(address) && addresses.isEmpty()) {
+      bySocket.remove(socket);
+    }
+    Listeners listeners = byAddress.get(address);
+    if (listeners != null && listeners.sockets.remove(socket) && listeners.sockets.isEmpty()) {
+      byAddress.remove(address);
+      listeners.consumer.unregister();
+    }
+  }
+
+  void socketClosed(SockJSSocket socket) {
+    Set<String> addresses = bySocket.remove(socket);
+    if (addresses != null) {
+      for (String address : addresses) {
+        Listeners listeners = byAddress.get(address);
+        if (listeners != null && listeners.sockets.remove(socket) && listeners.sockets.isEmpty()) {
+          byAddress.remove(address);
+          listeners.consumer.unregister();
+        }
+      }
+    }
+  }
+
+  private void deliver(String address, Message<Object> message) {
+    Listeners listeners = byAddress.get(address);
+    if (listeners == null) {
+      return;
+    }
+    // the stock bridge's frame, encoded once for every socket on this node (no reply address: nothing a browser
+    // receives may be replied to on the server's behalf)
+    Buffer frame = new JsonObject().put("type", "rec").put("address", address).put("body", message.body()).toBuffer();
+    for (SockJSSocket socket : listeners.sockets.toArray(SockJSSocket[]::new)) {
+      if (socket.writeQueueFull()) {
+        // a browser that stopped reading would make the node hold every message for it; it catches up from
+        // history when it reconnects
+        cutOff.accept(socket);
+      } else {
+        socket.write(frame);
+      }
+    }
+  }
+}
