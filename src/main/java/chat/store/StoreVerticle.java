@@ -34,6 +34,7 @@ public class StoreVerticle extends VerticleBase {
 
   private final ChatConfig config;
   private ReconnectingPool db;
+  private GroupCommit commits;
 
   public StoreVerticle(ChatConfig config) {
     this.config = config;
@@ -42,6 +43,7 @@ public class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "store");
+    commits = new GroupCommit(db);
     return db.use(pool -> Database.migrate(pool, config.db()))
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
@@ -155,12 +157,7 @@ public class StoreVerticle extends VerticleBase {
   }
 
   private Future<ChatMessage> insert(NewMessage message) {
-    long ts = System.currentTimeMillis();
-    return db.use(pool -> pool.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_MESSAGE)
-        .execute(Tuple.of(message.room(), message.sender(), message.text(), ts, message.cid()))
-        .compose(inserted -> conn.query(Sql.LAST_ID).execute())))
-      .map(rows -> new ChatMessage(rows.iterator().next().getLong(0), message.room(), message.sender(),
-        message.text(), ts));
+    return commits.insert(message);
   }
 
   private Future<ChatMessage> findByCid(NewMessage message) {
