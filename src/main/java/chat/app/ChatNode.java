@@ -12,7 +12,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -28,12 +33,15 @@ public final class ChatNode {
 
   private final Vertx vertx;
   private final ClusterView cluster;
+  private final ChatMetrics metrics;
+  private MetricsVerticle metricsEndpoint;
   private final Deque<String> deployments = new ArrayDeque<>();
   private HttpVerticle http;
 
-  private ChatNode(Vertx vertx, ClusterView cluster) {
+  private ChatNode(Vertx vertx, ClusterView cluster, ChatMetrics metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
   public static Future<ChatNode> start(ChatConfig config) {
@@ -43,25 +51,42 @@ public final class ChatNode {
   }
 
   private static Future<ChatNode> createVertx(ChatConfig config) {
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    ChatMetrics metrics = ChatMetrics.none();
+    if (config.metrics().enabled()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+      builder.withMetrics(new MicrometerMetricsFactory(registry));
+      metrics = new ChatMetrics(registry);
+    }
+    ChatMetrics chatMetrics = metrics;
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(new ChatNode(Vertx.vertx(), ClusterView.single()));
+      return Future.succeededFuture(new ChatNode(builder.with(options).build(), ClusterView.single(), chatMetrics));
     }
     HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
-    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+    options.setEventBusOptions(new EventBusOptions()
       .setHost(config.cluster().host())
       .setClusterPublicHost(config.cluster().host())
       .setPort(config.eventBus().port()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager)));
+    return builder.with(options).withClusterManager(manager).buildClustered()
+      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager), chatMetrics));
   }
 
   private Future<Void> deploy(ChatConfig config) {
-    http = new HttpVerticle(config, cluster);
+    http = new HttpVerticle(config, cluster, metrics);
+    metrics.gauge("chat_cluster_size", "members of the cluster this node sees", () -> cluster.liveNodes().size());
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     // the store comes first: it creates the schema the others use
-    return deploy(vertx.deployVerticle(new StoreVerticle(config)))
+    Future<Void> metricsUp = Future.succeededFuture();
+    if (config.metrics().enabled()) {
+      metricsEndpoint = new MetricsVerticle(config.metrics(), (PrometheusMeterRegistry) metrics.registry());
+      metricsUp = deploy(vertx.deployVerticle(metricsEndpoint));
+    }
+    return metricsUp
+      .compose(v -> deploy(vertx.deployVerticle(new StoreVerticle(config, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(() -> new AccountVerticle(config), worker.setInstances(2))))
-      .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster))))
+      .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(http)))
       .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}", cluster.nodeId(), http.port(),
@@ -83,6 +108,11 @@ public final class ChatNode {
 
   public int clusterSize() {
     return cluster.liveNodes().size();
+  }
+
+  /** The metrics listener's port; only when metrics are enabled. */
+  public int metricsPort() {
+    return metricsEndpoint.port();
   }
 
   public int httpPort() {

@@ -1,5 +1,6 @@
 package chat.bridge;
 
+import chat.app.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
@@ -42,10 +43,12 @@ public final class ChatBridge {
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
   private final RoomFanout fanout;
 
-  public ChatBridge(Vertx vertx, ChatConfig config) {
+  public ChatBridge(Vertx vertx, ChatConfig config, ChatMetrics metrics) {
     this.vertx = vertx;
     this.topics = config.rooms();
-    this.fanout = new RoomFanout(vertx, ChatBridge::cutOff);
+    this.fanout = new RoomFanout(vertx, ChatBridge::cutOff, metrics);
+    metrics.gauge("chat_sockets", "open bridge sockets on this node",
+      () -> socketsBySession.values().stream().mapToInt(Set::size).sum());
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
   }
 

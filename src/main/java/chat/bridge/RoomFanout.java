@@ -1,5 +1,6 @@
 package chat.bridge;
 
+import chat.app.ChatMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,7 @@ final class RoomFanout {
 
   private final Vertx vertx;
   private final Consumer<SockJSSocket> cutOff;
+  private final ChatMetrics metrics;
   private final Map<String, Listeners> byAddress = new HashMap<>();
   private final Map<SockJSSocket, Set<String>> bySocket = new HashMap<>();
 
@@ -36,9 +38,10 @@ final class RoomFanout {
     }
   }
 
-  RoomFanout(Vertx vertx, Consumer<SockJSSocket> cutOff) {
+  RoomFanout(Vertx vertx, Consumer<SockJSSocket> cutOff, ChatMetrics metrics) {
     this.vertx = vertx;
     this.cutOff = cutOff;
+    this.metrics = metrics;
   }
 
   /** Adds a listener; completes when messages published anywhere in the cluster reach this node. */
@@ -90,6 +93,7 @@ final class RoomFanout {
     // the stock bridge's frame, encoded once for every socket on this node (no reply address: nothing a browser
     // receives may be replied to on the server's behalf)
     Buffer frame = new JsonObject().put("type", "rec").put("address", address).put("body", message.body()).toBuffer();
+    int written = 0;
     for (SockJSSocket socket : listeners.sockets.toArray(SockJSSocket[]::new)) {
       if (socket.writeQueueFull()) {
         // a browser that stopped reading would make the node hold every message for it; it catches up from
@@ -97,7 +101,9 @@ final class RoomFanout {
         cutOff.accept(socket);
       } else {
         socket.write(frame);
+        written++;
       }
     }
+    metrics.delivered(written);
   }
 }

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * The whole node configuration, read once at start and validated. Every key is optional; a bad value or an
  * unknown key stops the start with a {@link ConfigException} naming the key.
  */
-public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security) {
+public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
+                         Metrics metrics) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -41,6 +42,10 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   }
 
   public record EventBus(int port) {
+  }
+
+  /** Prometheus metrics on their own listener, off unless enabled, and on loopback unless a host is given. */
+  public record Metrics(boolean enabled, String host, int port) {
   }
 
   /**
@@ -77,12 +82,13 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
 
   public static ChatConfig fromJson(JsonObject json) {
     Section root = new Section("", json);
-    root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security");
+    root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security", "metrics");
 
     Section http = root.section("http", "host", "port", "secureCookie");
     Section db = root.section("db", "url", "user", "password", "maxPoolSize");
     Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name");
     Section eventBus = root.section("eventBus", "port");
+    Section metrics = root.section("metrics", "enabled", "host", "port");
     Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
       "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "registrationsPerAddress");
 
@@ -101,7 +107,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000),
         security.integer("loginFailuresPerUser", 5, 1, 1_000_000),
         security.integer("loginFailuresPerAddress", 20, 1, 1_000_000),
-        security.integer("registrationsPerAddress", 20, 1, 1_000_000)));
+        security.integer("registrationsPerAddress", 20, 1, 1_000_000)),
+      new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)));
   }
 
   private static List<String> topics(Section root) {

@@ -1,6 +1,7 @@
 package chat.http;
 
 import chat.account.Account;
+import chat.app.ChatMetrics;
 import chat.account.Registration;
 import chat.bus.Addresses;
 import chat.bus.Failure;
@@ -34,7 +35,10 @@ final class AccountApi {
   private final Throttle failedLoginsByAddress;
   private final Throttle registrationsByAddress;
 
-  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard) {
+  private final ChatMetrics metrics;
+
+  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
@@ -106,6 +110,7 @@ final class AccountApi {
         return wait > 0 ? Future.failedFuture(new Throttled(wait)) : Future.succeededFuture();
       })
       .compose(allowed -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials)
+        .onFailure(err -> metrics.login(false))
         .recover(err -> Failure.code(err) == Failure.UNAUTHORIZED
           ? Future.all(failedLoginsByUser.hit(userKey), failedLoginsByAddress.hit(address))
             .transform(counted -> Future.failedFuture(err))
@@ -118,6 +123,7 @@ final class AccountApi {
         return sessions.setUser(ctx, User.fromName(account.username())).map(account);
       })
       .onSuccess(account -> {
+        metrics.login(true);
         failedLoginsByUser.clear(userKey);
         Replies.json(ctx, 200, new JsonObject().put("username", account.username()));
       })

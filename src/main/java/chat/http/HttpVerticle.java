@@ -1,5 +1,6 @@
 package chat.http;
 
+import chat.app.ChatMetrics;
 import chat.bridge.ChatBridge;
 import chat.bus.Addresses;
 import chat.cluster.ClusterView;
@@ -31,11 +32,13 @@ public class HttpVerticle extends VerticleBase {
 
   private final ChatConfig config;
   private final ClusterView cluster;
+  private final ChatMetrics metrics;
   private HttpServer server;
 
-  public HttpVerticle(ChatConfig config, ClusterView cluster) {
+  public HttpVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
   @Override
@@ -49,7 +52,7 @@ public class HttpVerticle extends VerticleBase {
       .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
       .setLazySession(true);
     SessionGuard guard = new SessionGuard(vertx);
-    AccountApi api = new AccountApi(vertx, config, sessions, guard);
+    AccountApi api = new AccountApi(vertx, config, sessions, guard, metrics);
 
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
@@ -76,7 +79,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(sessions);
     router.route("/eventbus/*").handler(guard);
     router.route("/eventbus/*").handler(HttpVerticle::requireUser);
-    router.route("/eventbus/*").subRouter(new ChatBridge(vertx, config).router());
+    router.route("/eventbus/*").subRouter(new ChatBridge(vertx, config, metrics).router());
 
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(HttpVerticle::onFailure);

@@ -1,5 +1,6 @@
 package chat.room;
 
+import chat.app.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
@@ -35,15 +36,17 @@ public class RoomVerticle extends VerticleBase {
 
   private final ChatConfig config;
   private final ClusterView cluster;
+  private final ChatMetrics metrics;
   private final RoomQueue queue = new RoomQueue();
   /** Users confirmed to exist; a name is never deleted, so a confirmation stays true. */
   private final Set<String> knownUsers = new HashSet<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
   private SendLimiter limiter;
 
-  public RoomVerticle(ChatConfig config, ClusterView cluster) {
+  public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
   @Override
@@ -64,8 +67,14 @@ public class RoomVerticle extends VerticleBase {
     Future.succeededFuture(request)
       .map(BridgeRequest::of)
       .compose(this::accept)
-      .onSuccess(message -> request.reply(message.toJson()))
-      .onFailure(err -> Failure.reply(request, err));
+      .onSuccess(message -> {
+        metrics.accepted();
+        request.reply(message.toJson());
+      })
+      .onFailure(err -> {
+        metrics.refused(Failure.code(err));
+        Failure.reply(request, err);
+      });
   }
 
   Future<ChatMessage> accept(BridgeRequest request) {

@@ -1,5 +1,6 @@
 package chat.store;
 
+import chat.app.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
@@ -33,11 +34,13 @@ public class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final ChatConfig config;
+  private final ChatMetrics metrics;
   private ReconnectingPool db;
   private GroupCommit commits;
 
-  public StoreVerticle(ChatConfig config) {
+  public StoreVerticle(ChatConfig config, ChatMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -60,8 +63,12 @@ public class StoreVerticle extends VerticleBase {
   }
 
   private void onSave(Message<JsonObject> request) {
+    long start = System.nanoTime();
     save(NewMessage.fromJson(request.body()))
-      .onSuccess(saved -> request.reply(saved.toJson()))
+      .onSuccess(saved -> {
+        metrics.storeLatency(System.nanoTime() - start);
+        request.reply(saved.toJson());
+      })
       .onFailure(err -> Failure.reply(request, unavailable(err)));
   }
 

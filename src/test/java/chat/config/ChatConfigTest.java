@@ -27,6 +27,7 @@ class ChatConfigTest {
     assertEquals(0, config.eventBus().port());
     assertEquals(12, config.security().bcryptCost());
     assertEquals(30, config.security().sessionTimeoutMinutes());
+    assertEquals(new ChatConfig.Metrics(false, "127.0.0.1", 9100), config.metrics());
   }
 
   @Test
