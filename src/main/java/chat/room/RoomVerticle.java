@@ -11,6 +11,7 @@ import chat.bus.Saved;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -92,7 +93,7 @@ public class RoomVerticle extends VerticleBase {
     if (home == null || home.equals(cluster.nodeId())) {
       return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
     }
-    return vertx.eventBus().request(Addresses.sendLimit(home), new JsonObject().put("user", userKey), TO_PEER)
+    return toPeer(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
       .<Void>mapEmpty()
       // the home node is gone: count here until the members agree on a new home
       .recover(err -> peerUnreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
@@ -116,8 +117,8 @@ public class RoomVerticle extends VerticleBase {
     if (owner == null || owner.equals(cluster.nodeId())) {
       return ordered(room, message);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.roomOwner(owner), message.toJson(), TO_PEER)
-      .map(reply -> ChatMessage.fromJson(reply.body()))
+    return toPeer(Addresses.roomOwner(owner), message.toJson())
+      .map(reply -> ChatMessage.fromJson((JsonObject) reply))
       .recover(err -> {
         if (!peerUnreachable(err)) {
           return Future.failedFuture(err);
@@ -129,7 +130,27 @@ public class RoomVerticle extends VerticleBase {
   }
 
   /** Inter-node requests give up quickly, so a dead node costs a sender seconds, not the bridge's 30 s. */
-  private static final DeliveryOptions TO_PEER = new DeliveryOptions().setSendTimeout(3000);
+  private static final long PEER_TIMEOUT_MS = 3000;
+
+  /**
+   * A request to another node that always ends within the peer timeout. Our own timer backs up the event bus's:
+   * a request in flight to a node killed at that moment was seen to never complete at all.
+   */
+  private Future<Object> toPeer(String address, JsonObject body) {
+    Promise<Object> answer = Promise.promise();
+    long timer = vertx.setTimer(PEER_TIMEOUT_MS + 500, id -> answer.tryFail(
+      new ReplyException(ReplyFailure.TIMEOUT, "no answer from " + address)));
+    vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(PEER_TIMEOUT_MS))
+      .onComplete(reply -> {
+        vertx.cancelTimer(timer);
+        if (reply.succeeded()) {
+          answer.tryComplete(reply.result().body());
+        } else {
+          answer.tryFail(reply.cause());
+        }
+      });
+    return answer.future();
+  }
 
   private static boolean peerUnreachable(Throwable err) {
     return err instanceof ReplyException reply

@@ -40,7 +40,11 @@ public final class Sql {
     """);
 
   // Messages
-  public static final String INSERT_MESSAGE = "INSERT INTO messages (room, sender, text, ts, cid) VALUES (?, ?, ?, ?, ?)";
+  /** Inserts {@code rows} messages in one statement. */
+  public static String insertMessages(int rows) {
+    return "INSERT INTO messages (room, sender, text, ts, cid) VALUES "
+      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?)"));
+  }
   public static final String LAST_ID = "CALL IDENTITY()";
   public static final String MESSAGE_BY_CID = "SELECT id, room, sender, text, ts FROM messages WHERE sender = ? AND cid = ?";
   public static final String HISTORY_BEFORE = """
