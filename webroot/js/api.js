@@ -78,6 +78,8 @@ export const api = {
   users: (q, limit = 50) =>
     request('GET', `/api/users?q=${encodeURIComponent(q)}&limit=${limit}`),
   unread: () => request('GET', '/api/unread'),
+  // The private rooms this user has messages in, newest first: [{id, with}].
+  privateRooms: () => request('GET', '/api/private-rooms'),
   changeEmail: (email) => request('POST', '/api/profile/email', { email }),
   changePassword: (fields) => request('POST', '/api/profile/password', fields),
 };

@@ -85,13 +85,15 @@ export class ChatSession {
     this.bindDom();
     this.bindBus();
 
-    const [rooms, unread] = await Promise.allSettled([api.rooms(), api.unread()]);
+    const [rooms, unread, privateRooms] = await Promise.allSettled(
+      [api.rooms(), api.unread(), api.privateRooms()]);
     if (this.stopped) return;
     const list = rooms.status === 'fulfilled' && Array.isArray(rooms.value?.rooms) ? rooms.value.rooms : [];
     this.ensureRoom(GLOBAL_ROOM);
     for (const room of list) {
       if (room && typeof room.id === 'string') this.ensureRoom(room.id);
     }
+    if (privateRooms.status === 'fulfilled') this.addPrivateRooms(privateRooms.value?.rooms);
     for (const id of this.storedDms()) this.ensureRoom(id);
     if (unread.status === 'fulfilled' && unread.value?.unread) this.applyUnread(unread.value.unread, true);
 
@@ -248,8 +250,18 @@ export class ChatSession {
     return room;
   }
 
-  // The server has no list of a user's private rooms (only unread counts), so the
-  // ones opened on this device are remembered here.
+  // The private rooms with messages, from the server, so a second device lists them too.
+  addPrivateRooms(list) {
+    if (!Array.isArray(list)) return;
+    for (const room of list) {
+      if (!room || typeof room.id !== 'string') continue;
+      if (typeof room.with === 'string') this.learnName(room.with);
+      this.ensureRoom(room.id);
+    }
+  }
+
+  // The server lists only private rooms that have messages, so the ones opened on
+  // this device but not written in yet are remembered here.
   get dmStorageKey() {
     return `chat.dmRooms.${this.me.username.toLowerCase()}`;
   }
@@ -648,8 +660,9 @@ export class ChatSession {
     try {
       const stored = await this.requestWithRetry('chat.send', body);
       if (this.stopped) return;
+      // typingSent is kept: the server passes one typing event per person and room every 2 s, so announcing
+      // the next message at once would be dropped and delay the one after.
       input.value = '';
-      this.typingSent.delete(room.id);
       if (isMessage(stored)) this.ingest(room, [stored], false);
       if (room === this.current) {
         this.messageView.scrollToBottom();

@@ -84,8 +84,17 @@ export function clearErrorsOnInput(form) {
 }
 
 export function setBusy(form, busy) {
-  for (const button of form.querySelectorAll('button[type="submit"]')) {
+  const buttons = [...form.querySelectorAll('button[type="submit"]')];
+  const lost = busy && buttons.includes(document.activeElement);
+  for (const button of buttons) {
     button.disabled = busy;
     button.setAttribute('aria-busy', String(busy));
+  }
+  // Disabling the focused button drops the focus to <body>, out of its dialog (Esc would no longer close it):
+  // give it back once the button works again, unless something else took it meanwhile.
+  if (lost) form.dataset.refocus = 'true';
+  if (!busy && form.dataset.refocus) {
+    delete form.dataset.refocus;
+    if (!document.activeElement || document.activeElement === document.body) buttons[0]?.focus();
   }
 }

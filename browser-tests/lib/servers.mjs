@@ -1,0 +1,231 @@
+// Real chat nodes for the browser tests: java processes started from the built jar on 127.0.0.1, each on a fresh
+// temporary database, and killed when the test file ends (also on SIGINT/SIGTERM and on any exit).
+
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const HOST = '127.0.0.1';
+const LOGS = fileURLToPath(new URL('../../target/browser-tests/logs/', import.meta.url));
+const started = new Set();  // every child process still running
+
+export function chatJar() {
+  const jar = process.env.CHAT_JAR;
+  if (!jar || !existsSync(jar)) {
+    throw new Error(`CHAT_JAR must name the built jar (mvn package builds target/chat.jar); got ${jar ?? 'nothing'}`);
+  }
+  return jar;
+}
+
+/** A port nobody listens on right now (the OS picks it; 127.0.0.1 only). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a truthy value, or fails with `what` and the last error after `timeout` ms. */
+export async function waitFor(what, check, { timeout = 30_000, interval = 200 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not after ${timeout} ms${last ? ` (last error: ${last.message})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** A started process with its log; `kill()` sends SIGKILL and resolves once it is gone. */
+class Child {
+  constructor(name, args, logFile) {
+    this.name = name;
+    this.logFile = logFile;
+    const log = createWriteStream(logFile);
+    // Started in the temp folder: a node serves webroot/ from its working folder before its own copy, and the
+    // page under test must be the one inside the jar.
+    this.proc = spawn('java', args, { cwd: path.dirname(logFile), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout.pipe(log, { end: false });
+    this.proc.stderr.pipe(log, { end: false });
+    this.ended = false;
+    // 'close' comes after both output streams are drained, so the log is whole once this resolves; 'error'
+    // alone comes when java could not be started at all.
+    this.exited = new Promise((resolve) => {
+      const end = (how) => {
+        if (this.ended) return;
+        this.ended = true;
+        started.delete(this);
+        log.end(() => resolve(how));
+      };
+      this.proc.once('close', (code, signal) => end({ code, signal }));
+      this.proc.once('error', (error) => {
+        log.write(`could not start java: ${error.message}\n`);
+        end({ error });
+      });
+    });
+    started.add(this);
+  }
+
+  get alive() {
+    return !this.ended && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  async kill(signal = 'SIGKILL') {
+    if (this.alive) this.proc.kill(signal);
+    await this.exited;
+  }
+
+  log() {
+    try {
+      return readFileSync(this.logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Fails with the end of the log when the process died early, so a broken start is not a 30 s timeout. */
+  ensureAlive() {
+    if (!this.alive) throw new Error(`${this.name} exited early; its log ends:\n${this.log().slice(-3000)}`);
+  }
+}
+
+const folders = new Set();  // temp folders not yet removed
+
+function killAllNow() {
+  for (const child of started) {
+    try {
+      child.proc.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (!process.env.KEEP_TMP) for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+}
+process.once('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+/** A chat node process; `url` is its page, `health()` its /health answer. */
+export class ChatNode extends Child {
+  constructor(name, configFile, port, logFile) {
+    super(name, ['-jar', chatJar(), '-conf', configFile], logFile);
+    this.port = port;
+    this.url = `http://${HOST}:${port}`;
+  }
+
+  async health() {
+    const response = await fetch(`${this.url}/health`);
+    return { status: response.status, body: await response.json() };
+  }
+
+  /** Resolves when /health says UP and the node sees `clusterSize` members. */
+  async ready(clusterSize = 1, timeout = 60_000) {
+    await waitFor(`${this.name} healthy with clusterSize ${clusterSize}`, async () => {
+      this.ensureAlive();
+      const { status, body } = await this.health();
+      return status === 200 && body.status === 'UP' && body.clusterSize === clusterSize;
+    }, { timeout, interval: 250 });
+    return this;
+  }
+}
+
+/** A temporary folder for one test file's databases, configs and logs. */
+export class Workspace {
+  constructor(label) {
+    this.label = label;
+    this.dir = mkdtempSync(path.join(tmpdir(), `chat-bt-${label}-`));
+    folders.add(this.dir);
+    this.children = [];
+  }
+
+  file(name, content) {
+    const file = path.join(this.dir, name);
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return file;
+  }
+
+  async startNode(name, config) {
+    const port = await freePort();
+    const full = {
+      http: { host: HOST, port },
+      security: { bcryptCost: 4 },
+      rooms: ['general', 'news'],
+      ...config,
+    };
+    const node = new ChatNode(name, this.file(`${name}.json`, full), port, path.join(this.dir, `${name}.log`));
+    this.children.push(node);
+    return node;
+  }
+
+  /** One node on its own file database. */
+  async singleNode() {
+    const node = await this.startNode('node1', { db: { url: `jdbc:hsqldb:file:${this.dir}/db/chat` } });
+    return node.ready(1);
+  }
+
+  /** HSQLDB's server from the same jar, then two clustered nodes on it; resolves when both see a cluster of 2. */
+  async cluster() {
+    const dbPort = await freePort();
+    const db = new Child('hsqldb', ['-cp', chatJar(), 'org.hsqldb.server.Server',
+      '--database.0', `file:${this.dir}/db/chat`, '--dbname.0', 'chat', '--address', HOST, '--port', String(dbPort)],
+    path.join(this.dir, 'hsqldb.log'));
+    this.children.push(db);
+    // Its own "online" line rather than a probe connection, which it would log as a protocol error.
+    await waitFor('HSQLDB server online', async () => {
+      db.ensureAlive();
+      return db.log().includes(`is online on port ${dbPort}`);
+    });
+    const hzPorts = [await freePort(), await freePort()];
+    const name = `bt-${randomBytes(6).toString('hex')}`;
+    const nodes = [];
+    for (const [i, hzPort] of hzPorts.entries()) {
+      nodes.push(await this.startNode(`node${i + 1}`, {
+        db: { url: `jdbc:hsqldb:hsql://${HOST}:${dbPort}/chat` },
+        cluster: { enabled: true, host: HOST, port: hzPort, members: hzPorts.map((p) => `${HOST}:${p}`), name },
+      }));
+    }
+    await Promise.all(nodes.map((node) => node.ready(2, 90_000)));
+    return nodes;
+  }
+
+  /**
+   * Kills the nodes first, then the database server; keeps their logs under target/browser-tests/logs/ and
+   * removes the folder unless KEEP_TMP is set.
+   */
+  async close() {
+    const nodes = this.children.filter((c) => c instanceof ChatNode);
+    await Promise.all(nodes.map((c) => c.kill()));
+    await Promise.all(this.children.map((c) => c.kill()));
+    const logs = path.join(LOGS, this.label);
+    mkdirSync(logs, { recursive: true });
+    for (const child of this.children) copyFileSync(child.logFile, path.join(logs, path.basename(child.logFile)));
+    if (process.env.KEEP_TMP) {
+      console.log(`kept ${this.dir}`);
+    } else {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+    folders.delete(this.dir);
+  }
+}
