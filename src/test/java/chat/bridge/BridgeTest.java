@@ -2,17 +2,12 @@ package chat.bridge;
 
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
-import chat.support.Http;
-import chat.support.Names;
-import chat.support.TestNode;
-import io.vertx.core.Vertx;
+import chat.support.ChatFixture;
+import chat.support.ChatFixture.ChatUser;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,37 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BridgeTest {
 
-  private static TestNode node;
-  private static Vertx vertx;
-  private final List<BridgeClient> sockets = new ArrayList<>();
+  @RegisterExtension
+  static final ChatFixture chat = new ChatFixture();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.forEach(BridgeClient::close);
-  }
-
-  /** A logged-in user with an open bridge socket. */
-  private record User(String name, Http http, BridgeClient bus) {
-  }
-
-  private User user(String base) {
-    String name = Names.unique(base);
-    Http http = new Http(vertx, node.port()).signUp(name);
-    BridgeClient bus = BridgeClient.connect(vertx, node.port(), http.cookie());
-    sockets.add(bus);
-    return new User(name, http, bus);
+  private static ChatUser user(String base) {
+    return chat.user(base);
   }
 
   private static JsonObject send(String room, String text) {
@@ -60,17 +29,17 @@ class BridgeTest {
 
   @Test
   void socketWithoutLoginIsRefused() {
-    assertThrows(BridgeClient.BridgeRefused.class, () -> BridgeClient.connect(vertx, node.port(), null));
+    assertThrows(BridgeClient.BridgeRefused.class, () -> BridgeClient.connect(chat.vertx(), chat.port(), null));
     assertThrows(BridgeClient.BridgeRefused.class,
-      () -> BridgeClient.connect(vertx, node.port(), "chat.session=forged0123456789abcdef"));
+      () -> BridgeClient.connect(chat.vertx(), chat.port(), "chat.session=forged0123456789abcdef"));
   }
 
   @Test
   void globalMessageReachesEveryRegisteredClient() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User carol = user("carol");
-    for (User u : List.of(alice, bob, carol)) {
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    ChatUser carol = user("carol");
+    for (ChatUser u : List.of(alice, bob, carol)) {
       u.bus().register("chat.room.global");
     }
     JsonObject stored = alice.bus().request("chat.send", send("global", "  hello all  ")).body();
@@ -78,16 +47,16 @@ class BridgeTest {
     assertEquals(alice.name(), stored.getString("sender"));
     assertEquals("global", stored.getString("room"));
     assertTrue(stored.getLong("id") > 0);
-    for (User u : List.of(alice, bob, carol)) {
+    for (ChatUser u : List.of(alice, bob, carol)) {
       assertEquals(stored, u.bus().next("chat.room.global"));
     }
   }
 
   @Test
   void topicMessageReachesTopicMembersOnly() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User carol = user("carol");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    ChatUser carol = user("carol");
     bob.bus().register("chat.room.topic.news");
     carol.bus().register("chat.room.topic.general");
     JsonObject stored = alice.bus().request("chat.send", send("topic.news", "breaking")).body();
@@ -99,9 +68,9 @@ class BridgeTest {
 
   @Test
   void privateMessageReachesBothMembersAndNeverAThirdUser() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User eve = user("eve");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    ChatUser eve = user("eve");
     String room = RoomId.between(alice.name(), bob.name()).id();
     alice.bus().register("chat.room." + room);
     bob.bus().register("chat.room." + room);
@@ -126,8 +95,8 @@ class BridgeTest {
 
   @Test
   void privateMessageNotifiesTheOtherMemberEvenBeforeTheyOpenTheRoom() {
-    User alice = user("alice");
-    User bob = user("bob");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
     bob.bus().register("chat.user." + bob.name().toLowerCase());
     String room = RoomId.between(alice.name(), bob.name()).id();
     JsonObject stored = alice.bus().request("chat.send", send(room, "psst")).body();
@@ -138,8 +107,8 @@ class BridgeTest {
 
   @Test
   void nobodyListensToAnotherUsersNoticesOrUnknownAddresses() {
-    User alice = user("alice");
-    User bob = user("bob");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
     for (String address : List.of("chat.user." + bob.name().toLowerCase(), "chat.room.topic.nope", "chat.send",
       "store.save", "account.login", "chat.room.dm.zz.aa", "chat.room.dm.aa.aa", "chat.room.topic.../..")) {
       assertEquals("err", alice.bus().tryRegister(address).getString("type"), address);
@@ -148,8 +117,8 @@ class BridgeTest {
 
   @Test
   void spoofedSenderIsIgnored() {
-    User alice = user("alice");
-    User bob = user("bob");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
     bob.bus().register("chat.room.global");
     JsonObject body = send("global", "it was me").put("sender", bob.name());
     JsonObject stored = alice.bus().request("chat.send", body, new JsonObject().put("user", bob.name())).body();
@@ -159,8 +128,8 @@ class BridgeTest {
 
   @Test
   void badSendsGetACodeAndNothingIsPublished() {
-    User alice = user("alice");
-    User bob = user("bob");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
     bob.bus().register("chat.room.global");
     String dmWithNobody = RoomId.between(alice.name(), "ghost-user").id();
     record Bad(Object body, int code) {
@@ -190,7 +159,7 @@ class BridgeTest {
 
   @Test
   void browsersCannotPublishOrSendToInternalAddresses() {
-    User alice = user("alice");
+    ChatUser alice = user("alice");
     alice.bus().register("chat.room.global");
     alice.bus().sendFrame(new JsonObject().put("type", "publish").put("address", "chat.room.global")
       .put("body", new JsonObject().put("id", 1).put("text", "fake")));
@@ -203,11 +172,11 @@ class BridgeTest {
 
   @Test
   void logoutClosesTheSessionsSockets() {
-    User alice = user("alice");
+    ChatUser alice = user("alice");
     alice.bus().register("chat.room.global");
     String cookie = alice.http().cookie();
     assertEquals(204, alice.http().post("/api/logout", null).status());
     alice.bus().awaitClosed();
-    assertThrows(BridgeClient.BridgeRefused.class, () -> BridgeClient.connect(vertx, node.port(), cookie));
+    assertThrows(BridgeClient.BridgeRefused.class, () -> BridgeClient.connect(chat.vertx(), chat.port(), cookie));
   }
 }

@@ -4,17 +4,14 @@ import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.Http;
 import chat.support.Names;
-import chat.support.TestNode;
-import io.vertx.core.Vertx;
+import chat.support.ChatFixture;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,37 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A node with the real limits of a public chat (default rates and throttles). */
 class HardeningTest {
 
-  private static TestNode node;
-  private static Vertx vertx;
-  private final List<BridgeClient> sockets = new ArrayList<>();
+  @RegisterExtension
+  static final ChatFixture chat = new ChatFixture(new JsonObject().put("security", new JsonObject()
+    .put("messagesPerSecond", 10).put("messageBurst", 20).put("loginFailuresPerUser", 5)
+    .put("loginFailuresPerAddress", 20).put("registrationsPerAddress", 1000)));
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestNode.newDataDir(), new JsonObject().put("security", new JsonObject()
-      .put("messagesPerSecond", 10).put("messageBurst", 20).put("loginFailuresPerUser", 5)
-      .put("loginFailuresPerAddress", 20).put("registrationsPerAddress", 1000)));
-    vertx = Vertx.vertx();
+  private static BridgeClient socket(Http user) {
+    return chat.socket(user);
   }
 
-  @AfterAll
-  static void stopNode() {
-    node.close();
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.forEach(BridgeClient::close);
-  }
-
-  private BridgeClient socket(Http user) {
-    BridgeClient bus = BridgeClient.connect(vertx, node.port(), user.cookie());
-    sockets.add(bus);
-    return bus;
-  }
-
-  private Http user(String base) {
-    return new Http(vertx, node.port()).signUp(Names.unique(base));
+  private static Http user(String base) {
+    return chat.http().signUp(Names.unique(base));
   }
 
   private static JsonObject general(String text) {
@@ -118,8 +95,8 @@ class HardeningTest {
   @Test
   void fiveFailedLoginsForAUsernameGive429WithRetryAfter() {
     String name = Names.unique("target");
-    new Http(vertx, node.port()).signUp(name);
-    Http attacker = new Http(vertx, node.port());
+    chat.http().signUp(name);
+    Http attacker = chat.http();
     for (int i = 0; i < 5; i++) {
       assertEquals(401, attacker.post("/api/login", new JsonObject().put("username", name).put("password", "guess-" + i)).status());
     }
@@ -134,7 +111,7 @@ class HardeningTest {
   @Test
   void unknownUserAndWrongPasswordTakeAboutTheSameTime() {
     String name = Names.unique("timing");
-    new Http(vertx, node.port()).signUp(name);
+    chat.http().signUp(name);
     // warm up both paths, then compare medians (each login is a bcrypt check either way)
     long wrong = medianLoginNanos(name, "wrong-password");
     long unknown = medianLoginNanos(name + "-nobody", "wrong-password");
@@ -145,7 +122,7 @@ class HardeningTest {
   private long medianLoginNanos(String username, String password) {
     List<Long> times = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Http client = new Http(vertx, node.port());
+      Http client = chat.http();
       long start = System.nanoTime();
       assertEquals(401, client.post("/api/login", new JsonObject().put("username", username).put("password", password)).status());
       times.add(System.nanoTime() - start);
@@ -163,13 +140,13 @@ class HardeningTest {
     RequestWithOrigin evil = new RequestWithOrigin("https://evil.example");
     assertEquals(403, evil.post(bob, "/api/logout").status());
     assertEquals(200, bob.get("/api/me").status(), "still logged in");
-    RequestWithOrigin own = new RequestWithOrigin("http://127.0.0.1:" + node.port());
-    assertEquals(201, own.post(new Http(vertx, node.port()), "/api/register",
+    RequestWithOrigin own = new RequestWithOrigin("http://127.0.0.1:" + chat.port());
+    assertEquals(201, own.post(chat.http(), "/api/register",
       Http.registration(Names.unique("same"), "correct horse")).status());
 
-    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketClient client = chat.vertx().createWebSocketClient();
     try {
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(chat.port())
         .setURI("/eventbus/websocket").addHeader("Cookie", bob.cookie()).addHeader("Origin", "https://evil.example");
       assertThrows(Exception.class, () -> client.connect(options).await(10, TimeUnit.SECONDS));
     } finally {
@@ -199,7 +176,7 @@ class HardeningTest {
   @Test
   void securityHeadersOnEveryPage() {
     for (String path : List.of("/", "/index.html", "/api/me", "/health", "/nope")) {
-      Http.Response response = new Http(vertx, node.port()).get(path);
+      Http.Response response = chat.http().get(path);
       String csp = response.headers().get("Content-Security-Policy");
       assertNotNull(csp, path);
       assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
@@ -219,10 +196,10 @@ class HardeningTest {
     try {
       garbageFramesGetAnErrorAndTheSocketStaysUsable();
       framesOver64KibAreRefused();
-      Http client = new Http(vertx, node.port());
+      Http client = chat.http();
       client.call(HttpMethod.POST, "/api/login", "{\"username\": [", "application/json");
       client.call(HttpMethod.POST, "/api/register", "x".repeat(20_000), "application/json");
-      assertEquals(200, new Http(vertx, node.port()).get("/health").status());
+      assertEquals(200, chat.http().get("/health").status());
     } finally {
       root.detachAppender(seen);
     }
@@ -259,7 +236,7 @@ class HardeningTest {
   @Test
   void atMost50RegistrationsPerSocket() {
     String name = Names.unique("regs");
-    Http alice = new Http(vertx, node.port()).signUp(name);
+    Http alice = chat.http().signUp(name);
     BridgeClient bus = socket(alice);
     List<String> addresses = new ArrayList<>(List.of("chat.room.global", "chat.room.topic.general",
       "chat.room.topic.news", "chat.typing.global", "chat.typing.topic.general", "chat.typing.topic.news",

@@ -2,13 +2,11 @@ package chat.http;
 
 import chat.support.Http;
 import chat.support.Names;
-import chat.support.TestNode;
-import io.vertx.core.Vertx;
+import chat.support.ChatFixture;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,23 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AccountApiTest {
 
-  private static TestNode node;
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final ChatFixture chat = new ChatFixture();
 
   private Http http() {
-    return new Http(vertx, node.port());
+    return chat.http();
   }
 
   @Test

@@ -2,16 +2,13 @@ package chat.http;
 
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
+import chat.support.ChatFixture;
+import chat.support.ChatFixture.ChatUser;
 import chat.support.Http;
-import chat.support.Names;
-import chat.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,46 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProfileAndUnreadTest {
 
-  private static TestNode node;
-  private static Vertx vertx;
-  private final List<BridgeClient> sockets = new ArrayList<>();
+  @RegisterExtension
+  static final ChatFixture chat = new ChatFixture();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.forEach(BridgeClient::close);
-  }
-
-  private record User(String name, Http http, BridgeClient bus) {
-    String password() {
-      return "pw-" + name + "-long";
-    }
-  }
-
-  private User user(String base) {
-    String name = Names.unique(base);
-    Http http = new Http(vertx, node.port()).signUp(name);
-    BridgeClient bus = BridgeClient.connect(vertx, node.port(), http.cookie());
-    sockets.add(bus);
-    return new User(name, http, bus);
+  private static ChatUser user(String base) {
+    return chat.user(base);
   }
 
   private static JsonObject send(BridgeClient bus, String room, String text) {
     return bus.request("chat.send", new JsonObject().put("room", room).put("text", text)).body();
   }
 
-  private static JsonObject unread(User user) {
+  private static JsonObject unread(ChatUser user) {
     Http.Response response = user.http().get("/api/unread");
     assertEquals(200, response.status());
     return response.json().getJsonObject("unread");
@@ -71,8 +40,8 @@ class ProfileAndUnreadTest {
 
   @Test
   void unreadCountsOthersMessagesAfterTheHighestReadMark() {
-    User alice = user("alice");
-    User bob = user("bob");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
     String dm = RoomId.between(alice.name(), bob.name()).id();
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -98,10 +67,10 @@ class ProfileAndUnreadTest {
 
   @Test
   void messagesFromBeforeRegistrationAreNotUnread() {
-    User early = user("early");
+    ChatUser early = user("early");
     String room = "topic.news";
     send(early.bus(), room, "before you came");
-    User late = user("late");
+    ChatUser late = user("late");
     assertNull(unread(late).getInteger(room));
     send(early.bus(), room, "after you came");
     assertEquals(1, unread(late).getInteger(room));
@@ -109,9 +78,9 @@ class ProfileAndUnreadTest {
 
   @Test
   void badReadMarksAreRefused() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User eve = user("eve");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    ChatUser eve = user("eve");
     String dm = RoomId.between(alice.name(), bob.name()).id();
     assertEquals(400, alice.bus().request("chat.read", new JsonObject().put("room", "global")).failureCode());
     assertEquals(400, alice.bus().request("chat.read", new JsonObject().put("room", "global").put("id", "7")).failureCode());
@@ -122,9 +91,9 @@ class ProfileAndUnreadTest {
 
   @Test
   void privateRoomsListsTheUsersConversationsNewestFirst() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User carol = user("carol");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    ChatUser carol = user("carol");
     String withBob = RoomId.between(alice.name(), bob.name()).id();
     String withCarol = RoomId.between(alice.name(), carol.name()).id();
     send(bob.bus(), withBob, "hi alice");
@@ -138,9 +107,9 @@ class ProfileAndUnreadTest {
 
   @Test
   void typingIsRelayedAtMostOncePerTwoSecondsAndOnlyToMembers() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User eve = user("eve");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    ChatUser eve = user("eve");
     String dm = RoomId.between(alice.name(), bob.name()).id();
     bob.bus().register("chat.typing." + dm);
     bob.bus().register("chat.room." + dm);
@@ -158,8 +127,8 @@ class ProfileAndUnreadTest {
 
   @Test
   void emailCanChangeButStaysUnique() {
-    User alice = user("alice");
-    User bob = user("bob");
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
     Http.Response changed = alice.http().post("/api/profile/email", new JsonObject().put("email", "new-" + alice.name() + "@example.test"));
     assertEquals(200, changed.status());
     assertEquals("new-" + alice.name() + "@example.test", alice.http().get("/api/me").json().getString("email"));
@@ -172,10 +141,9 @@ class ProfileAndUnreadTest {
 
   @Test
   void passwordChangeNeedsTheCurrentOneAndEndsEveryOtherSession() {
-    User alice = user("alice");
-    Http otherDevice = new Http(vertx, node.port()).logIn(alice.name(), alice.password());
-    BridgeClient otherSocket = BridgeClient.connect(vertx, node.port(), otherDevice.cookie());
-    sockets.add(otherSocket);
+    ChatUser alice = user("alice");
+    Http otherDevice = chat.http().logIn(alice.name(), alice.password());
+    BridgeClient otherSocket = chat.socket(otherDevice);
 
     Http.Response wrong = alice.http().post("/api/profile/password", new JsonObject()
       .put("currentPassword", "not-it-at-all").put("password", "brand new pass").put("confirmPassword", "brand new pass"));
@@ -190,8 +158,8 @@ class ProfileAndUnreadTest {
     assertEquals(401, otherDevice.get("/api/me").status());
     assertEquals(200, alice.http().get("/api/me").status(), "the session that changed it stays");
     assertFalse(alice.bus().isClosed());
-    assertEquals(401, new Http(vertx, node.port()).post("/api/login",
+    assertEquals(401, chat.http().post("/api/login",
       new JsonObject().put("username", alice.name()).put("password", alice.password())).status());
-    new Http(vertx, node.port()).logIn(alice.name(), "brand new pass");
+    chat.http().logIn(alice.name(), "brand new pass");
   }
 }

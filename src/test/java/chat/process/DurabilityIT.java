@@ -4,17 +4,13 @@ import chat.support.BridgeClient;
 import chat.support.Http;
 import chat.support.NodeProcess;
 import chat.support.Ports;
+import chat.support.ProcessFixture;
 import chat.support.TestCluster;
-import chat.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,25 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Acknowledged means stored: kill -9 the node, or the database server, and count what survived. */
 class DurabilityIT {
 
-  private final Path dir = TestNode.newDataDir();
-  private final Vertx vertx = Vertx.vertx();
-  private final List<NodeProcess> processes = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() {
-    processes.forEach(NodeProcess::close);
-    vertx.close().await();
-  }
+  @RegisterExtension
+  final ProcessFixture processes = new ProcessFixture();
 
   @Test
   void everyAcknowledgedMessageSurvivesKillDashNineOfTheNode() {
     int http = Ports.free();
-    JsonObject config = nodeConfig(http, "jdbc:hsqldb:file:" + dir.resolve("db").resolve("chat"));
-    NodeProcess node = start("node", config, http);
-    Http alice = new Http(vertx, http).signUp("alice");
+    JsonObject config = ProcessFixture.nodeConfig(http, "jdbc:hsqldb:file:" + processes.dir().resolve("db").resolve("chat"));
+    NodeProcess node = processes.node("node", config, 1);
+    Http alice = new Http(processes.vertx(), http).signUp("alice");
     List<JsonObject> acknowledged = new ArrayList<>();
     int killAfter = ThreadLocalRandom.current().nextInt(20, 150);
-    try (BridgeClient bus = BridgeClient.connect(vertx, http, alice.cookie())) {
+    try (BridgeClient bus = BridgeClient.connect(processes.vertx(), http, alice.cookie())) {
       // sends go out without waiting for replies, so some are in flight when the process dies
       for (int i = 0; i < 400 && node.isAlive(); i++) {
         bus.sendFrame(sendFrame("m" + i, "r" + i));
@@ -59,8 +48,8 @@ class DurabilityIT {
     }
     assertTrue(acknowledged.size() >= killAfter, "the node was killed mid-stream");
 
-    NodeProcess restarted = start("node-again", config, http);
-    List<JsonObject> stored = allHistory(new Http(vertx, http).logIn("alice", "pw-alice-long"), http);
+    NodeProcess restarted = processes.node("node-again", config, 1);
+    List<JsonObject> stored = allHistory(new Http(processes.vertx(), http).logIn("alice", "pw-alice-long"), http);
     assertContainsInOrderOnce(acknowledged, stored);
     restarted.stop();
   }
@@ -68,12 +57,12 @@ class DurabilityIT {
   @Test
   void sendsDuringADatabaseOutageFailWith503AndTheNodeRecoversByItself() {
     int dbPort = Ports.free();
-    NodeProcess db = startDatabase(dbPort);
+    NodeProcess db = processes.database(dbPort);
     int http = Ports.free();
-    start("node", nodeConfig(http, "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat"), http);
-    Http alice = new Http(vertx, http).signUp("alice");
+    processes.node("node", ProcessFixture.nodeConfig(http, "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat"), 1);
+    Http alice = new Http(processes.vertx(), http).signUp("alice");
     List<JsonObject> acknowledged = new ArrayList<>();
-    try (BridgeClient bus = BridgeClient.connect(vertx, http, alice.cookie())) {
+    try (BridgeClient bus = BridgeClient.connect(processes.vertx(), http, alice.cookie())) {
       for (int i = 0; i < 5; i++) {
         acknowledged.add(bus.request("chat.send", text("before " + i)).body());
       }
@@ -84,11 +73,11 @@ class DurabilityIT {
         assertTrue(reply.failed(), "nothing is acknowledged while the database is down: " + reply.frame());
         assertEquals(503, reply.failureCode(), reply.frame().encode());
       }
-      Http.Response health = new Http(vertx, http).get("/health");
+      Http.Response health = new Http(processes.vertx(), http).get("/health");
       assertEquals(503, health.status());
       assertEquals("DOWN", health.json().getString("db"));
 
-      startDatabase(dbPort);
+      processes.database(dbPort);
       TestCluster.awaitTrue("sends work again", () -> {
         BridgeClient.Reply reply = bus.request("chat.send", text("after"));
         if (!reply.failed()) {
@@ -96,7 +85,7 @@ class DurabilityIT {
         }
         return !reply.failed();
       });
-      assertEquals(200, new Http(vertx, http).get("/health").status());
+      assertEquals(200, new Http(processes.vertx(), http).get("/health").status());
     }
     List<JsonObject> stored = allHistory(alice, http);
     assertEquals(acknowledged, stored, "exactly the acknowledged messages, in order");
@@ -131,7 +120,7 @@ class DurabilityIT {
 
   private List<JsonObject> allHistory(Http user, int http) {
     List<JsonObject> all = new ArrayList<>();
-    try (BridgeClient bus = BridgeClient.connect(vertx, http, user.cookie())) {
+    try (BridgeClient bus = BridgeClient.connect(processes.vertx(), http, user.cookie())) {
       long after = 0;
       while (true) {
         JsonArray page = bus.request("chat.history", new JsonObject().put("room", "global").put("after", after)
@@ -143,42 +132,5 @@ class DurabilityIT {
         after = page.getJsonObject(page.size() - 1).getLong("id");
       }
     }
-  }
-
-  private JsonObject nodeConfig(int http, String dbUrl) {
-    return new JsonObject()
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", http))
-      .put("db", new JsonObject().put("url", dbUrl))
-      .put("security", TestNode.generousLimits());
-  }
-
-  private NodeProcess start(String name, JsonObject config, int http) {
-    NodeProcess node = NodeProcess.node(dir, name, config);
-    processes.add(node);
-    TestCluster.awaitTrue("node up", () -> {
-      if (!node.isAlive()) {
-        throw new AssertionError("node exited:\n" + node.log());
-      }
-      try {
-        return new Http(vertx, http).get("/health").status() == 200;
-      } catch (RuntimeException notYet) {
-        return false;
-      }
-    });
-    return node;
-  }
-
-  private NodeProcess startDatabase(int port) {
-    NodeProcess db = NodeProcess.databaseServer(dir, port);
-    processes.add(db);
-    TestCluster.awaitTrue("database up", () -> {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return true;
-      } catch (Exception e) {
-        return false;
-      }
-    });
-    return db;
   }
 }

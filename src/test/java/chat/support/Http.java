@@ -89,9 +89,14 @@ public final class Http {
       .put("password", password).put("confirmPassword", password);
   }
 
+  /** The password {@link #signUp} gives a user. */
+  public static String passwordOf(String username) {
+    return "pw-" + username + "-long";
+  }
+
   /** Registers and logs in; the client then carries that user's session. */
   public Http signUp(String username) {
-    String password = "pw-" + username + "-long";
+    String password = passwordOf(username);
     Response registered = post("/api/register", registration(username, password));
     if (registered.status() != 201) {
       throw new IllegalStateException("register " + username + ": " + registered.status() + " " + registered.body());

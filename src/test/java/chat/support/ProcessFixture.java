@@ -1,0 +1,86 @@
+package chat.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Processes started from the built jar for one test, in a fresh folder, every one of them stopped after the
+ * test whatever happened: {@code @RegisterExtension final ProcessFixture processes = new ProcessFixture();}
+ */
+public final class ProcessFixture implements AfterEachCallback {
+
+  private final Path dir = TestNode.newDataDir();
+  private final Vertx vertx = Vertx.vertx();
+  private final List<NodeProcess> started = new ArrayList<>();
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    started.forEach(NodeProcess::close);
+    vertx.close().await();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** A node from this config, waited for until its /health is UP with the given cluster size. */
+  public NodeProcess node(String name, JsonObject config, int clusterSize) {
+    NodeProcess node = NodeProcess.node(dir, name, config);
+    started.add(node);
+    int port = config.getJsonObject("http").getInteger("port");
+    TestCluster.awaitTrue("healthy node on " + port, () -> {
+      if (!node.isAlive()) {
+        throw new AssertionError("node exited:\n" + node.log());
+      }
+      JsonObject health = health(port);
+      return "UP".equals(health.getString("status")) && health.getInteger("clusterSize") == clusterSize;
+    });
+    return node;
+  }
+
+  /** HSQLDB's server from the jar on this port, waited for until it accepts connections. */
+  public NodeProcess database(int port) {
+    NodeProcess db = NodeProcess.databaseServer(dir, port);
+    started.add(db);
+    TestCluster.awaitTrue("database server on " + port, () -> accepts(port));
+    return db;
+  }
+
+  /** The node's /health answer, or an empty object while it does not answer. */
+  public JsonObject health(int port) {
+    try {
+      return new Http(vertx, port).get("/health").json();
+    } catch (RuntimeException notYet) {
+      return new JsonObject();
+    }
+  }
+
+  /** A node config on 127.0.0.1 with the test limits. */
+  public static JsonObject nodeConfig(int httpPort, String dbUrl) {
+    return new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
+      .put("db", new JsonObject().put("url", dbUrl))
+      .put("security", TestNode.generousLimits());
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
