@@ -22,7 +22,8 @@ public class ClientErrorLogFilter extends TurboFilter {
     if (level != Level.ERROR || !BRIDGE.equals(logger.getName()) || format == null) {
       return FilterReply.NEUTRAL;
     }
-    if (format.startsWith("SockJSSocket exception") || format.startsWith("Invalid type in incoming message")) {
+    if (format.startsWith("SockJSSocket exception") || format.startsWith("Invalid type in incoming message")
+      || format.startsWith("Will not send message, reply address")) {
       CLIENT_ERRORS.warn("bridge client error: {}{}", format, t == null ? "" : " (" + t + ")");
       return FilterReply.DENY;
     }

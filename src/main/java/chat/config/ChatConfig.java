@@ -93,8 +93,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "registrationsPerAddress");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
-    if (!dbUrl.startsWith("jdbc:hsqldb:")) {
-      throw ConfigException.badKey("db.url", "a jdbc:hsqldb: URL", dbUrl);
+    if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+      throw ConfigException.badKey("db.url", "a jdbc:hsqldb: or jdbc:postgresql: URL", dbUrl);
     }
     return new ChatConfig(
       new Http(http.host("host", "0.0.0.0"), http.port("port", 8080, true), http.bool("secureCookie", false)),

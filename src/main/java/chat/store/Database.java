@@ -8,6 +8,7 @@ import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,28 +33,37 @@ public final class Database {
   }
 
   /**
-   * Creates or upgrades the schema. Every statement is idempotent and HSQLDB runs DDL one at a time, so two
-   * nodes starting together against a shared server both succeed and the tables exist once.
+   * Creates or upgrades the schema on one connection. Every statement is idempotent, and nodes starting together
+   * against a shared database take turns (HSQLDB runs DDL one at a time; PostgreSQL takes an advisory lock), so
+   * all of them succeed and the tables exist once.
    */
-  public static Future<Void> migrate(SqlClient client, ChatConfig.Db db) {
-    Future<Void> chain = durableCommits(client, db);
-    for (String statement : Sql.SCHEMA) {
-      chain = chain.compose(v -> client.query(statement).execute().mapEmpty());
-    }
-    return chain;
+  public static Future<Void> migrate(Pool pool, ChatConfig.Db db) {
+    Dialect dialect = Dialect.of(db.url());
+    return pool.withConnection(conn -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String statement : dialect.beforeSchema()) {
+        chain = chain.compose(v -> run(conn, statement, db));
+      }
+      for (String statement : dialect.schema()) {
+        chain = chain.compose(v -> conn.query(statement).execute().mapEmpty());
+      }
+      for (String statement : dialect.afterSchema()) {
+        chain = chain.compose(v -> conn.query(statement).execute().mapEmpty());
+      }
+      return chain;
+    });
   }
 
   /**
-   * An acknowledged message must survive kill -9: HSQLDB's default write delay (500 ms) would lose commits
-   * it has already acknowledged.
+   * A setup statement: required on our own embedded database; on a shared server we may lack the rights, so the
+   * operator is told what to run instead.
    */
-  private static Future<Void> durableCommits(SqlClient client, ChatConfig.Db db) {
-    return client.query(Sql.WRITE_DELAY_OFF).execute().<Void>mapEmpty().recover(err -> {
+  private static Future<Void> run(SqlConnection conn, String statement, ChatConfig.Db db) {
+    return conn.query(statement).execute().<Void>mapEmpty().recover(err -> {
       if (db.isEmbeddedFile()) {
         return Future.failedFuture(err);
       }
-      LOG.warn("could not turn off the write delay of the shared database (run SET FILES WRITE DELAY FALSE on it): {}",
-        err.getMessage());
+      LOG.warn("could not run '{}' on the shared database (run it there yourself): {}", statement, err.getMessage());
       return Future.succeededFuture();
     });
   }
@@ -63,7 +73,7 @@ public final class Database {
     if (!db.isEmbeddedFile()) {
       return Future.succeededFuture();
     }
-    return client.query(Sql.SHUTDOWN).execute().<Void>mapEmpty()
+    return client.query("SHUTDOWN").execute().<Void>mapEmpty()
       .recover(err -> {
         LOG.warn("database shutdown failed: {}", err.getMessage());
         return Future.succeededFuture();

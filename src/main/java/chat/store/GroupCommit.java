@@ -6,7 +6,6 @@ import chat.bus.NewMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +23,13 @@ final class GroupCommit {
   }
 
   private final ReconnectingPool db;
+  private final Dialect dialect;
   private List<Pending> queue = new ArrayList<>();
   private boolean committing;
 
-  GroupCommit(ReconnectingPool db) {
+  GroupCommit(ReconnectingPool db, Dialect dialect) {
     this.db = db;
+    this.dialect = dialect;
   }
 
   Future<ChatMessage> insert(NewMessage message) {
@@ -83,27 +84,17 @@ final class GroupCommit {
   }
 
   /**
-   * The whole batch as one multi-row INSERT in autocommit: one statement, so one commit and one fsync, and the
-   * rows are numbered in VALUES order while the statement holds the table. IDENTITY() then gives the last id of
-   * this connection's statement, and the batch's ids are the ones just below it. (withTransaction is avoided:
-   * vertx-jdbc-client 5.0.7 hands the connection back to the pool with autocommit still off, #356.)
+   * The whole batch as one multi-row INSERT in autocommit: one statement, so one commit and one fsync, with ids
+   * in row order (how each database reports them is in {@link Dialect}). withTransaction is avoided:
+   * vertx-jdbc-client 5.0.7 hands the connection back to the pool with autocommit still off (#356).
    */
-  private static Future<List<Long>> insertAll(SqlConnection conn, List<Pending> batch, long ts) {
+  private Future<List<Long>> insertAll(SqlConnection conn, List<Pending> batch, long ts) {
     List<Object> values = new ArrayList<>(batch.size() * 5);
     for (Pending pending : batch) {
       NewMessage m = pending.message();
       values.addAll(List.of(m.room(), m.sender(), m.text(), ts));
       values.add(m.cid());
     }
-    return conn.preparedQuery(Sql.insertMessages(batch.size())).execute(Tuple.from(values))
-      .compose(inserted -> conn.query(Sql.LAST_ID).execute())
-      .map(rows -> {
-        long last = rows.iterator().next().getLong(0);
-        List<Long> ids = new ArrayList<>(batch.size());
-        for (int i = batch.size() - 1; i >= 0; i--) {
-          ids.add(last - i);
-        }
-        return ids;
-      });
+    return dialect.insertMessages(conn, values, batch.size());
   }
 }

@@ -46,7 +46,7 @@ public class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "store");
-    commits = new GroupCommit(db);
+    commits = new GroupCommit(db, Dialect.of(config.db().url()));
     return db.use(pool -> Database.migrate(pool, config.db()))
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),

@@ -16,7 +16,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class TestCluster implements AutoCloseable {
 
-  private final DatabaseServer database = DatabaseServer.start();
+  /** A shared HSQLDB server, or one fresh PostgreSQL database when the tests run on PostgreSQL. */
+  private final DatabaseServer database = TestDatabase.postgres() ? null : DatabaseServer.start();
+  private final JsonObject db = database != null ? new JsonObject().put("url", database.url())
+    : TestDatabase.forDataDir(TestNode.newDataDir());
   private final String name = "test-" + UUID.randomUUID();
   private final List<Integer> hazelcastPorts = new ArrayList<>();
   private final List<TestNode> nodes = new ArrayList<>();
@@ -45,7 +48,7 @@ public final class TestCluster implements AutoCloseable {
     JsonArray members = new JsonArray();
     hazelcastPorts.forEach(port -> members.add("127.0.0.1:" + port));
     JsonObject config = new JsonObject()
-      .put("db", new JsonObject().put("url", database.url()))
+      .put("db", db)
       .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
         .put("port", hazelcastPorts.get(index)).put("members", members).put("name", name));
     TestNode node = TestNode.start(TestNode.newDataDir(), config);
@@ -76,6 +79,8 @@ public final class TestCluster implements AutoCloseable {
   @Override
   public void close() {
     nodes.stream().filter(n -> !n.isClosed()).forEach(TestNode::close);
-    database.close();
+    if (database != null) {
+      database.close();
+    }
   }
 }

@@ -36,7 +36,7 @@ public final class TestNode implements AutoCloseable {
   public static TestNode start(Path dataDir, JsonObject extra) {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-      .put("db", new JsonObject().put("url", "jdbc:hsqldb:file:" + dataDir.resolve("chat")))
+      .put("db", TestDatabase.forDataDir(dataDir))
       .put("security", generousLimits())
       .put("rooms", new JsonArray().add("general").add("news"))
       .mergeIn(extra, true);

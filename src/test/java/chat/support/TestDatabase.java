@@ -1,0 +1,44 @@
+package chat.support;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * Which database the tests run on: HSQLDB files in temp folders by default, or, with
+ * {@code -Dchat.test.db=postgresql}, a fresh database per test node on the PostgreSQL server at 127.0.0.1:5432
+ * (role {@code chat}/{@code chat} with CREATEDB; {@code .ci/run} sets it up).
+ */
+public final class TestDatabase {
+
+  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+  private TestDatabase() {
+  }
+
+  public static boolean postgres() {
+    return "postgresql".equals(System.getProperty("chat.test.db"));
+  }
+
+  /** The db config section for a node whose data belongs in this folder (the same folder, the same data). */
+  public static JsonObject forDataDir(Path dataDir) {
+    if (!postgres()) {
+      return new JsonObject().put("url", "jdbc:hsqldb:file:" + dataDir.resolve("chat"));
+    }
+    String name = "chat_" + dataDir.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    try (Connection admin = DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat")) {
+      boolean exists = admin.createStatement()
+        .executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").next();
+      if (!exists) {
+        admin.createStatement().execute("CREATE DATABASE " + name);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 not usable (see .ci/run): " + e.getMessage(), e);
+    }
+    return new JsonObject().put("url", POSTGRES + name).put("user", "chat").put("password", "chat");
+  }
+}
