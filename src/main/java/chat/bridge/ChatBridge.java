@@ -168,6 +168,15 @@ public final class ChatBridge {
     }
   }
 
+  /**
+   * A node going down tells every browser to reconnect (to another node, through the load balancer): 1012 is
+   * WebSocket's "service restart". Pages reconnect and catch up from history.
+   */
+  public void closeAll() {
+    socketsBySession.values().stream().flatMap(Set::stream).toList()
+      .forEach(socket -> socket.close(1012, "node restarting"));
+  }
+
   /** {session}: that session ended (logout); {username, exceptSession}: all of that user's other sessions did. */
   private void sessionsEnded(JsonObject ended) {
     String session = ended.getString("session");

@@ -20,6 +20,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
+import java.util.concurrent.TimeUnit;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ public class HttpVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private HttpServer server;
+  private ChatBridge bridge;
 
   public HttpVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
@@ -79,7 +82,8 @@ public class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(sessions);
     router.route("/eventbus/*").handler(guard);
     router.route("/eventbus/*").handler(HttpVerticle::requireUser);
-    router.route("/eventbus/*").subRouter(new ChatBridge(vertx, config, metrics).router());
+    bridge = new ChatBridge(vertx, config, metrics);
+    router.route("/eventbus/*").subRouter(bridge.router());
 
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(HttpVerticle::onFailure);
@@ -94,6 +98,13 @@ public class HttpVerticle extends VerticleBase {
         server = listening;
         LOG.info("HTTP listening on {}:{}", config.http().host(), listening.actualPort());
       });
+  }
+
+  /** Draining: no new connections, every open socket told to reconnect elsewhere, requests in flight finish. */
+  @Override
+  public Future<?> stop() {
+    bridge.closeAll();
+    return server.shutdown(5, TimeUnit.SECONDS);
   }
 
   public int port() {

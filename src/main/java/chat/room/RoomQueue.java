@@ -22,7 +22,8 @@ final class RoomQueue {
     return result;
   }
 
-  int rooms() {
-    return tails.size();
+  /** Completes when every task submitted so far has finished. */
+  Future<Void> idle() {
+    return Future.join(java.util.List.copyOf(tails.values())).mapEmpty();
   }
 }

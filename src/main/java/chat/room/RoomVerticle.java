@@ -64,6 +64,12 @@ public class RoomVerticle extends VerticleBase {
       vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
   }
 
+  /** Sends already accepted are stored and published before the node goes. */
+  @Override
+  public Future<?> stop() {
+    return queue.idle().recover(failed -> Future.succeededFuture());
+  }
+
   private void onSend(Message<Object> request) {
     Future.succeededFuture(request)
       .map(BridgeRequest::of)

@@ -45,15 +45,34 @@ public final class TestCluster implements AutoCloseable {
     if (index >= hazelcastPorts.size()) {
       hazelcastPorts.add(Ports.free());
     }
+    TestNode node = startNode(index);
+    nodes.add(node);
+    return node;
+  }
+
+  private TestNode startNode(int index) {
     JsonArray members = new JsonArray();
     hazelcastPorts.forEach(port -> members.add("127.0.0.1:" + port));
     JsonObject config = new JsonObject()
       .put("db", db)
       .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
         .put("port", hazelcastPorts.get(index)).put("members", members).put("name", name));
-    TestNode node = TestNode.start(TestNode.newDataDir(), config);
-    nodes.add(node);
-    return node;
+    return TestNode.start(TestNode.newDataDir(), config);
+  }
+
+  /** Stops node i (the graceful stop of SIGTERM) and starts a new one in its place, with the same member port. */
+  public TestNode restart(int index) {
+    nodes.get(index).close();
+    awaitSize(nodes.size() - 1);
+    TestNode again = startNode(index);
+    nodes.set(index, again);
+    awaitSize(nodes.size());
+    return again;
+  }
+
+  /** HTTP ports of the nodes running now. */
+  public java.util.List<Integer> livePorts() {
+    return nodes.stream().filter(n -> !n.isClosed()).map(TestNode::port).toList();
   }
 
   public TestNode node(int index) {
