@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,9 +36,14 @@ public final class NodeProcess implements AutoCloseable {
 
   /** {@code java -jar chat.jar -conf <dir>/<name>.json} */
   public static NodeProcess node(Path dir, String name, JsonObject config) {
+    return node(dir, name, config, Map.of());
+  }
+
+  /** The same, with these environment variables. */
+  public static NodeProcess node(Path dir, String name, JsonObject config, Map<String, String> environment) {
     try {
       Path file = Files.writeString(dir.resolve(name + ".json"), config.encodePrettily());
-      return start(dir, name, List.of("-jar", jar().toString(), "-conf", file.toString()));
+      return start(dir, name, List.of("-jar", jar().toString(), "-conf", file.toString()), environment);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -47,17 +53,19 @@ public final class NodeProcess implements AutoCloseable {
   public static NodeProcess databaseServer(Path dir, int port) {
     return start(dir, "db", List.of("-cp", jar().toString(), "org.hsqldb.server.Server",
       "--database.0", "file:" + dir.resolve("db").resolve("chat"), "--dbname.0", "chat",
-      "--address", "127.0.0.1", "--port", String.valueOf(port)));
+      "--address", "127.0.0.1", "--port", String.valueOf(port)), Map.of());
   }
 
-  private static NodeProcess start(Path dir, String name, List<String> args) {
+  private static NodeProcess start(Path dir, String name, List<String> args, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(args);
     Path log = dir.resolve(name + ".log");
     try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new NodeProcess(process, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -37,7 +37,11 @@ public final class ProcessFixture implements AfterEachCallback {
 
   /** A node from this config, waited for until its /health is UP with the given cluster size. */
   public NodeProcess node(String name, JsonObject config, int clusterSize) {
-    NodeProcess node = NodeProcess.node(dir, name, config);
+    return node(name, config, clusterSize, java.util.Map.of());
+  }
+
+  public NodeProcess node(String name, JsonObject config, int clusterSize, java.util.Map<String, String> environment) {
+    NodeProcess node = NodeProcess.node(dir, name, config, environment);
     started.add(node);
     int port = config.getJsonObject("http").getInteger("port");
     TestCluster.awaitTrue("healthy node on " + port, () -> {

@@ -1,0 +1,44 @@
+package chat.process;
+
+import chat.support.Http;
+import chat.support.NodeProcess;
+import chat.support.Ports;
+import chat.support.ProcessFixture;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogFormatIT {
+
+  @RegisterExtension
+  final ProcessFixture processes = new ProcessFixture();
+
+  @Test
+  void jsonLogsAreOneObjectPerLineWithoutSecrets() {
+    int http = Ports.free();
+    JsonObject config = ProcessFixture.nodeConfig(http,
+      "jdbc:hsqldb:file:" + processes.dir().resolve("db").resolve("chat"));
+    NodeProcess node = processes.node("node", config, 1, Map.of("CHAT_LOG_FORMAT", "json"));
+    new Http(processes.vertx(), http).signUp("logger");
+    assertEquals(401, new Http(processes.vertx(), http).post("/api/login",
+      new JsonObject().put("username", "logger").put("password", "secret-guess-123")).status());
+    node.stop();
+
+    List<String> lines = node.log().lines().filter(line -> !line.isBlank()).toList();
+    assertFalse(lines.isEmpty());
+    for (String line : lines) {
+      JsonObject event = new JsonObject(line); // every line is one JSON object
+      assertTrue(event.containsKey("level") && event.containsKey("formattedMessage"), line);
+    }
+    assertTrue(lines.stream().anyMatch(l -> new JsonObject(l).getString("formattedMessage").startsWith("chat node ")));
+    assertFalse(node.log().contains("secret-guess-123"), "no password in the log");
+    assertFalse(node.log().contains(Http.passwordOf("logger")), "no password in the log");
+  }
+}
