@@ -16,6 +16,9 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SessionHandler;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +27,7 @@ import java.util.regex.Pattern;
 /** The JSON API: accounts, sessions, rooms and people. Accounts themselves live in the account verticle. */
 final class AccountApi {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AccountApi.class);
   private static final Pattern USER_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,20}");
 
   private final Vertx vertx;
@@ -110,7 +114,11 @@ final class AccountApi {
         return wait > 0 ? Future.failedFuture(new Throttled(wait)) : Future.succeededFuture();
       })
       .compose(allowed -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials)
-        .onFailure(err -> metrics.login(false))
+        .onFailure(err -> {
+          metrics.login(false);
+          LOG.warn("login refused for {} from {}", RoomId.USERNAME.matcher(userKey).matches() ? userKey : "(invalid name)",
+            address);
+        })
         .recover(err -> Failure.code(err) == Failure.UNAUTHORIZED
           ? Future.all(failedLoginsByUser.hit(userKey), failedLoginsByAddress.hit(address))
             .transform(counted -> Future.failedFuture(err))
@@ -129,6 +137,8 @@ final class AccountApi {
       })
       .onFailure(err -> {
         if (err instanceof Throttled throttled) {
+          LOG.warn("login throttled for {} from {}", RoomId.USERNAME.matcher(userKey).matches() ? userKey
+            : "(invalid name)", address);
           throttled.answer(ctx);
         } else {
           Replies.failure(ctx, err);

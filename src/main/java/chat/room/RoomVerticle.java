@@ -19,6 +19,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,6 +34,7 @@ import java.util.Set;
  */
 public class RoomVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RoomVerticle.class);
   public static final int MAX_TEXT = 2000;
   public static final int MAX_CID = 64;
   static final long TYPING_INTERVAL_MS = 2000;
@@ -79,7 +83,10 @@ public class RoomVerticle extends VerticleBase {
         request.reply(message.toJson());
       })
       .onFailure(err -> {
-        metrics.refused(Failure.code(err));
+        int code = Failure.code(err);
+        metrics.refused(code);
+        // who and why, never what they wrote
+        LOG.warn("send refused ({}): {} from {}", code, err.getMessage(), request.headers().get(Addresses.USER_HEADER));
         Failure.reply(request, err);
       });
   }
