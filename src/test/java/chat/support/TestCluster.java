@@ -24,7 +24,15 @@ public final class TestCluster implements AutoCloseable {
   private final List<Integer> hazelcastPorts = new ArrayList<>();
   private final List<TestNode> nodes = new ArrayList<>();
 
+  private final JsonObject extraConfig;
+
   public TestCluster(int size) {
+    this(size, new JsonObject());
+  }
+
+  /** A cluster whose nodes have this config merged over the test defaults. */
+  public TestCluster(int size, JsonObject extraConfig) {
+    this.extraConfig = extraConfig;
     for (int i = 0; i < size; i++) {
       hazelcastPorts.add(Ports.free());
     }
@@ -57,7 +65,7 @@ public final class TestCluster implements AutoCloseable {
       .put("db", db)
       .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
         .put("port", hazelcastPorts.get(index)).put("members", members).put("name", name));
-    return TestNode.start(TestNode.newDataDir(), config);
+    return TestNode.start(TestNode.newDataDir(), config.mergeIn(extraConfig.copy(), true));
   }
 
   /** Stops node i (the graceful stop of SIGTERM) and starts a new one in its place, with the same member port. */
