@@ -38,14 +38,14 @@ public final class ChatBridge {
   static final int MAX_QUEUED_BYTES = 1024 * 1024;
 
   private final Vertx vertx;
-  private final List<String> topics;
+  private final Set<String> topics;
   /** Open sockets by session id, so ending a session closes its sockets. */
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
   private final RoomFanout fanout;
 
   public ChatBridge(Vertx vertx, ChatConfig config, ChatMetrics metrics) {
     this.vertx = vertx;
-    this.topics = config.rooms();
+    this.topics = Set.copyOf(config.rooms());
     this.fanout = new RoomFanout(vertx, ChatBridge::cutOff, metrics);
     metrics.gauge("chat_sockets", "open bridge sockets on this node",
       () -> socketsBySession.values().stream().mapToInt(Set::size).sum());

@@ -9,7 +9,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -94,16 +96,21 @@ final class RoomFanout {
     // receives may be replied to on the server's behalf)
     Buffer frame = new JsonObject().put("type", "rec").put("address", address).put("body", message.body()).toBuffer();
     int written = 0;
-    for (SockJSSocket socket : listeners.sockets.toArray(SockJSSocket[]::new)) {
+    List<SockJSSocket> stuck = null;
+    for (SockJSSocket socket : listeners.sockets) {
       if (socket.writeQueueFull()) {
         // a browser that stopped reading would make the node hold every message for it; it catches up from
-        // history when it reconnects
-        cutOff.accept(socket);
+        // history when it reconnects (cut off after the loop: closing changes this set)
+        stuck = stuck == null ? new ArrayList<>() : stuck;
+        stuck.add(socket);
       } else {
         socket.write(frame);
         written++;
       }
     }
     metrics.delivered(written);
+    if (stuck != null) {
+      stuck.forEach(cutOff);
+    }
   }
 }

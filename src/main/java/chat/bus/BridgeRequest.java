@@ -21,7 +21,7 @@ public record BridgeRequest(String user, JsonObject body) {
   }
 
   /** The body's room, parsed, and open to this user; otherwise the refusal the client sees. */
-  public RoomId room(java.util.List<String> topics) {
+  public RoomId room(java.util.Collection<String> topics) {
     Object value = body.getValue("room");
     if (!(value instanceof String id)) {
       throw Failure.badRequest("room must be a string");

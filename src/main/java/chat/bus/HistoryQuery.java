@@ -1,6 +1,6 @@
 package chat.bus;
 
-import java.util.List;
+import java.util.Collection;
 
 /** A page of a room's history: the newest {@code limit} before an id, or the oldest {@code limit} after one. */
 public record HistoryQuery(RoomId room, Long before, Long after, int limit) {
@@ -8,7 +8,7 @@ public record HistoryQuery(RoomId room, Long before, Long after, int limit) {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 100;
 
-  public static HistoryQuery from(BridgeRequest request, List<String> topics) {
+  public static HistoryQuery from(BridgeRequest request, Collection<String> topics) {
     RoomId room = request.room(topics);
     Long before = request.optionalLong("before");
     Long after = request.optionalLong("after");

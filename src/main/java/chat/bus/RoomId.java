@@ -1,6 +1,6 @@
 package chat.bus;
 
-import java.util.List;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,7 +58,7 @@ public sealed interface RoomId {
   }
 
   /** Parses a room id; an unknown, malformed or unconfigured id gives {@code null}. */
-  static RoomId parse(String id, List<String> topics) {
+  static RoomId parse(String id, Collection<String> topics) {
     if (id == null) {
       return null;
     }

@@ -40,6 +40,8 @@ public class RoomVerticle extends VerticleBase {
   static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
+  /** The configured topics as a set: every room id a browser sends is checked against it. */
+  private final Set<String> topics;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private final RoomQueue queue = new RoomQueue();
@@ -50,6 +52,7 @@ public class RoomVerticle extends VerticleBase {
 
   public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
+    this.topics = Set.copyOf(config.rooms());
     this.cluster = cluster;
     this.metrics = metrics;
   }
@@ -92,7 +95,7 @@ public class RoomVerticle extends VerticleBase {
   }
 
   Future<ChatMessage> accept(BridgeRequest request) {
-    RoomId room = request.room(config.rooms());
+    RoomId room = request.room(topics);
     NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
     return withinRate(request.user())
       .compose(v -> memberExists(room, request.user()))
@@ -173,7 +176,7 @@ public class RoomVerticle extends VerticleBase {
   /** A send forwarded by another node because this node owns the room. */
   private void onOwnedSend(Message<JsonObject> request) {
     NewMessage message = NewMessage.fromJson(request.body());
-    ordered(RoomId.parse(message.room(), config.rooms()), message)
+    ordered(RoomId.parse(message.room(), topics), message)
       .onSuccess(stored -> request.reply(stored.toJson()))
       .onFailure(err -> Failure.reply(request, err));
   }
@@ -247,7 +250,7 @@ public class RoomVerticle extends VerticleBase {
   private void onTyping(Message<Object> request) {
     try {
       BridgeRequest typing = BridgeRequest.of(request);
-      RoomId room = typing.room(config.rooms());
+      RoomId room = typing.room(topics);
       String key = RoomId.key(typing.user()) + " " + room.id();
       long now = System.currentTimeMillis();
       Long last = lastTyping.get(key);

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Owns the messages table: saves accepted messages (committed before the reply, so a reply means durable)
@@ -34,12 +35,15 @@ public class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final ChatConfig config;
+  /** The configured topics as a set: every room id a browser sends is checked against it. */
+  private final Set<String> topics;
   private final ChatMetrics metrics;
   private ReconnectingPool db;
   private GroupCommit commits;
 
   public StoreVerticle(ChatConfig config, ChatMetrics metrics) {
     this.config = config;
+    this.topics = Set.copyOf(config.rooms());
     this.metrics = metrics;
   }
 
@@ -80,7 +84,7 @@ public class StoreVerticle extends VerticleBase {
 
   private void onHistory(Message<Object> request) {
     Future.succeededFuture(request)
-      .map(r -> HistoryQuery.from(BridgeRequest.of(r), config.rooms()))
+      .map(r -> HistoryQuery.from(BridgeRequest.of(r), topics))
       .compose(this::history)
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
@@ -93,7 +97,7 @@ public class StoreVerticle extends VerticleBase {
     Future.succeededFuture(request)
       .map(BridgeRequest::of)
       .compose(read -> {
-        String room = read.room(config.rooms()).id();
+        String room = read.room(topics).id();
         Long id = read.optionalLong("id");
         if (id == null || id < 0) {
           throw Failure.badRequest("id must be a message id");
@@ -122,7 +126,7 @@ public class StoreVerticle extends VerticleBase {
         JsonObject unread = new JsonObject();
         for (Row row : rows) {
           // rooms no longer configured keep their rows but are not rooms anyone can open
-          if (RoomId.parse(row.getString(0), config.rooms()) != null) {
+          if (RoomId.parse(row.getString(0), topics) != null) {
             unread.put(row.getString(0), row.getLong(1));
           }
         }
@@ -138,7 +142,7 @@ public class StoreVerticle extends VerticleBase {
       .onSuccess(rows -> {
         JsonArray rooms = new JsonArray();
         for (Row row : rows) {
-          if (RoomId.parse(row.getString(0), config.rooms()) instanceof RoomId.Direct direct) {
+          if (RoomId.parse(row.getString(0), topics) instanceof RoomId.Direct direct) {
             rooms.add(new JsonObject().put("id", direct.id()).put("with", direct.other(username)));
           }
         }
