@@ -1,0 +1,92 @@
+package chat.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Command line of bench.jar (bin/bench passes the repository, run directory and the command it was given). */
+public record Options(
+  String workload,
+  Path repo,
+  Path runDir,
+  String command,
+  List<Integer> members,
+  int stepSeconds,
+  int clientLoops,
+  int sourceAddresses,
+  boolean profile,
+  List<String> targets,
+  boolean writeReport,
+  int maxMinutes) {
+
+  static final String USAGE = """
+    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|all|report> [options]
+      (report: redraw BENCHMARKS.md blocks and the plot from bench/results/*.json without measuring)
+      --members 500,2000,5000  W1 room sizes (default 500,2000,5000)
+      --step-seconds N         length of one rate step (default per workload)
+      --client-loops N         client event loops / verticles (default 2)
+      --source-addresses N     loopback source addresses 127.0.0.2.. (default 8)
+      --targets chat,baseline  which servers to measure (default both; W5 chat only)
+      --profile                JFR on chat node1 during the measured steps (W1-W3), summary in bench/results/
+      --no-report              do not touch BENCHMARKS.md and bench/results/
+      --max-minutes N          give up a workload after N minutes (default 20)
+    """;
+
+  static Options parse(String[] args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException(USAGE);
+    }
+    String workload = args[0].toLowerCase();
+    Path repo = Path.of(".").toAbsolutePath().normalize();
+    Path runDir = null;
+    String command = "bin/bench " + String.join(" ", args);
+    List<Integer> members = List.of(500, 2000, 5000);
+    int stepSeconds = 0;
+    int clientLoops = 2;
+    int sourceAddresses = 8;
+    boolean profile = false;
+    List<String> targets = null;
+    boolean writeReport = !workload.equals("smoke");
+    if (args[0].equals("--help") || args[0].equals("-h")) {
+      throw new IllegalArgumentException(USAGE);
+    }
+    int maxMinutes = 20;
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
+        case "--run-dir" -> runDir = Path.of(args[++i]).toAbsolutePath().normalize();
+        case "--command" -> command = args[++i];
+        case "--members" -> members = Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::parseInt).toList();
+        case "--step-seconds" -> stepSeconds = Integer.parseInt(args[++i]);
+        case "--client-loops" -> clientLoops = Integer.parseInt(args[++i]);
+        case "--source-addresses" -> sourceAddresses = Integer.parseInt(args[++i]);
+        case "--targets" -> targets = new ArrayList<>(Arrays.asList(args[++i].split(",")));
+        case "--profile" -> profile = true;
+        case "--no-report" -> writeReport = false;
+        case "--max-minutes" -> maxMinutes = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+      }
+    }
+    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "all", "report").contains(workload)) {
+      throw new IllegalArgumentException("unknown workload " + workload + "\n" + USAGE);
+    }
+    if (members.stream().anyMatch(n -> n < 2 || n > 9000)) {
+      throw new IllegalArgumentException("--members: each from 2 to 9000");
+    }
+    if (runDir == null) {
+      runDir = Path.of(System.getProperty("java.io.tmpdir"), "chat-bench-" + ProcessHandle.current().pid());
+    }
+    return new Options(workload, repo, runDir, command, members, stepSeconds, clientLoops, sourceAddresses, profile,
+      targets, writeReport, maxMinutes);
+  }
+
+  boolean measures(String target, boolean byDefault) {
+    return targets == null ? byDefault : targets.contains(target);
+  }
+
+  int stepSecondsOr(int fallback) {
+    return stepSeconds > 0 ? stepSeconds : fallback;
+  }
+}

@@ -1,0 +1,53 @@
+package chat.bench.client;
+
+import io.vertx.core.http.WebSocket;
+
+import java.util.List;
+
+/**
+ * One simulated user: one WebSocket to one server, member of one room. Created by the workload, then owned by
+ * the {@link ClientVerticle} it is handed to: only that verticle's event loop touches the mutable fields.
+ */
+public final class Conn {
+
+  public final int id;
+  /** Login name (lower case), or a placeholder against the baseline, which has no accounts. */
+  public final String user;
+  /** "chat.session=..." or null. */
+  public final String cookie;
+  public final int port;
+  public final String localAddress;
+  /** The room this user talks in, e.g. "global", "topic.w2-0001", "dm.u00001.u00002". */
+  public final String room;
+  /** Addresses registered after connecting (the room's first). */
+  public final List<String> registrations;
+  /** Connects with a 4 KB socket receive buffer, so that when it stops reading the server's writes back up soon. */
+  public boolean smallReceiveBuffer;
+
+  // ---- owned by the verticle's event loop
+  WebSocket ws;
+  boolean open;
+  boolean paused;
+  /** We are closing it: its close is no news. */
+  boolean closing;
+  int registeredPending;
+  long registerSentNanos;
+  /** Per step: index of this user among its room's senders, or -1. */
+  int senderIndex = -1;
+  /** Per step: next expected seq from each sender of the room. */
+  int[] nextSeq;
+  /** Per step: how many members read each message this user sends. */
+  int readers;
+  String roomJson;
+  String padding = "";
+
+  public Conn(int id, String user, String cookie, int port, String localAddress, String room, List<String> registrations) {
+    this.id = id;
+    this.user = user;
+    this.cookie = cookie;
+    this.port = port;
+    this.localAddress = localAddress;
+    this.room = room;
+    this.registrations = registrations;
+  }
+}
