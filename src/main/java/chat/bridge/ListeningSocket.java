@@ -50,18 +50,20 @@ final class ListeningSocket implements SockJSSocket {
 
   /** True when the frame was a register or unregister and has been answered here. */
   private boolean servedHere(Buffer data) {
-    // cheap look before parsing: sends (the bulk of frames) go straight to the bridge
-    if (data.length() == 0 || data.toString().indexOf("register") < 0) {
-      return false;
-    }
     JsonObject frame;
     try {
       frame = data.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
       return false; // the bridge answers malformed frames
     }
-    String type = frame.getValue("type") instanceof String t ? t : null;
+    Object type = frame.getValue("type");
     Object address = frame.getValue("address");
+    // the stock bridge reads these as strings and would throw on anything else
+    if (type != null && !(type instanceof String) || address != null && !(address instanceof String)
+      || frame.getValue("replyAddress") != null && !(frame.getValue("replyAddress") instanceof String)) {
+      error("invalid_frame");
+      return true;
+    }
     if (!"register".equals(type) && !"unregister".equals(type) || !(address instanceof String listenTo)) {
       return false;
     }

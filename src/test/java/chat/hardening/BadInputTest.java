@@ -152,6 +152,9 @@ class BadInputTest {
       Arguments.of("internal address", "{\"type\":\"send\",\"address\":\"store.save\",\"body\":{},\"replyAddress\":\"x\"}"),
       Arguments.of("publish to a room", "{\"type\":\"publish\",\"address\":\"chat.room.global\",\"body\":{\"text\":\"fake\"}}"),
       Arguments.of("register others' dm", "{\"type\":\"register\",\"address\":\"chat.room.dm.bob.watcher\"}"),
+      Arguments.of("address a number", "{\"type\":\"register\",\"address\":5}"),
+      Arguments.of("type a number", "{\"type\":7,\"address\":\"chat.send\"}"),
+      Arguments.of("reply address an object", "{\"type\":\"send\",\"address\":\"chat.send\",\"body\":{},\"replyAddress\":{}}"),
       Arguments.of("reply address too long", "{\"type\":\"send\",\"address\":\"chat.send\",\"body\":{},\"replyAddress\":\""
         + "r".repeat(100) + "\"}"));
   }
