@@ -25,18 +25,22 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One running chat node: its Vert.x instance and its verticles, deployed in dependency order. */
 public final class ChatNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
+  private static final int HTTP_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final Vertx vertx;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private MetricsVerticle metricsEndpoint;
   private final Deque<String> deployments = new ArrayDeque<>();
-  private HttpVerticle http;
+  /** One HTTP verticle per event loop: handshakes, requests and fan-out use every core. */
+  private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
 
   private ChatNode(Vertx vertx, ClusterView cluster, ChatMetrics metrics) {
     this.vertx = vertx;
@@ -74,7 +78,8 @@ public final class ChatNode {
   }
 
   private Future<Void> deploy(ChatConfig config) {
-    http = new HttpVerticle(config, cluster, metrics);
+    metrics.gauge("chat_sockets", "open bridge sockets on this node",
+      () -> http.stream().mapToInt(HttpVerticle::openSockets).sum());
     metrics.gauge("chat_cluster_size", "members of the cluster this node sees", () -> cluster.liveNodes().size());
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     // the store comes first: it creates the schema the others use
@@ -88,8 +93,12 @@ public final class ChatNode {
       .compose(v -> deploy(vertx.deployVerticle(() -> new AccountVerticle(config), worker.setInstances(2))))
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
-      .compose(v -> deploy(vertx.deployVerticle(http)))
-      .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}", cluster.nodeId(), http.port(),
+      .compose(v -> deploy(vertx.deployVerticle(() -> {
+        HttpVerticle instance = new HttpVerticle(config, cluster, metrics);
+        http.add(instance);
+        return instance;
+      }, new DeploymentOptions().setInstances(HTTP_INSTANCES))))
+      .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}", cluster.nodeId(), httpPort(),
         config.cluster().enabled() ? "cluster '" + config.cluster().name() + "' of " + cluster.liveNodes().size()
           : "single node"));
   }
@@ -116,7 +125,7 @@ public final class ChatNode {
   }
 
   public int httpPort() {
-    return http.port();
+    return http.get(0).port();
   }
 
   /** Undeploys in reverse order (the store last, so its SHUTDOWN comes after every other user of the database). */

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The SockJS event-bus bridge: only logged-in sockets, only the chat's addresses, and every frame a browser
@@ -42,13 +43,12 @@ public final class ChatBridge {
   /** Open sockets by session id, so ending a session closes its sockets. */
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
   private final RoomFanout fanout;
+  private final AtomicInteger openSockets = new AtomicInteger();
 
   public ChatBridge(Vertx vertx, ChatConfig config, ChatMetrics metrics) {
     this.vertx = vertx;
     this.topics = Set.copyOf(config.rooms());
     this.fanout = new RoomFanout(vertx, ChatBridge::cutOff, metrics);
-    metrics.gauge("chat_sockets", "open bridge sockets on this node",
-      () -> socketsBySession.values().stream().mapToInt(Set::size).sum());
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
   }
 
@@ -142,6 +142,7 @@ public final class ChatBridge {
   }
 
   private void opened(SockJSSocket socket, String username) {
+    openSockets.incrementAndGet();
     if (socket.webSession() != null) {
       socketsBySession.computeIfAbsent(socket.webSession().id(), id -> new HashSet<>()).add(socket);
     }
@@ -149,6 +150,7 @@ public final class ChatBridge {
   }
 
   private void closed(SockJSSocket socket, String username) {
+    openSockets.decrementAndGet();
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
   }
@@ -166,6 +168,11 @@ public final class ChatBridge {
     } else {
       socket.close();
     }
+  }
+
+  /** Open sockets of this bridge; read from other threads (metrics). */
+  public int openSockets() {
+    return openSockets.get();
   }
 
   /**

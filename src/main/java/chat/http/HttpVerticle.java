@@ -93,7 +93,8 @@ public class HttpVerticle extends VerticleBase {
       .setMaxWebSocketMessageSize(ChatBridge.MAX_FRAME_BYTES);
     return vertx.createHttpServer(serverOptions)
       .requestHandler(router)
-      .listen(config.http().port(), config.http().host())
+      // port 0 asks for a free port; -1 asks for one free port shared by every instance of this verticle
+      .listen(config.http().port() == 0 ? -1 : config.http().port(), config.http().host())
       .onSuccess(listening -> {
         server = listening;
         LOG.info("HTTP listening on {}:{}", config.http().host(), listening.actualPort());
@@ -105,6 +106,10 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     bridge.closeAll();
     return server.shutdown(5, TimeUnit.SECONDS);
+  }
+
+  public int openSockets() {
+    return bridge == null ? 0 : bridge.openSockets();
   }
 
   public int port() {
