@@ -3,13 +3,13 @@ package chat.support;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A browser-like HTTP client for one user: keeps the session cookie it is given, sends JSON. Calls block the
@@ -28,9 +28,7 @@ public final class Http {
   private String cookie;
 
   public Http(Vertx vertx, int port) {
-    // A fresh connection per request. With kept-alive connections, one request in a few hundred suites' worth
-    // hung until the 30 s timeout (never seen with curl or in the browser tests); see the issue note.
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    this.client = vertx.createHttpClient();
     this.port = port;
   }
 
@@ -68,13 +66,32 @@ public final class Http {
       options.putHeader("Content-Type", contentType);
     }
     try {
-      return client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(buffer -> keepCookie(response, buffer)))
-        .await(30, TimeUnit.SECONDS);
+      return send(options, body);
+    } catch (TimeoutException hung) {
+      // Rarely (about once in three full runs of the suite) a request gets no answer at all; the cause is not
+      // found yet (see the issue note). Leave the evidence in the test output, then try once more.
+      System.err.println("HUNG REQUEST " + method + " " + path + " on port " + port + "; threads:");
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        System.err.println("  " + thread.getName() + " " + thread.getState());
+        for (int i = 0; i < Math.min(stack.length, 12); i++) {
+          System.err.println("      at " + stack[i]);
+        }
+      });
+      try {
+        return send(options, body);
+      } catch (Exception e) {
+        throw new IllegalStateException(method + " " + path + " failed twice", e);
+      }
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     }
+  }
+
+  private Response send(RequestOptions options, String body) throws Exception {
+    return client.request(options)
+      .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
+      .compose(response -> response.body().map(buffer -> keepCookie(response, buffer)))
+      .await(10, TimeUnit.SECONDS);
   }
 
   private Response keepCookie(HttpClientResponse response, Buffer body) {
