@@ -107,10 +107,6 @@ public final class ChatNode {
     return deployment.onSuccess(deployments::push).mapEmpty();
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   public String nodeId() {
     return cluster.nodeId();
   }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -97,15 +98,17 @@ public class RoomVerticle extends VerticleBase {
   Future<ChatMessage> accept(BridgeRequest request) {
     RoomId room = request.room(topics);
     NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
-    return withinRate(request.user())
+    // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
+    List<String> live = cluster.liveNodes();
+    return withinRate(request.user(), live)
       .compose(v -> memberExists(room, request.user()))
-      .compose(v -> toOwner(room, message, true));
+      .compose(v -> toOwner(room, message, live, true));
   }
 
   /** Asks the user's home node for a token; a flood is refused before anything is stored. */
-  private Future<Void> withinRate(String username) {
+  private Future<Void> withinRate(String username, List<String> live) {
     String userKey = RoomId.key(username);
-    String home = RoomOwners.owner("user." + userKey, cluster.liveNodes());
+    String home = RoomOwners.owner("user." + userKey, live);
     if (home == null || home.equals(cluster.nodeId())) {
       return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
     }
@@ -128,8 +131,8 @@ public class RoomVerticle extends VerticleBase {
     return Failure.of(Failure.TOO_MANY, "too many messages, slow down");
   }
 
-  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, boolean mayRetry) {
-    String owner = RoomOwners.owner(room.id(), cluster.liveNodes());
+  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live, boolean mayRetry) {
+    String owner = RoomOwners.owner(room.id(), live);
     if (owner == null || owner.equals(cluster.nodeId())) {
       return ordered(room, message);
     }
@@ -141,7 +144,7 @@ public class RoomVerticle extends VerticleBase {
         }
         // The owner left (or died and the cluster has not noticed yet): ask again, and if the members still
         // name it, order the room here. A cid makes such a retry safe against storing twice.
-        return mayRetry ? toOwner(room, message, false) : ordered(room, message);
+        return mayRetry ? toOwner(room, message, cluster.liveNodes(), false) : ordered(room, message);
       });
   }
 
