@@ -108,6 +108,10 @@ public final class ChatBridge {
       case RECEIVE -> {
         // A browser that stopped reading would make the server hold every message for it: cut it off; it
         // catches up from history when it reconnects.
+        if (RoomFanout.isClosed(socket)) {
+          event.complete(false);
+          return;
+        }
         if (socket.writeQueueFull()) {
           cutOff(socket);
           event.complete(false);

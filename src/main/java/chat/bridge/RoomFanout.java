@@ -98,7 +98,13 @@ final class RoomFanout {
     int written = 0;
     List<SockJSSocket> stuck = null;
     for (SockJSSocket socket : listeners.sockets) {
-      if (socket.writeQueueFull()) {
+      boolean full;
+      try {
+        full = socket.writeQueueFull();
+      } catch (IllegalStateException closed) {
+        continue; // see isClosed: its close event is on the way and takes it out of this set
+      }
+      if (full) {
         // a browser that stopped reading would make the node hold every message for it; it catches up from
         // history when it reconnects (cut off after the loop: closing changes this set)
         stuck = stuck == null ? new ArrayList<>() : stuck;
@@ -111,6 +117,19 @@ final class RoomFanout {
     metrics.delivered(written);
     if (stuck != null) {
       stuck.forEach(cutOff);
+    }
+  }
+
+  /**
+   * Vert.x throws from {@code writeQueueFull()} on a WebSocket that has closed but whose close event has not been
+   * handled yet; one such socket must not cost the rest of the room the message.
+   */
+  static boolean isClosed(SockJSSocket socket) {
+    try {
+      socket.writeQueueFull();
+      return false;
+    } catch (IllegalStateException closed) {
+      return true;
     }
   }
 }
