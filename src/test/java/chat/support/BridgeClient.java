@@ -132,6 +132,11 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public Reply request(String address, Object body, JsonObject headers) {
+    return replyTo(send(address, body, headers));
+  }
+
+  /** Sends a request without waiting; {@link #replyTo} waits for its answer. Returns its reply address. */
+  public String send(String address, Object body, JsonObject headers) {
     String replyAddress = UUID.randomUUID().toString();
     JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body)
       .put("replyAddress", replyAddress);
@@ -139,6 +144,10 @@ public final class BridgeClient implements AutoCloseable {
       frame.put("headers", headers);
     }
     sendFrame(frame);
+    return replyAddress;
+  }
+
+  public Reply replyTo(String replyAddress) {
     return new Reply(take(f -> replyAddress.equals(f.getString("address"))
       || "err".equals(f.getString("type")) && f.getString("address") == null));
   }
