@@ -55,9 +55,13 @@ export async function logIn(page, username, password = PASSWORD) {
   await chatReady(page);
 }
 
-/** A new context for `username` on `baseURL`, logged in through the page, with the chat ready. */
-export async function personOn(session, baseURL, username, { viewport } = {}) {
-  const page = await session.newPage(username, viewport ? { baseURL, viewport } : { baseURL });
+/**
+ * A new context for `username` on `baseURL`, logged in through the page, with the chat ready. Context options
+ * (viewport, locale, timezoneId, …) go to newPage; `beforeOpen(page)` runs before the page is first loaded.
+ */
+export async function personOn(session, baseURL, username, { beforeOpen, ...contextOptions } = {}) {
+  const page = await session.newPage(username, { baseURL, ...contextOptions });
+  if (beforeOpen) await beforeOpen(page);
   await openApp(page);
   await logIn(page, username);
   return page;
