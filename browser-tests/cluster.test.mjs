@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { Workspace } from './lib/servers.mjs';
 import { browserTest } from './lib/browser.mjs';
 import {
-  chatReady, eventually, openRoom, personOn, privateRoomId, registerAccount, roomItem, sendMessage, tryRoomFromPage,
-  uniqueName, unreadBadge, unreadCount, waitForMessage,
+  chatReady, eventually, openRoom, personOn, privateRoomId, registerAccount, roomItem, sendMessage, serverUnread,
+  tryRoomFromPage, uniqueName, unreadBadge, unreadCount, waitForMessage,
 } from './lib/chat.mjs';
 
 let work;
@@ -27,13 +27,6 @@ async function presenceDot(page, name) {
   const dot = page.locator(`#people-list [data-user="${name}"] .presence`);
   await dot.waitFor();
   return dot;
-}
-
-/** The page's answer from GET /api/unread, made with its own cookies. */
-async function serverUnread(page) {
-  const response = await page.context().request.get('/api/unread');
-  assert.equal(response.status(), 200, `GET /api/unread answered ${response.status()}: ${await response.text()}`);
-  return (await response.json()).unread;
 }
 
 browserTest('globalTopicAndPrivateMessagesCrossNodesAndNeverReachAThirdUser', async (session) => {

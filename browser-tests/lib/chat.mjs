@@ -94,6 +94,13 @@ export async function openPrivateChat(page, username) {
   await roomLoaded(page, privateRoomId(await page.textContent('#me-name'), username));
 }
 
+/** The page's answer from GET /api/unread, made with its own cookies: { "<room id>": n }. */
+export async function serverUnread(page) {
+  const response = await page.context().request.get('/api/unread');
+  assert.equal(response.status(), 200, `GET /api/unread answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()).unread;
+}
+
 /** Opens a room from the room list and waits until its history is loaded. */
 export async function openRoom(page, roomId) {
   await roomItem(page, roomId).click();
@@ -136,6 +143,19 @@ export function shownMessages(page) {
     sender: n.querySelector('.sender')?.textContent,
     text: n.querySelector('.text')?.textContent,
   })));
+}
+
+/**
+ * The open room's list as a person reads it, top to bottom: `--- <day> ---` for a day line, `=== New messages ===`
+ * for the line before the first unread message, `<sender>: <text>` for a message.
+ */
+export function messageListOutline(page) {
+  return page.$$eval('#messages > *', (nodes) => nodes.flatMap((n) => {
+    if (n.matches('.day-separator')) return [`--- ${n.textContent} ---`];
+    if (n.matches('.new-marker')) return [`=== ${n.textContent} ===`];
+    if (!n.matches('.message')) return [];
+    return [`${n.querySelector('.sender').textContent}: ${n.querySelector('.text').textContent}`];
+  }));
 }
 
 /**
