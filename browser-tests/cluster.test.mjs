@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { Workspace } from './lib/servers.mjs';
 import { browserTest } from './lib/browser.mjs';
 import {
-  chatReady, eventually, openRoom, personOn, registerAccount, roomItem, sendMessage, tryRoomFromPage, uniqueName,
-  unreadBadge, unreadCount, waitForMessage,
+  chatReady, eventually, openRoom, personOn, privateRoomId, registerAccount, roomItem, sendMessage, serverUnread,
+  tryRoomFromPage, uniqueName, unreadBadge, unreadCount, waitForMessage,
 } from './lib/chat.mjs';
 
 let work;
@@ -21,21 +21,12 @@ before(async () => {
 
 after(() => work?.close());
 
-const dmRoomId = (a, b) => `dm.${[a.toLowerCase(), b.toLowerCase()].sort().join('.')}`;
-
 /** Narrows the people list to `name` and returns that person's presence dot. */
 async function presenceDot(page, name) {
   await page.fill('#people-search', name);
   const dot = page.locator(`#people-list [data-user="${name}"] .presence`);
   await dot.waitFor();
   return dot;
-}
-
-/** The page's answer from GET /api/unread, made with its own cookies. */
-async function serverUnread(page) {
-  const response = await page.context().request.get('/api/unread');
-  assert.equal(response.status(), 200, `GET /api/unread answered ${response.status()}: ${await response.text()}`);
-  return (await response.json()).unread;
 }
 
 browserTest('globalTopicAndPrivateMessagesCrossNodesAndNeverReachAThirdUser', async (session) => {
@@ -57,7 +48,7 @@ browserTest('globalTopicAndPrivateMessagesCrossNodesAndNeverReachAThirdUser', as
   assert.equal(await waitForMessage(alicePage, news), newsId, 'topic: bob → alice across nodes');
 
   // alice finds bob by name and writes to him privately; bob has not opened that room.
-  const dm = dmRoomId(alice, bob);
+  const dm = privateRoomId(alice, bob);
   await alicePage.fill('#people-search', bob.slice(0, 5));
   await alicePage.click(`#people-list [data-user="${bob}"]`);
   await alicePage.waitForFunction((id) => location.hash === `#${id}`, dm);

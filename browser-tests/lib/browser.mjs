@@ -36,9 +36,12 @@ export class BrowserSession {
     this.dialogs = [];   // "label: type message" of every alert/confirm/prompt
   }
 
-  /** A new browser context (its own cookies) with one page; `label` names it in screenshots and errors. */
-  async newPage(label, { baseURL, viewport = { width: 1280, height: 800 } } = {}) {
-    const context = await (await sharedBrowser()).newContext({ baseURL, viewport });
+  /**
+   * A new browser context (its own cookies) with one page; `label` names it in screenshots and errors. Other
+   * options (locale, timezoneId, …) go to Playwright's newContext as they are.
+   */
+  async newPage(label, { baseURL, viewport = { width: 1280, height: 800 }, ...contextOptions } = {}) {
+    const context = await (await sharedBrowser()).newContext({ baseURL, viewport, ...contextOptions });
     context.setDefaultTimeout(20_000);
     this.contexts.push(context);
     const page = await context.newPage();

@@ -55,9 +55,13 @@ export async function logIn(page, username, password = PASSWORD) {
   await chatReady(page);
 }
 
-/** A new context for `username` on `baseURL`, logged in through the page, with the chat ready. */
-export async function personOn(session, baseURL, username, { viewport } = {}) {
-  const page = await session.newPage(username, viewport ? { baseURL, viewport } : { baseURL });
+/**
+ * A new context for `username` on `baseURL`, logged in through the page, with the chat ready. Context options
+ * (viewport, locale, timezoneId, …) go to newPage; `beforeOpen(page)` runs before the page is first loaded.
+ */
+export async function personOn(session, baseURL, username, { beforeOpen, ...contextOptions } = {}) {
+  const page = await session.newPage(username, { baseURL, ...contextOptions });
+  if (beforeOpen) await beforeOpen(page);
   await openApp(page);
   await logIn(page, username);
   return page;
@@ -76,6 +80,25 @@ export async function unreadCount(page, roomId) {
   const badge = unreadBadge(page, roomId);
   if (!(await badge.isVisible())) return 0;
   return Number(await badge.textContent());
+}
+
+/** The private room of two people, as the server names it. */
+export function privateRoomId(a, b) {
+  return `dm.${[a.toLowerCase(), b.toLowerCase()].sort().join('.')}`;
+}
+
+/** Finds `username` in the people list and opens the private chat with them. */
+export async function openPrivateChat(page, username) {
+  await page.fill('#people-search', username);
+  await page.click(`#people-list [data-user="${username}"]`);
+  await roomLoaded(page, privateRoomId(await page.textContent('#me-name'), username));
+}
+
+/** The page's answer from GET /api/unread, made with its own cookies: { "<room id>": n }. */
+export async function serverUnread(page) {
+  const response = await page.context().request.get('/api/unread');
+  assert.equal(response.status(), 200, `GET /api/unread answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()).unread;
 }
 
 /** Opens a room from the room list and waits until its history is loaded. */
@@ -120,6 +143,68 @@ export function shownMessages(page) {
     sender: n.querySelector('.sender')?.textContent,
     text: n.querySelector('.text')?.textContent,
   })));
+}
+
+/**
+ * The open room's list as a person reads it, top to bottom: `--- <day> ---` for a day line, `=== New messages ===`
+ * for the line before the first unread message, `<sender>: <text>` for a message.
+ */
+export function messageListOutline(page) {
+  return page.$$eval('#messages > *', (nodes) => nodes.flatMap((n) => {
+    if (n.matches('.day-separator')) return [`--- ${n.textContent} ---`];
+    if (n.matches('.new-marker')) return [`=== ${n.textContent} ===`];
+    if (!n.matches('.message')) return [];
+    return [`${n.querySelector('.sender').textContent}: ${n.querySelector('.text').textContent}`];
+  }));
+}
+
+/**
+ * Installs, before the page first loads, a record of the desktop notifications it raises and a switch for its
+ * tab's visibility. Every `new Notification(title, options)` the page makes is kept for notificationsShown() and
+ * still goes to the browser, whose own permission decides as usual. setTabHidden() makes document.hidden and
+ * visibilityState say hidden or visible and fires visibilitychange, as switching tabs does (headless Chromium's
+ * tab never hides).
+ */
+export async function recordNotifications(page) {
+  await page.context().addInitScript(() => {
+    const BrowserNotification = window.Notification;
+    const shown = [];
+    const objects = [];
+    window.Notification = class extends BrowserNotification {
+      constructor(title, options = {}) {
+        super(title, options);
+        shown.push({ title, body: options.body, tag: options.tag });
+        objects.push(this);
+      }
+    };
+    window.__notificationsShown = () => shown;
+    window.__clickNotification = (index) => objects[index].dispatchEvent(new Event('click'));
+
+    let hidden = false;
+    const realState = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState').get;
+    const state = () => (hidden ? 'hidden' : realState.call(document));
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: state });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => state() === 'hidden' });
+    window.__setTabHidden = (value) => {
+      hidden = value;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+  });
+}
+
+/** The desktop notifications the page raised so far, oldest first, as { title, body, tag }. */
+export function notificationsShown(page) {
+  return page.evaluate(() => window.__notificationsShown());
+}
+
+/** Clicks the index-th notification the page raised, as the person would on their desktop. */
+export function clickNotification(page, index) {
+  return page.evaluate((i) => window.__clickNotification(i), index);
+}
+
+/** Hides the tab (another tab in front, window minimised) or shows it again. */
+export function setTabHidden(page, hidden) {
+  return page.evaluate((h) => window.__setTabHidden(h), hidden);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Real chat nodes for the browser tests: java processes started from the built jar on 127.0.0.1, each on a fresh
-// temporary database, and killed when the test file ends (also on SIGINT/SIGTERM and on any exit).
+// temporary database (HSQLDB files, or a PostgreSQL database on request), and killed when the test file ends (also
+// on SIGINT/SIGTERM and on any exit).
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
@@ -109,6 +110,29 @@ class Child {
 
 const folders = new Set();  // temp folders not yet removed
 
+// The PostgreSQL server the Java tests use too (.ci/run sets it up): role chat/chat with CREATEDB.
+const POSTGRES = { host: HOST, port: 5432, user: 'chat', password: 'chat' };
+const databases = new Set();  // PostgreSQL databases not yet dropped
+
+function psqlArgs(database, statement) {
+  return ['-h', POSTGRES.host, '-p', String(POSTGRES.port), '-U', POSTGRES.user, '-d', database,
+    '-v', 'ON_ERROR_STOP=1', '-X', '-q', '-A', '-t', '-c', statement];
+}
+
+const psqlEnv = () => ({ ...process.env, PGPASSWORD: POSTGRES.password, PGCONNECT_TIMEOUT: '10' });
+
+/** Runs one SQL statement with psql on `database`; resolves with its unaligned output. */
+function psql(database, statement) {
+  return new Promise((resolve, reject) => {
+    execFile('psql', psqlArgs(database, statement), { env: psqlEnv(), timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`psql on ${database}: ${stderr.trim() || error.message}\n  ${statement}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+const dropStatement = (name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`;
+
 function killAllNow() {
   for (const child of started) {
     try {
@@ -117,6 +141,7 @@ function killAllNow() {
       // already gone
     }
   }
+  for (const name of databases) spawnSync('psql', psqlArgs('postgres', dropStatement(name)), { env: psqlEnv() });
   if (!process.env.KEEP_TMP) for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 }
 process.once('exit', killAllNow);
@@ -158,6 +183,7 @@ export class Workspace {
     this.dir = mkdtempSync(path.join(tmpdir(), `chat-bt-${label}-`));
     folders.add(this.dir);
     this.children = [];
+    this.databases = [];
   }
 
   file(name, content) {
@@ -179,10 +205,26 @@ export class Workspace {
     return node;
   }
 
-  /** One node on its own file database. */
-  async singleNode() {
-    const node = await this.startNode('node1', { db: { url: `jdbc:hsqldb:file:${this.dir}/db/chat` } });
+  /** One node on its own file database, or on `db` (e.g. postgres().db). */
+  async singleNode(db = { url: `jdbc:hsqldb:file:${this.dir}/db/chat` }) {
+    const node = await this.startNode('node1', { db });
     return node.ready(1);
+  }
+
+  /**
+   * A fresh database on the local PostgreSQL server, dropped by close(): `db` is a node's db config for it,
+   * `sql(statement)` runs a statement on it with psql.
+   */
+  async postgres() {
+    const name = `chat_bt_${this.label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+    await psql('postgres', `CREATE DATABASE ${name}`);
+    databases.add(name);
+    this.databases.push(name);
+    return {
+      db: { url: `jdbc:postgresql://${POSTGRES.host}:${POSTGRES.port}/${name}`, user: POSTGRES.user,
+        password: POSTGRES.password },
+      sql: (statement) => psql(name, statement),
+    };
   }
 
   /** HSQLDB's server from the same jar, then two clustered nodes on it; resolves when both see a cluster of 2. */
@@ -211,8 +253,8 @@ export class Workspace {
   }
 
   /**
-   * Kills the nodes first, then the database server; keeps their logs under target/browser-tests/logs/ and
-   * removes the folder unless KEEP_TMP is set.
+   * Kills the nodes first, then the database server; keeps their logs under target/browser-tests/logs/, removes
+   * the folder unless KEEP_TMP is set, and drops the PostgreSQL databases.
    */
   async close() {
     const nodes = this.children.filter((c) => c instanceof ChatNode);
@@ -227,5 +269,9 @@ export class Workspace {
       rmSync(this.dir, { recursive: true, force: true });
     }
     folders.delete(this.dir);
+    for (const name of this.databases) {
+      await psql('postgres', dropStatement(name));
+      databases.delete(name);
+    }
   }
 }
