@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which database the tests run on: HSQLDB files in temp folders by default, or, with
@@ -16,6 +18,12 @@ import java.util.Locale;
 public final class TestDatabase {
 
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+  /** Databases this test JVM created; dropped when it exits, so runs do not pile them up on the server. */
+  private static final Set<String> CREATED = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::dropCreated, "drop-test-databases"));
+  }
 
   private TestDatabase() {
   }
@@ -35,10 +43,25 @@ public final class TestDatabase {
         .executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").next();
       if (!exists) {
         admin.createStatement().execute("CREATE DATABASE " + name);
+        CREATED.add(name);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 not usable (see .ci/run): " + e.getMessage(), e);
     }
     return new JsonObject().put("url", POSTGRES + name).put("user", "chat").put("password", "chat");
+  }
+
+  private static void dropCreated() {
+    if (CREATED.isEmpty()) {
+      return;
+    }
+    try (Connection admin = DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat")) {
+      for (String name : CREATED) {
+        // FORCE: a node a test left running must not keep its database alive
+        admin.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
+    } catch (SQLException e) {
+      System.err.println("could not drop test databases " + CREATED + ": " + e.getMessage());
+    }
   }
 }
