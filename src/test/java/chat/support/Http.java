@@ -1,5 +1,7 @@
 package chat.support;
 
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -9,7 +11,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A browser-like HTTP client for one user: keeps the session cookie it is given, sends JSON. Calls block the
@@ -24,11 +25,14 @@ public final class Http {
   }
 
   private final HttpClient client;
+  /** An event-loop context of the client's Vert.x (the test thread is not one). */
+  private final Context context;
   private final int port;
-  private String cookie;
+  private volatile String cookie;
 
   public Http(Vertx vertx, int port) {
     this.client = vertx.createHttpClient();
+    this.context = vertx.getOrCreateContext();
     this.port = port;
   }
 
@@ -67,31 +71,24 @@ public final class Http {
     }
     try {
       return send(options, body);
-    } catch (TimeoutException hung) {
-      // Rarely (about once in three full runs of the suite) a request gets no answer at all; the cause is not
-      // found yet (see the issue note). Leave the evidence in the test output, then try once more.
-      System.err.println("HUNG REQUEST " + method + " " + path + " on port " + port + "; threads:");
-      Thread.getAllStackTraces().forEach((thread, stack) -> {
-        System.err.println("  " + thread.getName() + " " + thread.getState());
-        for (int i = 0; i < Math.min(stack.length, 12); i++) {
-          System.err.println("      at " + stack[i]);
-        }
-      });
-      try {
-        return send(options, body);
-      } catch (Exception e) {
-        throw new IllegalStateException(method + " " + path + " failed twice", e);
-      }
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     }
   }
 
+  /**
+   * The whole exchange is set up on one event loop, so no step can complete before the next one is attached.
+   * Set up from the test thread, the chain had a gap: if the thread was descheduled between two compose calls
+   * while the response came in, its body went by before anyone read it, and body() then waited for ever. That was
+   * the rare request with "no answer" of earlier runs: no server log, only under load, gone on a retry.
+   */
   private Response send(RequestOptions options, String body) throws Exception {
-    return client.request(options)
+    Promise<Response> answer = Promise.promise();
+    context.runOnContext(v -> client.request(options)
       .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
       .compose(response -> response.body().map(buffer -> keepCookie(response, buffer)))
-      .await(10, TimeUnit.SECONDS);
+      .onComplete(answer));
+    return answer.future().await(10, TimeUnit.SECONDS);
   }
 
   private Response keepCookie(HttpClientResponse response, Buffer body) {
