@@ -48,6 +48,8 @@ public final class BridgeClient implements AutoCloseable {
   private final long pingTimer;
   private final Vertx vertx;
   private boolean closed;
+  /** The status code of the server's close frame; null while open or when the connection just dropped. */
+  private Short closeStatus;
 
   private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
     this.vertx = vertx;
@@ -56,6 +58,7 @@ public final class BridgeClient implements AutoCloseable {
     socket.handler(data -> arrived(data.toJsonObject()));
     socket.closeHandler(v -> {
       synchronized (frames) {
+        closeStatus = socket.closeStatusCode();
         closed = true;
         frames.notifyAll();
       }
@@ -208,6 +211,13 @@ public final class BridgeClient implements AutoCloseable {
   public boolean isClosed() {
     synchronized (frames) {
       return closed;
+    }
+  }
+
+  /** The status code the server closed the socket with (1012: the node is restarting), or null. */
+  public Short closeStatus() {
+    synchronized (frames) {
+      return closeStatus;
     }
   }
 

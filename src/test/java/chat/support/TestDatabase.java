@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 
 /**
@@ -29,16 +30,37 @@ public final class TestDatabase {
     if (!postgres()) {
       return new JsonObject().put("url", "jdbc:hsqldb:file:" + dataDir.resolve("chat"));
     }
-    String name = "chat_" + dataDir.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
-    try (Connection admin = DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat")) {
-      boolean exists = admin.createStatement()
-        .executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").next();
+    return createPostgres(postgresName(dataDir));
+  }
+
+  /** The name of the PostgreSQL database that belongs to this folder. */
+  public static String postgresName(Path dataDir) {
+    return "chat_" + dataDir.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+  }
+
+  /** Creates this PostgreSQL database, owned by the test role, unless it exists; its db config section. */
+  public static JsonObject createPostgres(String name) {
+    try (Connection admin = adminConnection(); Statement sql = admin.createStatement()) {
+      boolean exists = sql.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").next();
       if (!exists) {
-        admin.createStatement().execute("CREATE DATABASE " + name);
+        sql.execute("CREATE DATABASE " + name);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 not usable (see .ci/run): " + e.getMessage(), e);
     }
     return new JsonObject().put("url", POSTGRES + name).put("user", "chat").put("password", "chat");
+  }
+
+  /** Drops this PostgreSQL database, ending any session still on it. */
+  public static void dropPostgres(String name) {
+    try (Connection admin = adminConnection(); Statement sql = admin.createStatement()) {
+      sql.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not drop test database " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection adminConnection() throws SQLException {
+    return DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat");
   }
 }
