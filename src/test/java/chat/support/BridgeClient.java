@@ -208,9 +208,10 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** True once the socket can carry nothing more: a write may find it closed before the close handler has run. */
   public boolean isClosed() {
     synchronized (frames) {
-      return closed;
+      return closed || socket.isClosed();
     }
   }
 
