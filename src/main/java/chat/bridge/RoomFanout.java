@@ -98,7 +98,15 @@ final class RoomFanout {
     int written = 0;
     List<SockJSSocket> stuck = null;
     for (SockJSSocket socket : listeners.sockets) {
-      if (socket.writeQueueFull()) {
+      boolean full;
+      try {
+        full = socket.writeQueueFull();
+      } catch (IllegalStateException closing) {
+        // a raw WebSocket (/eventbus/websocket) throws on every call once its peer's close frame is in, until its
+        // close event takes it out of this set: it must not cost the sockets after it the message
+        continue;
+      }
+      if (full) {
         // a browser that stopped reading would make the node hold every message for it; it catches up from
         // history when it reconnects (cut off after the loop: closing changes this set)
         stuck = stuck == null ? new ArrayList<>() : stuck;
