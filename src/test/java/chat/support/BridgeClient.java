@@ -68,6 +68,11 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public static BridgeClient connect(Vertx vertx, int port, String cookie) {
+    return connect(vertx, port, cookie, Duration.ofSeconds(30));
+  }
+
+  /** The same, given up (as refused) when the socket is not open within this time. */
+  public static BridgeClient connect(Vertx vertx, int port, String cookie, Duration timeout) {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
       .setURI("/eventbus/websocket");
@@ -75,7 +80,7 @@ public final class BridgeClient implements AutoCloseable {
       options.addHeader("Cookie", cookie);
     }
     try {
-      return new BridgeClient(vertx, client, client.connect(options).await(30, TimeUnit.SECONDS));
+      return new BridgeClient(vertx, client, client.connect(options).await(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       client.close();
       throw new BridgeRefused(e);

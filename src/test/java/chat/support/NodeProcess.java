@@ -94,6 +94,11 @@ public final class NodeProcess implements AutoCloseable {
     waitFor();
   }
 
+  /** Completes when the process has ended, whoever ended it. */
+  public java.util.concurrent.CompletableFuture<Void> onExit() {
+    return process.onExit().thenAccept(ended -> { });
+  }
+
   /** The exit status once the process has ended (143 after the JVM ran its shutdown hooks on SIGTERM). */
   public int exitValue() {
     return process.exitValue();
