@@ -20,13 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -39,9 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * README's PostgreSQL cluster restarted one node at a time, as an operator does it: three processes from the built
- * jar on {@code conf/postgres-node1..3.json} (only the ports, the database and the cluster name changed), each in
- * turn sent SIGTERM and started again, while three users keep chatting through whichever nodes are in service and
- * reconnect, like a page behind a load balancer, when their node closes their socket.
+ * jar on {@code conf/postgres-node1..3.json} (with free ports, a fresh database, a cluster name of their own and a
+ * higher send limit), each in turn sent SIGTERM and started again, while three users keep chatting through whichever
+ * nodes are in service and reconnect, like a page behind a load balancer, when their node closes their socket.
+ * Users on the node being stopped send back to back from just before the signal until their socket closes, so the
+ * drain always meets sends in flight.
  */
 @DisabledIfSystemProperty(named = "chat.skipPostgresTests", matches = "true",
   disabledReason = "needs PostgreSQL at 127.0.0.1:5432")
@@ -55,13 +60,17 @@ class PostgresRollingRestartIT {
   private static final short SERVICE_RESTART = 1012;
   /** A member that leaves is dropped at once; one that vanished would only go after the 10 s heartbeat timeout. */
   private static final Duration LEAVE_SEEN_WITHIN = Duration.ofSeconds(5);
-  /** Someone typing fast: under the default limit of 10 messages a second per user, so nothing is refused 429. */
+  /** Someone typing fast. */
   private static final Duration TYPING_PACE = Duration.ofMillis(200);
+  /** Requests a user on a draining node keeps unanswered, so some are in flight whenever the node closes. */
+  private static final int STREAM_WINDOW = 4;
   /** Acknowledged messages each user sends between two steps, so every step happens mid-conversation. */
   private static final int MESSAGES_PER_STEP = 8;
   /** Every chat loop ends by itself at this many messages even if the test never tells it to stop. */
-  private static final int MAX_MESSAGES = 1000;
+  private static final int MAX_MESSAGES = 5000;
   private static final int MAX_ATTEMPTS = 20;
+  /** A connection a stopping node accepts at the TCP level but never upgrades counts as refused after this. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   @RegisterExtension
   final ProcessFixture processes = new ProcessFixture();
@@ -70,6 +79,8 @@ class PostgresRollingRestartIT {
   private final List<Integer> inService = new CopyOnWriteArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
   private volatile boolean chatting = true;
+  /** The HTTP port of the node about to get SIGTERM: its users send back to back until it closes their sockets. */
+  private volatile int drainingPort = -1;
 
   /** One node of the example cluster: its config as README's file with this test's ports, and its process. */
   private final class Node {
@@ -135,8 +146,14 @@ class PostgresRollingRestartIT {
       assertEquals(acknowledgedIds, chatter.idsHeld(), chatter.name + " holds every acknowledged message");
       assertEquals(List.of(), chatter.outOfOrder, chatter.name + ": on each socket every message once, in id order");
     }
+    assertTrue(chatters.stream().mapToInt(c -> c.cutOff.get()).sum() > 0, "the drains met sends in flight");
+    assertTrue(chatters.stream().mapToInt(c -> c.storedBeforeResend.get()).sum() > 0,
+      "a draining node finishes the sends it has taken, though it can no longer answer them");
+    nodes.forEach(node -> assertNoErrorFromChatCode(node.process.log()));
     System.out.printf("rolling restart: %d messages acknowledged; %s%n", acknowledged.size(),
-      chatters.stream().map(c -> c.name + ": " + c.sockets.size() + " sockets, " + c.retries + " resends").toList());
+      chatters.stream().map(c -> c.name + ": " + c.sockets.size() + " sockets, " + c.cutOff + " sends unanswered"
+        + " when a node closed the socket (" + c.storedBeforeResend + " of them stored before the resend), "
+        + c.retries + " failed attempts retried").toList());
   }
 
   /** README's three example configs with free ports and this test's fresh database, started together. */
@@ -150,7 +167,7 @@ class PostgresRollingRestartIT {
     }
     for (int i = 0; i < NODES; i++) {
       JsonObject config = exampleConfig(i + 1);
-      // only values change, never keys: the test runs the files README tells a new user to run
+      // the files README tells a new user to run, with other values where this test needs them
       config.getJsonObject("http").put("port", Ports.free());
       config.getJsonObject("db").put("url", database.getString("url"));
       assertEquals(database.getString("user"), config.getJsonObject("db").getString("user"));
@@ -158,6 +175,8 @@ class PostgresRollingRestartIT {
       config.getJsonObject("cluster").put("port", memberPorts.get(i)).put("members", members.copy())
         .put("name", "it-" + processes.dir().getFileName());
       config.getJsonObject("metrics").put("port", Ports.free());
+      // the one key added: users on a draining node send back to back, faster than the default 10 a second
+      config.put("security", new JsonObject().put("messagesPerSecond", 10_000).put("messageBurst", 10_000));
       nodes.add(new Node(i + 1, config));
     }
     // all three at once, as README starts them
@@ -186,8 +205,23 @@ class PostgresRollingRestartIT {
     inService.remove(Integer.valueOf(node.port()));
     List<BridgeClient> onNode = chatters.stream().flatMap(c -> c.openSocketsOn(node.port()).stream()).toList();
     assertFalse(onNode.isEmpty(), "someone is chatting through node " + node.number);
+    List<Chatter> streaming = chatters.stream().filter(c -> !c.openSocketsOn(node.port()).isEmpty()).toList();
+    List<Integer> streamedBefore = streaming.stream().map(c -> c.streamed.get()).toList();
+    drainingPort = node.port();
+    TestCluster.awaitTrue("users on node " + node.number + " sending back to back", () -> {
+      for (int i = 0; i < streaming.size(); i++) {
+        if (streaming.get(i).failure != null) {
+          throw new AssertionError(streaming.get(i).name + " failed", streaming.get(i).failure);
+        }
+        if (streaming.get(i).streamed.get() <= streamedBefore.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    });
 
     LocalTime sigterm = LocalTime.now();
+    CompletableFuture<Long> exited = node.process.onExit().thenApply(ended -> System.nanoTime());
     long stopping = System.nanoTime();
     node.process.terminate();
     onNode.get(0).awaitClosed();
@@ -195,8 +229,10 @@ class PostgresRollingRestartIT {
     boolean upWhileProbed = node.process.isAlive();
     String probe = probe(node.port(), chatters.get(0).cookie);
     node.process.awaitExit();
-    Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
+    Duration stopped = Duration.ofNanos(exited.join() - stopping);
+    drainingPort = -1;
     String log = node.process.log();
+    assertNoErrorFromChatCode(log);
     assertTrue(stopped.compareTo(STOP_LIMIT) < 0, "node " + node.number + " took " + stopped + " to stop:\n" + log);
     assertEquals(EXIT_AFTER_SIGTERM, node.process.exitValue(), log);
     assertTrue(log.contains("chat node stopped") && !log.contains("did not stop cleanly"), log);
@@ -277,7 +313,7 @@ class PostgresRollingRestartIT {
   private String probe(int port, String cookie) {
     BridgeClient socket;
     try {
-      socket = BridgeClient.connect(processes.vertx(), port, cookie);
+      socket = BridgeClient.connect(processes.vertx(), port, cookie, PROBE_TIMEOUT);
     } catch (BridgeClient.BridgeRefused refused) {
       return "refused";
     }
@@ -288,6 +324,23 @@ class PostgresRollingRestartIT {
     } finally {
       socket.close();
     }
+  }
+
+  /**
+   * Nothing the chat's own code threw went unhandled. (Vert.x and Hazelcast may log their own errors when a member
+   * goes, such as a write failing twice on a closed cluster connection; those are theirs.)
+   */
+  private static void assertNoErrorFromChatCode(String log) {
+    List<String> entries = new ArrayList<>();
+    for (String line : log.split("\n")) {
+      if (line.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*") || entries.isEmpty()) {
+        entries.add(line);
+      } else {
+        entries.set(entries.size() - 1, entries.get(entries.size() - 1) + "\n" + line);
+      }
+    }
+    List<String> ours = entries.stream().filter(e -> e.contains(" ERROR ") && e.contains("\tat chat.")).toList();
+    assertEquals(List.of(), ours, "errors out of the chat's code");
   }
 
   private static String stackTrace(Throwable failure) {
@@ -312,6 +365,11 @@ class PostgresRollingRestartIT {
     /** Live deliveries that repeated or went back on one socket. */
     final List<String> outOfOrder = new ArrayList<>();
     final AtomicInteger retries = new AtomicInteger();
+    /** Requests sent back to back while a node drained. */
+    final AtomicInteger streamed = new AtomicInteger();
+    /** Sends a closing node left unanswered, and how many of them the resend found already stored. */
+    final AtomicInteger cutOff = new AtomicInteger();
+    final AtomicInteger storedBeforeResend = new AtomicInteger();
     volatile Throwable failure;
     private int next;
     private BridgeClient bus;
@@ -326,8 +384,14 @@ class PostgresRollingRestartIT {
     @Override
     public void run() {
       try {
-        for (int n = 0; chatting && n < MAX_MESSAGES; n++) {
-          acknowledged.add(sendUntilStored(n + " from " + name, name + "-" + n));
+        int n = 0;
+        while (chatting && n < MAX_MESSAGES) {
+          if (sockets.get(bus()) == drainingPort) {
+            n = streamUntilClosed(n);
+            continue;
+          }
+          acknowledged.add(sendUntilStored(n));
+          n++;
           LockSupport.parkNanos(TYPING_PACE.toNanos()); // the pace of the conversation, not a wait for anything
         }
       } catch (Throwable e) {
@@ -335,8 +399,82 @@ class PostgresRollingRestartIT {
       }
     }
 
-    private JsonObject sendUntilStored(String text, String cid) {
-      JsonObject message = new JsonObject().put("room", "global").put("text", text).put("cid", cid);
+    private String cid(int n) {
+      return name + "-" + n;
+    }
+
+    private JsonObject message(int n) {
+      return new JsonObject().put("room", "global").put("text", n + " from " + name).put("cid", cid(n));
+    }
+
+    /**
+     * While the node drains: requests back to back with a few unanswered at any time, until the node closes the
+     * socket; those it left unanswered are resent with their cid through the next node. Returns the next number.
+     */
+    private int streamUntilClosed(int n) {
+      BridgeClient socket = bus;
+      Deque<Integer> unanswered = new ArrayDeque<>();
+      List<Integer> resend = new ArrayList<>();
+      while (n < MAX_MESSAGES && !socket.isClosed()) {
+        int m = n++;
+        unanswered.add(m);
+        try {
+          socket.sendFrame(new JsonObject().put("type", "send").put("address", "chat.send")
+            .put("replyAddress", "reply-" + cid(m)).put("body", message(m)));
+        } catch (RuntimeException closed) {
+          break;
+        }
+        streamed.incrementAndGet();
+        if (unanswered.size() >= STREAM_WINDOW) {
+          int oldest = unanswered.poll();
+          if (!answered(socket, oldest)) {
+            resend.add(oldest);
+          }
+        }
+      }
+      for (int m : unanswered) {
+        if (!answered(socket, m)) {
+          resend.add(m);
+        }
+      }
+      for (int m : resend) {
+        long resentAt = System.currentTimeMillis();
+        JsonObject stored = sendUntilStored(m);
+        if (socket.isClosed()) {
+          cutOff.incrementAndGet();
+          if (stored.getLong("ts") < resentAt) {
+            storedBeforeResend.incrementAndGet();
+          }
+        }
+        acknowledged.add(stored);
+      }
+      return n;
+    }
+
+    /** True when message m was acknowledged on this socket; false when it was refused or got no answer. */
+    private boolean answered(BridgeClient socket, int m) {
+      BridgeClient.Reply reply;
+      try {
+        reply = new BridgeClient.Reply(socket.take(f -> ("reply-" + cid(m)).equals(f.getString("address"))));
+      } catch (AssertionError noReply) {
+        if (!socket.isClosed()) {
+          refusals.add("no answer to " + cid(m) + ": " + noReply);
+        }
+        return false;
+      }
+      if (reply.failed()) {
+        if (reply.failureCode() != 503) {
+          refusals.add(reply.frame().encode());
+        }
+        return false;
+      }
+      acknowledged.add(reply.body());
+      return true;
+    }
+
+    private JsonObject sendUntilStored(int n) {
+      JsonObject message = message(n);
+      String cid = cid(n);
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         BridgeClient socket = bus();
         BridgeClient.Reply reply;
@@ -394,9 +532,13 @@ class PostgresRollingRestartIT {
       throw new AssertionError(name + " found no node to connect to");
     }
 
-    /** Everything newer than the newest message held, as the page does after a reconnect. */
+    /**
+     * Everything newer than the newest message held before this socket, as the page does after a reconnect: what
+     * this socket delivers before the catch-up is done says nothing about what was stored before it registered.
+     */
     void catchUp(BridgeClient socket) {
-      long after = idsHeld().stream().mapToLong(Long::longValue).max().orElse(0);
+      TreeMap<Long, JsonObject> before = held(socket);
+      long after = before.isEmpty() ? 0 : before.lastKey();
       while (true) {
         JsonArray page = historyAfter(socket, after);
         page.forEach(m -> caughtUp.putIfAbsent(((JsonObject) m).getLong("id"), (JsonObject) m));
@@ -419,12 +561,18 @@ class PostgresRollingRestartIT {
      * what history caught up.
      */
     List<Long> idsHeld() {
+      return List.copyOf(held(null).keySet());
+    }
+
+    /** What history and the sockets other than this one (null: all of them) have brought, by id. */
+    private TreeMap<Long, JsonObject> held(BridgeClient except) {
       TreeMap<Long, JsonObject> held = new TreeMap<>(caughtUp);
       outOfOrder.clear();
       List<BridgeClient> all;
       synchronized (sockets) {
-        all = List.copyOf(sockets.keySet());
+        all = new ArrayList<>(sockets.keySet());
       }
+      all.remove(except);
       for (BridgeClient socket : all) {
         JsonObject last = new JsonObject().put("id", 0L);
         for (JsonObject message : socket.received("chat.room.global")) {
@@ -436,7 +584,7 @@ class PostgresRollingRestartIT {
           held.putIfAbsent(id, message);
         }
       }
-      return List.copyOf(held.keySet());
+      return held;
     }
   }
 }
