@@ -106,13 +106,17 @@ public final class ChatBridge {
         event.complete(true);
       }
       case RECEIVE -> {
-        // A browser that stopped reading would make the server hold every message for it: cut it off; it
-        // catches up from history when it reconnects.
-        if (RoomFanout.isClosed(socket)) {
+        boolean full;
+        try {
+          full = socket.writeQueueFull();
+        } catch (IllegalStateException closing) {
+          // a raw WebSocket throws once its peer's close frame is in: it is leaving, the reply goes nowhere
           event.complete(false);
           return;
         }
-        if (socket.writeQueueFull()) {
+        // A browser that stopped reading would make the server hold every message for it: cut it off; it
+        // catches up from history when it reconnects.
+        if (full) {
           cutOff(socket);
           event.complete(false);
           return;

@@ -101,8 +101,10 @@ final class RoomFanout {
       boolean full;
       try {
         full = socket.writeQueueFull();
-      } catch (IllegalStateException closed) {
-        continue; // see isClosed: its close event is on the way and takes it out of this set
+      } catch (IllegalStateException closing) {
+        // a raw WebSocket (/eventbus/websocket) throws on every call once its peer's close frame is in, until its
+        // close event takes it out of this set: it must not cost the sockets after it the message
+        continue;
       }
       if (full) {
         // a browser that stopped reading would make the node hold every message for it; it catches up from
@@ -117,19 +119,6 @@ final class RoomFanout {
     metrics.delivered(written);
     if (stuck != null) {
       stuck.forEach(cutOff);
-    }
-  }
-
-  /**
-   * Vert.x throws from {@code writeQueueFull()} on a WebSocket that has closed but whose close event has not been
-   * handled yet; one such socket must not cost the rest of the room the message.
-   */
-  static boolean isClosed(SockJSSocket socket) {
-    try {
-      socket.writeQueueFull();
-      return false;
-    } catch (IllegalStateException closed) {
-      return true;
     }
   }
 }

@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -102,7 +103,7 @@ public class RoomVerticle extends VerticleBase {
     List<String> live = cluster.liveNodes();
     return withinRate(request.user(), live)
       .compose(v -> memberExists(room, request.user()))
-      .compose(v -> toOwner(room, message, live, true));
+      .compose(v -> toOwner(room, message, live));
   }
 
   /** Asks the user's home node for a token; a flood is refused before anything is stored. */
@@ -131,7 +132,7 @@ public class RoomVerticle extends VerticleBase {
     return Failure.of(Failure.TOO_MANY, "too many messages, slow down");
   }
 
-  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live, boolean mayRetry) {
+  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
     String owner = RoomOwners.owner(room.id(), live);
     if (owner == null || owner.equals(cluster.nodeId())) {
       return ordered(room, message);
@@ -142,9 +143,12 @@ public class RoomVerticle extends VerticleBase {
         if (!peerUnreachable(err)) {
           return Future.failedFuture(err);
         }
-        // The owner left (or died and the cluster has not noticed yet): ask again, and if the members still
-        // name it, order the room here. A cid makes such a retry safe against storing twice.
-        return mayRetry ? toOwner(room, message, cluster.liveNodes(), false) : ordered(room, message);
+        // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
+        // not yet noticed. Every node that finds it so turns to the same next one, the owner among the others
+        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe.
+        List<String> others = new ArrayList<>(live);
+        others.remove(owner);
+        return toOwner(room, message, others);
       });
   }
 

@@ -48,6 +48,8 @@ public final class BridgeClient implements AutoCloseable {
   private final long pingTimer;
   private final Vertx vertx;
   private boolean closed;
+  /** The status code of the server's close frame; null while open or when the connection just dropped. */
+  private Short closeStatus;
 
   private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
     this.vertx = vertx;
@@ -56,6 +58,7 @@ public final class BridgeClient implements AutoCloseable {
     socket.handler(data -> arrived(data.toJsonObject()));
     socket.closeHandler(v -> {
       synchronized (frames) {
+        closeStatus = socket.closeStatusCode();
         closed = true;
         frames.notifyAll();
       }
@@ -65,6 +68,11 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public static BridgeClient connect(Vertx vertx, int port, String cookie) {
+    return connect(vertx, port, cookie, Duration.ofSeconds(30));
+  }
+
+  /** The same, given up (as refused) when the socket is not open within this time. */
+  public static BridgeClient connect(Vertx vertx, int port, String cookie, Duration timeout) {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
       .setURI("/eventbus/websocket");
@@ -72,7 +80,7 @@ public final class BridgeClient implements AutoCloseable {
       options.addHeader("Cookie", cookie);
     }
     try {
-      return new BridgeClient(vertx, client, client.connect(options).await(30, TimeUnit.SECONDS));
+      return new BridgeClient(vertx, client, client.connect(options).await(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       client.close();
       throw new BridgeRefused(e);
@@ -214,9 +222,17 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** True once the socket can carry nothing more: a write may find it closed before the close handler has run. */
   public boolean isClosed() {
     synchronized (frames) {
-      return closed;
+      return closed || socket.isClosed();
+    }
+  }
+
+  /** The status code the server closed the socket with (1012: the node is restarting), or null. */
+  public Short closeStatus() {
+    synchronized (frames) {
+      return closeStatus;
     }
   }
 

@@ -80,8 +80,28 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM: the graceful stop an operator does. */
   public void stop() {
+    terminate();
+    awaitExit();
+  }
+
+  /** Sends SIGTERM and returns at once: the node drains while the test watches. */
+  public void terminate() {
     process.destroy();
+  }
+
+  /** Waits up to 40 s for the process to end, then kills it. */
+  public void awaitExit() {
     waitFor();
+  }
+
+  /** Completes when the process has ended, whoever ended it. */
+  public java.util.concurrent.CompletableFuture<Void> onExit() {
+    return process.onExit().thenAccept(ended -> { });
+  }
+
+  /** The exit status once the process has ended (143 after the JVM ran its shutdown hooks on SIGTERM). */
+  public int exitValue() {
+    return process.exitValue();
   }
 
   public boolean isAlive() {

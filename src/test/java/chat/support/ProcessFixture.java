@@ -20,11 +20,13 @@ public final class ProcessFixture implements AfterEachCallback {
   private final Path dir = TestNode.newDataDir();
   private final Vertx vertx = Vertx.vertx();
   private final List<NodeProcess> started = new ArrayList<>();
+  private final List<String> postgresDatabases = new ArrayList<>();
 
   @Override
   public void afterEach(ExtensionContext context) {
     started.forEach(NodeProcess::close);
     vertx.close().await();
+    postgresDatabases.forEach(TestDatabase::dropPostgres);
   }
 
   public Path dir() {
@@ -41,8 +43,20 @@ public final class ProcessFixture implements AfterEachCallback {
   }
 
   public NodeProcess node(String name, JsonObject config, int clusterSize, java.util.Map<String, String> environment) {
+    NodeProcess node = start(name, config, environment);
+    awaitHealthy(node, config, clusterSize);
+    return node;
+  }
+
+  /** A node from this config, not waited for (several can then start at once). */
+  public NodeProcess start(String name, JsonObject config, java.util.Map<String, String> environment) {
     NodeProcess node = NodeProcess.node(dir, name, config, environment);
     started.add(node);
+    return node;
+  }
+
+  /** Waits until the node started from this config answers /health UP with the given cluster size. */
+  public void awaitHealthy(NodeProcess node, JsonObject config, int clusterSize) {
     int port = config.getJsonObject("http").getInteger("port");
     TestCluster.awaitTrue("healthy node on " + port, () -> {
       if (!node.isAlive()) {
@@ -51,7 +65,6 @@ public final class ProcessFixture implements AfterEachCallback {
       JsonObject health = health(port);
       return "UP".equals(health.getString("status")) && health.getInteger("clusterSize") == clusterSize;
     });
-    return node;
   }
 
   /** HSQLDB's server from the jar on this port, waited for until it accepts connections. */
@@ -62,12 +75,25 @@ public final class ProcessFixture implements AfterEachCallback {
     return db;
   }
 
+  /**
+   * A new, empty PostgreSQL database on 127.0.0.1:5432 for this test's processes (role chat/chat, as README's
+   * recipe), dropped after the test once they are stopped. Its db config section.
+   */
+  public JsonObject postgresDatabase() {
+    String name = TestDatabase.postgresName(dir);
+    postgresDatabases.add(name);
+    return TestDatabase.createPostgres(name);
+  }
+
   /** The node's /health answer, or an empty object while it does not answer. */
   public JsonObject health(int port) {
+    Http http = new Http(vertx, port);
     try {
-      return new Http(vertx, port).get("/health").json();
+      return http.get("/health").json();
     } catch (RuntimeException notYet) {
       return new JsonObject();
+    } finally {
+      http.close();
     }
   }
 

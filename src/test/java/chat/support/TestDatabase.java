@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +38,20 @@ public final class TestDatabase {
     if (!postgres()) {
       return new JsonObject().put("url", "jdbc:hsqldb:file:" + dataDir.resolve("chat"));
     }
-    String name = "chat_" + dataDir.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
-    try (Connection admin = DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat")) {
-      boolean exists = admin.createStatement()
-        .executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").next();
+    return createPostgres(postgresName(dataDir));
+  }
+
+  /** The name of the PostgreSQL database that belongs to this folder. */
+  public static String postgresName(Path dataDir) {
+    return "chat_" + dataDir.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+  }
+
+  /** Creates this PostgreSQL database, owned by the test role, unless it exists; its db config section. */
+  public static JsonObject createPostgres(String name) {
+    try (Connection admin = adminConnection(); Statement sql = admin.createStatement()) {
+      boolean exists = sql.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").next();
       if (!exists) {
-        admin.createStatement().execute("CREATE DATABASE " + name);
+        sql.execute("CREATE DATABASE " + name);
         CREATED.add(name);
       }
     } catch (SQLException e) {
@@ -52,16 +61,25 @@ public final class TestDatabase {
   }
 
   private static void dropCreated() {
-    if (CREATED.isEmpty()) {
-      return;
-    }
-    try (Connection admin = DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat")) {
-      for (String name : CREATED) {
-        // FORCE: a node a test left running must not keep its database alive
-        admin.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    for (String name : CREATED) {
+      try {
+        dropPostgres(name);
+      } catch (IllegalStateException e) {
+        System.err.println(e.getMessage());
       }
-    } catch (SQLException e) {
-      System.err.println("could not drop test databases " + CREATED + ": " + e.getMessage());
     }
+  }
+
+  /** Drops this PostgreSQL database, ending any session still on it. */
+  public static void dropPostgres(String name) {
+    try (Connection admin = adminConnection(); Statement sql = admin.createStatement()) {
+      sql.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not drop test database " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection adminConnection() throws SQLException {
+    return DriverManager.getConnection(POSTGRES + "postgres", "chat", "chat");
   }
 }
