@@ -34,6 +34,12 @@ export class BrowserSession {
     this.contexts = [];
     this.problems = [];  // "label: what went wrong"
     this.dialogs = [];   // "label: type message" of every alert/confirm/prompt
+    this.expectedConsole = [EXPECTED_CONSOLE];
+  }
+
+  /** Console errors matching `pattern` are expected in this test (e.g. a node it stops refusing connections). */
+  expectConsoleErrors(pattern) {
+    this.expectedConsole.push(pattern);
   }
 
   /**
@@ -56,7 +62,7 @@ export class BrowserSession {
     page.on('requestfinished', (request) => inFlight.delete(request));
     page.on('requestfailed', (request) => inFlight.delete(request));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !EXPECTED_CONSOLE.test(message.text())) {
+      if (message.type() === 'error' && !this.expectedConsole.some((expected) => expected.test(message.text()))) {
         this.problems.push(`${label}: console error: ${message.text()}`);
       }
     });

@@ -89,9 +89,10 @@ class Child {
     return !this.ended && this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
+  /** Resolves with how it ended: `{ code, signal }`. */
   async kill(signal = 'SIGKILL') {
     if (this.alive) this.proc.kill(signal);
-    await this.exited;
+    return this.exited;
   }
 
   log() {
@@ -156,6 +157,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 export class ChatNode extends Child {
   constructor(name, configFile, port, logFile) {
     super(name, ['-jar', chatJar(), '-conf', configFile], logFile);
+    this.configFile = configFile;
     this.port = port;
     this.url = `http://${HOST}:${port}`;
   }
@@ -239,17 +241,38 @@ export class Workspace {
       db.ensureAlive();
       return db.log().includes(`is online on port ${dbPort}`);
     });
-    const hzPorts = [await freePort(), await freePort()];
+    return this.clusterOn({ url: `jdbc:hsqldb:hsql://${HOST}:${dbPort}/chat` }, 2);
+  }
+
+  /** `size` clustered nodes on the database `db`; resolves when every one sees them all. */
+  async clusterOn(db, size) {
+    const hzPorts = [];
+    for (let i = 0; i < size; i++) hzPorts.push(await freePort());
     const name = `bt-${randomBytes(6).toString('hex')}`;
     const nodes = [];
     for (const [i, hzPort] of hzPorts.entries()) {
       nodes.push(await this.startNode(`node${i + 1}`, {
-        db: { url: `jdbc:hsqldb:hsql://${HOST}:${dbPort}/chat` },
+        db,
         cluster: { enabled: true, host: HOST, port: hzPort, members: hzPorts.map((p) => `${HOST}:${p}`), name },
       }));
     }
-    await Promise.all(nodes.map((node) => node.ready(2, 90_000)));
+    await Promise.all(nodes.map((node) => node.ready(size, 90_000)));
     return nodes;
+  }
+
+  /**
+   * An operator's restart: SIGTERM, wait for the node to drain and exit, start it again from the same config on
+   * the same port. Resolves with the new process once it is UP in a cluster of `clusterSize`.
+   */
+  async restart(node, clusterSize) {
+    const { code, signal } = await node.kill('SIGTERM');
+    // 143 is the JVM's status after shutdown hooks ran on SIGTERM: the drain finished
+    if (code !== 143) throw new Error(`${node.name} ended with ${code ?? signal} on SIGTERM; log:\n${node.log()}`);
+    const restarts = this.children.filter((c) => c.name === node.name).length;
+    const again = new ChatNode(node.name, node.configFile, node.port,
+      path.join(this.dir, `${node.name}-restart${restarts}.log`));
+    this.children.push(again);
+    return again.ready(clusterSize, 90_000);
   }
 
   /**
