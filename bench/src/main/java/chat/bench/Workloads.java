@@ -26,7 +26,7 @@ final class Workloads {
 
   static final List<String> DEFAULT_TOPICS = List.of("general", "news", "sports", "tech");
   static final long[] W1_DELIVERIES = {2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 60_000,
-    70_000, 80_000, 100_000, 120_000, 150_000, 200_000};
+    70_000, 80_000, 100_000, 120_000, 150_000, 200_000, 250_000, 300_000, 400_000};
   static final double P99_LIMIT_MS = 250;
   static final double P99_GOOD_MS = 100;
   static final double MAX_SENDS_PER_USER = 5;
