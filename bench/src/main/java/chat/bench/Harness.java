@@ -60,7 +60,14 @@ final class Harness implements AutoCloseable {
   Target chat(int nodes, List<String> topics, List<String> jvmOptions) {
     System.out.printf("  starting database server and %d chat node%s ...%n", nodes, nodes == 1 ? "" : "s");
     long t0 = System.nanoTime();
-    Target chat = ChatCluster.start(options.runDir(), chatJar, nodes, topics, jvmOptions);
+    // JVM options for the chat nodes from the environment, to see what a collector setting does
+    String extra = System.getenv().getOrDefault("BENCH_NODE_JAVA_OPTIONS", "").strip();
+    List<String> nodeOptions = new java.util.ArrayList<>(jvmOptions);
+    if (!extra.isEmpty()) {
+      nodeOptions.addAll(List.of(extra.split("\\s+")));
+      System.out.println("  chat node JVM options from BENCH_NODE_JAVA_OPTIONS: " + nodeOptions);
+    }
+    Target chat = ChatCluster.start(options.runDir(), chatJar, nodes, topics, nodeOptions);
     started.add(chat);
     System.out.printf("  chat up in %.1f s: ports %s; %s%n", (System.nanoTime() - t0) / 1e9, chat.ports(), chat.version());
     return chat;

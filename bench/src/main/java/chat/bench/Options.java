@@ -31,6 +31,8 @@ public record Options(
       --profile                JFR on chat node1 during the measured steps (W1-W3), summary in bench/results/
       --no-report              do not touch BENCHMARKS.md and bench/results/
       --max-minutes N          give up a workload after N minutes (default 20)
+    environment: BENCH_NODE_JAVA_OPTIONS="..." extra JVM options for the chat nodes (e.g. a GC setting);
+                 BENCH_KEEP_RUN=1 keeps configs and server logs (GC logs too) in the run directory
     """;
 
   static Options parse(String[] args) {
