@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,23 +41,12 @@ class ClusterLimitsTest {
     Http onA = new Http(vertx, cluster.node(0).port()).signUp(name);
     try (BridgeClient a = BridgeClient.connect(vertx, cluster.node(0).port(), onA.cookie());
          BridgeClient b = BridgeClient.connect(vertx, cluster.node(1).port(), onA.cookie())) {
-      // all 40 sent at once, alternating nodes, so that little time passes for the bucket to refill
-      long start = System.nanoTime();
-      List<String> replies = new ArrayList<>();
-      for (int i = 0; i < 40; i++) {
-        replies.add((i % 2 == 0 ? a : b).send("chat.send",
-          new JsonObject().put("room", "topic.news").put("text", "spam " + i), null));
-      }
-      int accepted = 0;
-      for (int i = 0; i < 40; i++) {
-        BridgeClient.Reply reply = (i % 2 == 0 ? a : b).replyTo(replies.get(i));
-        if (!reply.failed()) {
-          accepted++;
-        } else {
-          assertEquals(429, reply.failureCode());
-        }
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
+      List<JsonObject> spam = IntStream.range(0, 40)
+        .mapToObj(i -> new JsonObject().put("room", "topic.news").put("text", "spam " + i)).toList();
+      BridgeClient.Burst burst = BridgeClient.burst(List.of(a, b), "chat.send", spam);
+      burst.refusalCodes().forEach(code -> assertEquals(429, code));
+      int accepted = burst.accepted();
+      double seconds = burst.seconds();
       // one bucket for both nodes: the burst of 20 plus 10/s for the time it took (two buckets would give 40)
       long allowed = 20 + (long) Math.ceil(10 * seconds);
       assertTrue(accepted >= 20 && accepted <= allowed,

@@ -143,8 +143,36 @@ public final class BridgeClient implements AutoCloseable {
     return replyTo(send(address, body, headers));
   }
 
+  /** The replies to a burst of requests, in the order sent, and the seconds from the first send to the last reply. */
+  public record Burst(List<Reply> replies, double seconds) {
+    public int accepted() {
+      return (int) replies.stream().filter(reply -> !reply.failed()).count();
+    }
+
+    public List<Integer> refusalCodes() {
+      return replies.stream().filter(Reply::failed).map(Reply::failureCode).toList();
+    }
+  }
+
+  /**
+   * Sends every body to {@code address} before reading any reply, taking the sockets in turn, so that as little
+   * time as possible passes between the first request and the last (a rate limit refills meanwhile).
+   */
+  public static Burst burst(List<BridgeClient> sockets, String address, List<JsonObject> bodies) {
+    long start = System.nanoTime();
+    List<String> replyAddresses = new ArrayList<>();
+    for (int i = 0; i < bodies.size(); i++) {
+      replyAddresses.add(sockets.get(i % sockets.size()).send(address, bodies.get(i), null));
+    }
+    List<Reply> replies = new ArrayList<>();
+    for (int i = 0; i < bodies.size(); i++) {
+      replies.add(sockets.get(i % sockets.size()).replyTo(replyAddresses.get(i)));
+    }
+    return new Burst(replies, (System.nanoTime() - start) / 1e9);
+  }
+
   /** Sends a request without waiting; {@link #replyTo} waits for its answer. Returns its reply address. */
-  public String send(String address, Object body, JsonObject headers) {
+  private String send(String address, Object body, JsonObject headers) {
     String replyAddress = UUID.randomUUID().toString();
     JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body)
       .put("replyAddress", replyAddress);
@@ -155,7 +183,7 @@ public final class BridgeClient implements AutoCloseable {
     return replyAddress;
   }
 
-  public Reply replyTo(String replyAddress) {
+  private Reply replyTo(String replyAddress) {
     return new Reply(take(f -> replyAddress.equals(f.getString("address"))
       || "err".equals(f.getString("type")) && f.getString("address") == null));
   }
