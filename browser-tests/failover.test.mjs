@@ -7,7 +7,7 @@ import { Workspace } from './lib/servers.mjs';
 import { startFailoverProxy } from './lib/failover-proxy.mjs';
 import { browserTest } from './lib/browser.mjs';
 import {
-  eventually, personOn, registerAccount, sendMessage, shownMessages, uniqueName, waitForMessage,
+  personOn, registerAccount, sendMessage, showsEachOnce, uniqueName, waitForMessage,
 } from './lib/chat.mjs';
 
 let work;
@@ -53,15 +53,7 @@ browserTest('bobsPageSurvivesHisNodeBeingKilledAndShowsWhatHeMissedOnce', async 
   missedIds.push(await sendMessage(alicePage, later));
   missed.push(later);
 
-  await eventually(async () => {
-    for (const id of missedIds) {
-      assert.equal(await bobPage.locator(`#messages .message[data-id="${id}"]`).count(), 1, `message ${id} once`);
-    }
-  }, { timeout: 20_000 });
-  const shown = await shownMessages(bobPage);
-  const ids = shown.map((m) => m.id);
-  assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'in id order');
-  assert.equal(new Set(ids).size, ids.length, 'no message twice');
+  const shown = await showsEachOnce(bobPage, missedIds, 20_000);
   assert.deepEqual(shown.filter((m) => missedIds.includes(m.id)).map((m) => m.text), missed);
 
   // And bob can talk again, through node 1.

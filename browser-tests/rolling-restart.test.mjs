@@ -6,7 +6,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from './lib/servers.mjs';
 import { browserTest } from './lib/browser.mjs';
-import { eventually, personOn, registerAccount, sendMessage, shownMessages, uniqueName } from './lib/chat.mjs';
+import { personOn, registerAccount, sendMessage, showsEachOnce, uniqueName } from './lib/chat.mjs';
 
 // mvn -DskipPostgresTests passes this on: then there may be no PostgreSQL server to run on.
 const SKIP = process.env.SKIP_POSTGRES_TESTS === 'true' && 'needs PostgreSQL (-DskipPostgresTests)';
@@ -21,15 +21,6 @@ before(async () => {
 });
 
 after(() => work?.close());
-
-/** Every message in `ids` is on the page exactly once, and the page shows messages in id order. */
-async function showsEachOnce(page, ids) {
-  await eventually(async () => {
-    const shown = (await shownMessages(page)).map((m) => m.id);
-    for (const id of ids) assert.equal(shown.filter((s) => s === id).length, 1, `message ${id} once`);
-    assert.deepEqual(shown, [...shown].sort((a, b) => a - b), 'in id order');
-  }, { timeout: 30_000 });
-}
 
 async function connectionState(page) {
   return page.getAttribute('#connection-status', 'data-state');

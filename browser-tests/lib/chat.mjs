@@ -146,6 +146,22 @@ export function shownMessages(page) {
 }
 
 /**
+ * Waits until every message in `ids` is in the open room exactly once; that list must then be in id order with no
+ * message twice (what a page shows after catching up from history). Resolves with the list.
+ */
+export async function showsEachOnce(page, ids, timeout = 30_000) {
+  let shown;
+  await eventually(async () => {
+    shown = await shownMessages(page);
+    for (const id of ids) assert.equal(shown.filter((m) => m.id === id).length, 1, `message ${id} once`);
+  }, { timeout });
+  const shownIds = shown.map((m) => m.id);
+  assert.deepEqual(shownIds, [...shownIds].sort((a, b) => a - b), 'in id order');
+  assert.equal(new Set(shownIds).size, shownIds.length, 'no message twice');
+  return shown;
+}
+
+/**
  * The open room's list as a person reads it, top to bottom: `--- <day> ---` for a day line, `=== New messages ===`
  * for the line before the first unread message, `<sender>: <text>` for a message.
  */
