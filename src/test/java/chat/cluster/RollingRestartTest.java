@@ -5,7 +5,6 @@ import chat.support.Http;
 import chat.support.Names;
 import chat.support.TestCluster;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,15 +75,7 @@ class RollingRestartTest {
 
     void catchUp() {
       long after = seen.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-      while (true) {
-        JsonArray page = bus.request("chat.history", new JsonObject().put("room", "global").put("after", after)
-          .put("limit", 100)).body().getJsonArray("messages");
-        page.forEach(m -> seen.putIfAbsent(((JsonObject) m).getLong("id"), (JsonObject) m));
-        if (page.size() < 100) {
-          return;
-        }
-        after = page.getJsonObject(page.size() - 1).getLong("id");
-      }
+      bus.historyAfter("global", after).forEach(m -> seen.putIfAbsent(m.getLong("id"), m));
     }
 
     /** Every live delivery, socket by socket: never a duplicate, never a lower id after a higher one. */
@@ -128,10 +119,7 @@ class RollingRestartTest {
       ids.sort(Long::compare);
       assertEquals(acknowledged.stream().map(m -> m.getLong("id")).toList(), ids, user.name + " has every message once");
     }
-    List<JsonObject> stored = new ArrayList<>();
-    users.get(0).bus().request("chat.history", new JsonObject().put("room", "global").put("limit", 100)).body()
-      .getJsonArray("messages").forEach(m -> stored.add((JsonObject) m));
-    assertEquals(acknowledged, stored, "stored once each, in order");
+    assertEquals(acknowledged, users.get(0).bus().historyAfter("global", 0), "stored once each, in order");
   }
 
   /** Sends with a client id; a retryable failure or a closed socket is retried with the same id. */

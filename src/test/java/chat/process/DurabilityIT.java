@@ -6,7 +6,6 @@ import chat.support.NodeProcess;
 import chat.support.Ports;
 import chat.support.ProcessFixture;
 import chat.support.TestCluster;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -123,18 +122,8 @@ class DurabilityIT {
   }
 
   private List<JsonObject> allHistory(Http user, int http) {
-    List<JsonObject> all = new ArrayList<>();
     try (BridgeClient bus = BridgeClient.connect(processes.vertx(), http, user.cookie())) {
-      long after = 0;
-      while (true) {
-        JsonArray page = bus.request("chat.history", new JsonObject().put("room", "global").put("after", after)
-          .put("limit", 100)).body().getJsonArray("messages");
-        page.forEach(m -> all.add((JsonObject) m));
-        if (page.size() < 100) {
-          return all;
-        }
-        after = page.getJsonObject(page.size() - 1).getLong("id");
-      }
+      return bus.historyAfter("global", 0);
     }
   }
 }

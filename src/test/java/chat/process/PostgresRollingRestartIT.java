@@ -288,22 +288,7 @@ class PostgresRollingRestartIT {
 
   /** The whole global room as stored, read page by page through a live node. */
   private static List<JsonObject> storedHistory(Chatter reader) {
-    List<JsonObject> all = new ArrayList<>();
-    BridgeClient bus = reader.bus();
-    long after = 0;
-    while (true) {
-      JsonArray page = historyAfter(bus, after);
-      page.forEach(m -> all.add((JsonObject) m));
-      if (page.size() < 100) {
-        return all;
-      }
-      after = page.getJsonObject(page.size() - 1).getLong("id");
-    }
-  }
-
-  private static JsonArray historyAfter(BridgeClient bus, long after) {
-    return bus.request("chat.history", new JsonObject().put("room", "global").put("after", after).put("limit", 100))
-      .body().getJsonArray("messages");
+    return reader.bus().historyAfter("global", 0);
   }
 
   /**
@@ -539,14 +524,7 @@ class PostgresRollingRestartIT {
     void catchUp(BridgeClient socket) {
       TreeMap<Long, JsonObject> before = held(socket);
       long after = before.isEmpty() ? 0 : before.lastKey();
-      while (true) {
-        JsonArray page = historyAfter(socket, after);
-        page.forEach(m -> caughtUp.putIfAbsent(((JsonObject) m).getLong("id"), (JsonObject) m));
-        if (page.size() < 100) {
-          return;
-        }
-        after = page.getJsonObject(page.size() - 1).getLong("id");
-      }
+      socket.historyAfter("global", after).forEach(m -> caughtUp.putIfAbsent(m.getLong("id"), m));
     }
 
     List<BridgeClient> openSocketsOn(int port) {

@@ -6,6 +6,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -186,6 +187,20 @@ public final class BridgeClient implements AutoCloseable {
   private Reply replyTo(String replyAddress) {
     return new Reply(take(f -> replyAddress.equals(f.getString("address"))
       || "err".equals(f.getString("type")) && f.getString("address") == null));
+  }
+
+  /** Every stored message of the room with an id above {@code after}, oldest first, read 100 at a time. */
+  public List<JsonObject> historyAfter(String room, long after) {
+    List<JsonObject> all = new ArrayList<>();
+    while (true) {
+      JsonArray page = request("chat.history", new JsonObject().put("room", room).put("after", after).put("limit", 100))
+        .body().getJsonArray("messages");
+      page.forEach(message -> all.add((JsonObject) message));
+      if (page.size() < 100) {
+        return all;
+      }
+      after = page.getJsonObject(page.size() - 1).getLong("id");
+    }
   }
 
   /** The next message delivered on this address. */

@@ -62,7 +62,7 @@ final class Harness implements AutoCloseable {
     long t0 = System.nanoTime();
     // JVM options for the chat nodes from the environment, to see what a collector setting does
     String extra = System.getenv().getOrDefault("BENCH_NODE_JAVA_OPTIONS", "").strip();
-    List<String> nodeOptions = new java.util.ArrayList<>(jvmOptions);
+    List<String> nodeOptions = new ArrayList<>(jvmOptions);
     if (!extra.isEmpty()) {
       nodeOptions.addAll(List.of(extra.split("\\s+")));
       System.out.println("  chat node JVM options from BENCH_NODE_JAVA_OPTIONS: " + nodeOptions);
