@@ -150,8 +150,23 @@ public final class BridgeClient implements AutoCloseable {
       return (int) replies.stream().filter(reply -> !reply.failed()).count();
     }
 
-    public List<Integer> refusalCodes() {
-      return replies.stream().filter(Reply::failed).map(Reply::failureCode).toList();
+    /**
+     * Checks a token bucket of {@code size} refilled at {@code perSecond}: every refusal is 429, and at least the
+     * bucket and at most the bucket plus what refilled during the burst were accepted. Returns how many were.
+     */
+    public int assertLimitedTo(int size, int perSecond) {
+      replies.stream().filter(Reply::failed).forEach(reply -> {
+        if (reply.failureCode() != 429) {
+          throw new AssertionError("a refusal other than 429: " + reply.frame().encode());
+        }
+      });
+      int accepted = accepted();
+      long allowed = size + (long) Math.ceil(perSecond * seconds);
+      if (accepted < size || accepted > allowed) {
+        throw new AssertionError("accepted " + accepted + " in " + seconds + " s; a bucket of " + size + " refilled at "
+          + perSecond + "/s allows " + size + " to " + allowed);
+      }
+      return accepted;
     }
   }
 
