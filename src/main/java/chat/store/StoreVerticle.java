@@ -154,17 +154,19 @@ public class StoreVerticle extends VerticleBase {
   private record Page(String room, JsonArray json) {
   }
 
+  /**
+   * Inserts first and looks for the cid only when the insert is refused: a retry is rare, and a SELECT before
+   * every insert was a database round trip per message. The unique (sender, cid) constraint turns away a message
+   * already stored, whether it is a browser's retry or the same cid racing in from two sockets.
+   */
   Future<Saved> save(NewMessage message) {
+    Future<Saved> inserted = insert(message).map(stored -> new Saved(stored, false));
     if (message.cid() == null) {
-      return insert(message).map(stored -> new Saved(stored, false));
+      return inserted;
     }
-    return findByCid(message).compose(existing -> existing != null
+    return inserted.recover(err -> findByCid(message).compose(existing -> existing != null
       ? Future.succeededFuture(new Saved(existing, true))
-      : insert(message).map(stored -> new Saved(stored, false))
-        // The same cid racing in from two sockets: the unique constraint lets one in, the other reads it.
-        .recover(err -> findByCid(message).compose(again -> again != null
-          ? Future.succeededFuture(new Saved(again, true))
-          : Future.failedFuture(err))));
+      : Future.failedFuture(err)));
   }
 
   private Future<ChatMessage> insert(NewMessage message) {

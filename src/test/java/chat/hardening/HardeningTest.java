@@ -1,5 +1,6 @@
 package chat.hardening;
 
+import chat.bus.Addresses;
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.Http;
@@ -80,6 +81,47 @@ class HardeningTest {
     assertEquals(first, bus.next("chat.room.topic.news"));
     JsonObject marker = bus.request("chat.send", new JsonObject().put("room", "topic.news").put("text", "m")).body();
     assertEquals(marker, bus.next("chat.room.topic.news"), "the resend was not published again");
+  }
+
+  /**
+   * Messages of different rooms arriving together are inserted in one statement; a resend among them makes that
+   * statement fail, and must cost the others nothing.
+   */
+  @Test
+  void aResendInABurstOfNewMessagesIsStoredOnceAndTheOthersAreStoredToo() {
+    String name = Names.unique("batch");
+    BridgeClient bus = socket(chat.http().signUp(name));
+    String other = Names.unique("other");
+    chat.http().signUp(other);
+    String privateRoom = RoomId.between(name, other).id();
+    List<String> rooms = List.of("topic.news", privateRoom, "global");
+    rooms.forEach(room -> bus.register(Addresses.room(room)));
+    JsonObject first = bus.request("chat.send", message("topic.news", "first", "b-0")).body();
+    assertEquals(first, bus.next("chat.room.topic.news"));
+    List<JsonObject> burst = new ArrayList<>();
+    IntStream.rangeClosed(1, 14).forEach(i -> burst.add(message(rooms.get(i % 3), "m" + i, "b-" + i)));
+    burst.add(7, message("topic.news", "first", "b-0"));
+    List<BridgeClient.Reply> replies = BridgeClient.burst(List.of(bus), "chat.send", burst).replies();
+
+    assertEquals(first, replies.get(7).body(), "the resend is answered with the stored message");
+    for (int i = 0; i < burst.size(); i++) {
+      if (i != 7) {
+        JsonObject stored = replies.get(i).body();
+        assertEquals(burst.get(i).getString("text"), stored.getString("text"));
+        assertEquals(stored, bus.next(Addresses.room(stored.getString("room"))));
+      }
+    }
+    for (String room : rooms) {
+      JsonObject marker = bus.request("chat.send", message(room, "marker", null)).body();
+      assertEquals(marker, bus.next(Addresses.room(room)), "nothing else was published in " + room);
+    }
+    List<String> newsStored = bus.historyAfter("topic.news", first.getLong("id") - 1).stream()
+      .map(m -> m.getString("text")).toList();
+    assertEquals(List.of("first", "m3", "m6", "m9", "m12", "marker"), newsStored, "each message stored once");
+  }
+
+  private static JsonObject message(String room, String text, String cid) {
+    return new JsonObject().put("room", room).put("text", text).put("cid", cid);
   }
 
   @Test
