@@ -1,10 +1,10 @@
 package chat.bridge;
 
 import chat.app.ChatMetrics;
+import chat.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -31,12 +31,26 @@ final class RoomFanout {
   private final Map<String, Listeners> byAddress = new HashMap<>();
   private final Map<SockJSSocket, Set<String>> bySocket = new HashMap<>();
 
+  private final MessageConsumer<JsonObject> notices;
+
   private final class Listeners {
     final Set<SockJSSocket> sockets = new LinkedHashSet<>();
+    /** None for a user's own address: what goes there comes through {@link Addresses#USER_NOTICES}. */
     final MessageConsumer<Object> consumer;
 
     Listeners(String address) {
-      consumer = vertx.eventBus().consumer(address, message -> deliver(address, message));
+      consumer = address.startsWith(Addresses.USER_PREFIX) ? null
+        : vertx.eventBus().consumer(address, message -> deliver(address, message.body()));
+    }
+
+    Future<Void> live() {
+      return (consumer == null ? notices : consumer).completion();
+    }
+
+    void unregister() {
+      if (consumer != null) {
+        consumer.unregister();
+      }
     }
   }
 
@@ -44,6 +58,8 @@ final class RoomFanout {
     this.vertx = vertx;
     this.cutOff = cutOff;
     this.metrics = metrics;
+    this.notices = vertx.eventBus().consumer(Addresses.USER_NOTICES,
+      notice -> deliver(notice.body().getString("address"), notice.body().getJsonObject("body")));
   }
 
   /** Adds a listener; completes when messages published anywhere in the cluster reach this node. */
@@ -51,7 +67,7 @@ final class RoomFanout {
     Listeners listeners = byAddress.computeIfAbsent(address, Listeners::new);
     listeners.sockets.add(socket);
     bySocket.computeIfAbsent(socket, s -> new LinkedHashSet<>()).add(address);
-    return listeners.consumer.completion();
+    return listeners.live();
   }
 
   boolean isSubscribed(SockJSSocket socket, String address) {
@@ -70,7 +86,7 @@ final class RoomFanout {
     Listeners listeners = byAddress.get(address);
     if (listeners != null && listeners.sockets.remove(socket) && listeners.sockets.isEmpty()) {
       byAddress.remove(address);
-      listeners.consumer.unregister();
+      listeners.unregister();
     }
   }
 
@@ -81,20 +97,20 @@ final class RoomFanout {
         Listeners listeners = byAddress.get(address);
         if (listeners != null && listeners.sockets.remove(socket) && listeners.sockets.isEmpty()) {
           byAddress.remove(address);
-          listeners.consumer.unregister();
+          listeners.unregister();
         }
       }
     }
   }
 
-  private void deliver(String address, Message<Object> message) {
+  private void deliver(String address, Object body) {
     Listeners listeners = byAddress.get(address);
     if (listeners == null) {
       return;
     }
     // the stock bridge's frame, encoded once for every socket on this node (no reply address: nothing a browser
     // receives may be replied to on the server's behalf)
-    Buffer frame = new JsonObject().put("type", "rec").put("address", address).put("body", message.body()).toBuffer();
+    Buffer frame = new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
     int written = 0;
     List<SockJSSocket> stuck = null;
     for (SockJSSocket socket : listeners.sockets) {

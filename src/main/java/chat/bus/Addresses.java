@@ -35,6 +35,13 @@ public final class Addresses {
   public static final String ACCOUNT_CHANGE_PASSWORD = "account.change-password";
   /** Published when a user's sessions must end: logout, password change. Body {username, keepSession?}. */
   public static final String SESSIONS_END = "session.end";
+  /**
+   * Cluster-wide, consumed on every node: {address: chat.user.<name>, body}, for the nodes to hand to their own
+   * sockets listening on that address. A publish straight to chat.user.<name> would make Vert.x ask Hazelcast
+   * for that address's subscribers on every message when the user is not online (it caches only non-empty
+   * answers), and every user's own address would be one more cluster-wide registration per login.
+   */
+  public static final String USER_NOTICES = "user.notices";
 
   /** Header that carries the logged-in username on frames coming in through the bridge. */
   public static final String USER_HEADER = "user";

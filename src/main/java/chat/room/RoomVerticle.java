@@ -208,8 +208,9 @@ public class RoomVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.room(room.id()), json);
     if (room instanceof RoomId.Direct direct) {
       // lets the other member's page raise a badge for a private room it has not opened yet
-      vertx.eventBus().publish(Addresses.user(direct.other(message.sender())),
-        new JsonObject().put("room", room.id()).put("message", json));
+      vertx.eventBus().publish(Addresses.USER_NOTICES, new JsonObject()
+        .put("address", Addresses.user(direct.other(message.sender())))
+        .put("body", new JsonObject().put("room", room.id()).put("message", json)));
     }
   }
 

@@ -110,16 +110,23 @@ class ClusterTest {
     User eve = user("eve", cluster.node(1));
     String room = RoomId.between(alice.name(), bob.name()).id();
     alice.bus().register("chat.room." + room);
+    alice.bus().register("chat.user." + alice.name().toLowerCase());
     bob.bus().register("chat.room." + room);
     eve.bus().register("chat.room.global");
+    eve.bus().register("chat.user." + eve.name().toLowerCase());
     assertEquals("err", eve.bus().tryRegister("chat.room." + room).getString("type"));
 
     JsonObject secret = bob.bus().request("chat.send", send(room, "between us")).body();
     assertEquals(secret, alice.bus().next("chat.room." + room));
     assertEquals(secret, bob.bus().next("chat.room." + room));
+    // the notice that raises a badge reaches the other member on the other node, once
+    JsonObject notice = alice.bus().next("chat.user." + alice.name().toLowerCase());
+    assertEquals(new JsonObject().put("room", room).put("message", secret), notice);
     JsonObject marker = alice.bus().request("chat.send", send("global", "marker")).body();
     assertEquals(marker, eve.bus().next("chat.room.global"));
     assertTrue(eve.bus().received("chat.room." + room).isEmpty());
+    assertTrue(eve.bus().received("chat.user." + eve.name().toLowerCase()).isEmpty());
+    assertTrue(alice.bus().received("chat.user." + alice.name().toLowerCase()).isEmpty(), "one notice, not two");
   }
 
   @Test
