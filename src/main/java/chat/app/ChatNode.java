@@ -32,14 +32,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ChatNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
-  private static final int HTTP_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private static final int CORES = Math.max(1, Runtime.getRuntime().availableProcessors());
+  /** One HTTP verticle per event loop: handshakes, requests and fan-out use every core. */
+  private static final int HTTP_INSTANCES = CORES;
 
   private final Vertx vertx;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private MetricsVerticle metricsEndpoint;
   private final Deque<String> deployments = new ArrayDeque<>();
-  /** One HTTP verticle per event loop: handshakes, requests and fan-out use every core. */
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
 
   private ChatNode(Vertx vertx, ClusterView cluster, ChatMetrics metrics) {
@@ -55,7 +56,9 @@ public final class ChatNode {
   }
 
   private static Future<ChatNode> createVertx(ChatConfig config) {
-    VertxOptions options = new VertxOptions();
+    // One event loop per core, not Vert.x's two: a message hops between the bridge, room and store verticles,
+    // and a hop to a verticle on a loop that sleeps costs a wake-up and a context switch on each side.
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(CORES);
     VertxBuilder builder = Vertx.builder();
     ChatMetrics metrics = ChatMetrics.none();
     if (config.metrics().enabled()) {
