@@ -181,6 +181,24 @@ final class Harness implements AutoCloseable {
     return heaps;
   }
 
+  /**
+   * Waits until the servers use less than a tenth of a core together for two seconds in a row (their JIT
+   * compilers done with what the last phase made hot), at most a minute. Returns the seconds waited.
+   */
+  double awaitQuiet(Target target) throws InterruptedException {
+    long start = System.nanoTime();
+    int quietSeconds = 0;
+    Map<Proc, Double> before = Measure.cpu(target.processes());
+    while (quietSeconds < 2 && System.nanoTime() - start < 60_000_000_000L) {
+      Thread.sleep(1000);
+      Map<Proc, Double> now = Measure.cpu(target.processes());
+      double used = now.entrySet().stream().mapToDouble(e -> e.getValue() - before.get(e.getKey())).sum();
+      before.putAll(now);
+      quietSeconds = used < 0.1 ? quietSeconds + 1 : 0;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
   List<Proc> processes(Target target) {
     List<Proc> procs = new ArrayList<>(target.processes());
     procs.add(self);

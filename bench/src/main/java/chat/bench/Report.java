@@ -87,16 +87,11 @@ final class Report {
       : "\n|---|---|---|---|---|---|---|\n");
     for (String id : series.fieldNames()) {
       JsonObject s = series.getJsonObject(id);
-      JsonObject c = s.getJsonObject("connect", new JsonObject());
-      JsonObject reg = c.getJsonObject("registrationMs", new JsonObject());
-      JsonObject open = c.getJsonObject("connectMs", new JsonObject());
-      md.append("| ").append(s.getString("title")).append(" | ").append(fmt(c.getValue("connections")))
-        .append(" | ").append(fmt(open.getValue("p50"))).append(" / ").append(fmt(open.getValue("p99")))
-        .append(" | ").append(fmt(reg.getValue("p50"))).append(" / ").append(fmt(reg.getValue("p99"))).append(" / ")
-        .append(fmt(reg.getValue("max")))
-        .append(" | ").append(fmt(c.getValue("allRegisteredSeconds"))).append(" s")
-        .append(" | ").append(cpu(c.getJsonObject("cpuSeconds")))
-        .append(" | ").append(c.getValue("heapPerConnKB") == null ? "–" : fmt(c.getValue("heapPerConnKB")) + " KB");
+      if (s.containsKey("coldConnect")) {
+        connectRow(md, s.getString("title") + " (first burst, cold servers)", s.getJsonObject("coldConnect"));
+        md.append(w1 ? " | | |\n" : " |\n");
+      }
+      connectRow(md, s.getString("title"), s.getJsonObject("connect", new JsonObject()));
       if (w1) {
         long best = s.getLong("best", 0L);
         JsonObject base = series.getJsonObject("w1-baseline-" + s.getInteger("members"));
@@ -198,4 +193,17 @@ final class Report {
     s = s.replaceAll("0+$", "");
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
+  /** One row of the connect table, without the closing bar (W1 adds its columns). */
+  private static void connectRow(StringBuilder md, String title, JsonObject c) {
+    JsonObject reg = c.getJsonObject("registrationMs", new JsonObject());
+    JsonObject open = c.getJsonObject("connectMs", new JsonObject());
+    md.append("| ").append(title).append(" | ").append(fmt(c.getValue("connections")))
+      .append(" | ").append(fmt(open.getValue("p50"))).append(" / ").append(fmt(open.getValue("p99")))
+      .append(" | ").append(fmt(reg.getValue("p50"))).append(" / ").append(fmt(reg.getValue("p99"))).append(" / ")
+      .append(fmt(reg.getValue("max")))
+      .append(" | ").append(fmt(c.getValue("allRegisteredSeconds"))).append(" s")
+      .append(" | ").append(cpu(c.getJsonObject("cpuSeconds")))
+      .append(" | ").append(c.getValue("heapPerConnKB") == null ? "–" : fmt(c.getValue("heapPerConnKB")) + " KB");
+  }
+
 }

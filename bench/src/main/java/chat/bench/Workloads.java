@@ -283,8 +283,17 @@ final class Workloads {
         + "5,000 sockets × 2 registrations in one burst";
       System.out.printf("%n[w4] %s%n", title);
       JsonObject s = h.series("w4-" + kind, t, title).put("members", users);
-      List<Conn> conns = h.conns(t, users, i -> "global",
-        i -> List.of("chat.room.global", "chat.room.topic." + DEFAULT_TOPICS.get(i % DEFAULT_TOPICS.size())));
+      IntFunction<List<String>> rooms =
+        i -> List.of("chat.room.global", "chat.room.topic." + DEFAULT_TOPICS.get(i % DEFAULT_TOPICS.size()));
+      // The same burst once on the fresh servers, closed again: their socket code has not run yet (the users
+      // logged in over HTTP only), and a first burst spends half of a node's CPU in the JIT compiler, which
+      // goes on compiling for seconds after it. The measured burst is then the churn of a running node (a node
+      // restarting and its users reconnecting to the others); the cold one is kept as "coldConnect".
+      System.out.println("  warm-up burst (cold servers):");
+      s.put("coldConnect", h.connect(t, h.conns(t, users, i -> "global", rooms), users, false));
+      h.fleet.closeAll();
+      System.out.printf("  servers quiet after %.0f s; measured burst:%n", h.awaitQuiet(t));
+      List<Conn> conns = h.conns(t, users, i -> "global", rooms);
       // every socket at once: the connect queue per event loop is as long as the burst
       s.put("connect", h.connect(t, conns, users, true));
       // a short trickle afterwards proves the fresh subscriptions deliver
