@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +46,8 @@ public class RoomVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private final RoomQueue queue = new RoomQueue();
-  /** Users confirmed to exist; a name is never deleted, so a confirmation stays true. */
-  private final Set<String> knownUsers = new HashSet<>();
+  /** Users confirmed to exist, or being looked up; a name is never deleted, so a confirmation stays true. */
+  private final Map<String, Future<Void>> knownUsers = new HashMap<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
   private SendLimiter limiter;
 
@@ -214,22 +213,30 @@ public class RoomVerticle extends VerticleBase {
     }
   }
 
-  /** A private room exists for any two registered users: the other member must be one. */
+  /**
+   * A private room exists for any two registered users: the other member must be one. Every send waits on the
+   * same look-up, so a sender's quick messages to a new partner go on in the order they came (two look-ups of
+   * their own could answer in either order, and the later message would be stored first).
+   */
   private Future<Void> memberExists(RoomId room, String sender) {
     if (!(room instanceof RoomId.Direct direct)) {
       return Future.succeededFuture();
     }
     String other = direct.other(sender);
-    if (knownUsers.contains(other)) {
-      return Future.succeededFuture();
+    Future<Void> known = knownUsers.get(other);
+    if (known == null) {
+      Promise<Void> lookup = Promise.promise();
+      known = lookup.future();
+      knownUsers.put(other, known);
+      vertx.eventBus().request(Addresses.ACCOUNT_FIND, new JsonObject().put("username", other)).onComplete(
+        found -> lookup.complete(),
+        err -> {
+          // a name that does not exist yet may be registered later: ask again next time
+          knownUsers.remove(other, lookup.future());
+          lookup.fail(Failure.code(err) == Failure.NOT_FOUND ? Failure.badRequest("no such room") : err);
+        });
     }
-    return vertx.eventBus().request(Addresses.ACCOUNT_FIND, new JsonObject().put("username", other))
-      .<Void>map(found -> {
-        knownUsers.add(other);
-        return null;
-      })
-      .recover(err -> Future.failedFuture(Failure.code(err) == Failure.NOT_FOUND
-        ? Failure.badRequest("no such room") : err));
+    return known;
   }
 
   private static String text(JsonObject body) {

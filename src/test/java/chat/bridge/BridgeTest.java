@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,6 +104,21 @@ class BridgeTest {
     JsonObject notice = bob.bus().next("chat.user." + bob.name().toLowerCase());
     assertEquals(room, notice.getString("room"));
     assertEquals(stored, notice.getJsonObject("message"));
+  }
+
+  @Test
+  void quickMessagesToANewPrivatePartnerKeepTheirOrder() {
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    String room = RoomId.between(alice.name(), bob.name()).id();
+    bob.bus().register("chat.room." + room);
+    List<JsonObject> texts = IntStream.range(0, 12).mapToObj(i -> send(room, "quick " + i)).toList();
+    List<BridgeClient.Reply> replies = BridgeClient.burst(List.of(alice.bus()), "chat.send", texts).replies();
+    for (int i = 0; i < texts.size(); i++) {
+      JsonObject stored = replies.get(i).body();
+      assertEquals("quick " + i, stored.getString("text"));
+      assertEquals(stored, bob.bus().next("chat.room." + room), "delivered in the order sent");
+    }
   }
 
   @Test
