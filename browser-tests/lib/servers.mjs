@@ -24,16 +24,24 @@ export function chatJar() {
   return jar;
 }
 
-/** A port nobody listens on right now (the OS picks it; 127.0.0.1 only). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now (127.0.0.1 only), below Linux's ephemeral range (32768-60999): a port the
+ * kernel handed out as free could become the local end of an outgoing connection before the server binds it.
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32767 after 100 tries');
+}
+
+function canListen(port) {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.on('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
   });
 }
 
