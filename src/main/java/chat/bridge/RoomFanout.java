@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -31,7 +32,7 @@ final class RoomFanout {
   private final Map<String, Listeners> byAddress = new HashMap<>();
   private final Map<SockJSSocket, Set<String>> bySocket = new HashMap<>();
 
-  private final MessageConsumer<JsonObject> notices;
+  private final MessageConsumer<Object> notices;
 
   private final class Listeners {
     final Set<SockJSSocket> sockets = new LinkedHashSet<>();
@@ -59,7 +60,7 @@ final class RoomFanout {
     this.cutOff = cutOff;
     this.metrics = metrics;
     this.notices = vertx.eventBus().consumer(Addresses.USER_NOTICES,
-      notice -> deliver(notice.body().getString("address"), notice.body().getJsonObject("body")));
+      notice -> deliver(notice.headers().get(Addresses.NOTICE_TO_HEADER), notice.body()));
   }
 
   /** Adds a listener; completes when messages published anywhere in the cluster reach this node. */
@@ -103,6 +104,14 @@ final class RoomFanout {
     }
   }
 
+  /** The stock bridge's "rec" frame; a body that is JSON text already (a room's messages) goes in as it is. */
+  static Buffer frame(String address, Object body) {
+    if (body instanceof String json) {
+      return Buffer.buffer("{\"type\":\"rec\",\"address\":" + Json.encode(address) + ",\"body\":" + json + "}");
+    }
+    return new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
+  }
+
   private void deliver(String address, Object body) {
     Listeners listeners = byAddress.get(address);
     if (listeners == null) {
@@ -110,7 +119,7 @@ final class RoomFanout {
     }
     // the stock bridge's frame, encoded once for every socket on this node (no reply address: nothing a browser
     // receives may be replied to on the server's behalf)
-    Buffer frame = new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
+    Buffer frame = frame(address, body);
     int written = 0;
     List<SockJSSocket> stuck = null;
     for (SockJSSocket socket : listeners.sockets) {

@@ -12,6 +12,11 @@ public final class Addresses {
   public static final String READ = "chat.read";
   public static final String TYPING = "chat.typing";
   public static final String PRESENCE = "chat.presence";
+  /**
+   * A room's messages. Their bodies are JSON text (a String), encoded once by the room's owner: a JsonObject
+   * would be copied for every consumer on a node and decoded again on every node, and the fan-out only splices
+   * the text into the bridge frame it writes to its sockets.
+   */
   public static final String ROOM_PREFIX = "chat.room.";
   public static final String TYPING_PREFIX = "chat.typing.";
   public static final String USER_PREFIX = "chat.user.";
@@ -36,12 +41,14 @@ public final class Addresses {
   /** Published when a user's sessions must end: logout, password change. Body {username, keepSession?}. */
   public static final String SESSIONS_END = "session.end";
   /**
-   * Cluster-wide, consumed on every node: {address: chat.user.<name>, body}, for the nodes to hand to their own
-   * sockets listening on that address. A publish straight to chat.user.<name> would make Vert.x ask Hazelcast
+   * Cluster-wide, consumed on every node: a notice as JSON text (like a room's messages) with the header
+   * {@link #NOTICE_TO_HEADER} naming its chat.user.<name> address, for the nodes to hand to their own sockets
+   * listening there. A publish straight to chat.user.<name> would make Vert.x ask Hazelcast
    * for that address's subscribers on every message when the user is not online (it caches only non-empty
    * answers), and every user's own address would be one more cluster-wide registration per login.
    */
   public static final String USER_NOTICES = "user.notices";
+  public static final String NOTICE_TO_HEADER = "to";
 
   /** Header that carries the logged-in username on frames coming in through the bridge. */
   public static final String USER_HEADER = "user";

@@ -202,14 +202,15 @@ public class RoomVerticle extends VerticleBase {
       });
   }
 
+  /** Published as JSON text, encoded once (see {@link Addresses#ROOM_PREFIX}). */
   private void publish(RoomId room, ChatMessage message) {
     JsonObject json = message.toJson();
-    vertx.eventBus().publish(Addresses.room(room.id()), json);
+    vertx.eventBus().publish(Addresses.room(room.id()), json.encode());
     if (room instanceof RoomId.Direct direct) {
       // lets the other member's page raise a badge for a private room it has not opened yet
-      vertx.eventBus().publish(Addresses.USER_NOTICES, new JsonObject()
-        .put("address", Addresses.user(direct.other(message.sender())))
-        .put("body", new JsonObject().put("room", room.id()).put("message", json)));
+      vertx.eventBus().publish(Addresses.USER_NOTICES,
+        new JsonObject().put("room", room.id()).put("message", json).encode(),
+        new DeliveryOptions().addHeader(Addresses.NOTICE_TO_HEADER, Addresses.user(direct.other(message.sender()))));
     }
   }
 

@@ -51,6 +51,16 @@ class RoomFanoutTest {
     assertTrue(toClosed.isEmpty(), "nothing is written to the closed socket");
   }
 
+  @Test
+  void aMessageAlreadyEncodedAsJsonTextMakesTheSameFrameAsItsObject() {
+    JsonObject message = new JsonObject().put("id", 8).put("room", "dm.a.b").put("text", "quote \" and \\ and </script>");
+    String address = "chat.room.dm.a.b";
+    assertEquals(RoomFanout.frame(address, message).toJsonObject(),
+      RoomFanout.frame(address, message.encode()).toJsonObject());
+    assertEquals(new JsonObject().put("type", "rec").put("address", address).put("body", message),
+      RoomFanout.frame(address, message.encode()).toJsonObject());
+  }
+
   /** A socket that records what is written to it; a closed one throws from writeQueueFull as Vert.x does. */
   private static SockJSSocket socket(boolean isClosed, Consumer<Buffer> written) {
     return (SockJSSocket) Proxy.newProxyInstance(SockJSSocket.class.getClassLoader(),
