@@ -126,7 +126,8 @@ class BridgeTest {
     ChatUser alice = user("alice");
     ChatUser bob = user("bob");
     for (String address : List.of("chat.user." + bob.name().toLowerCase(), "chat.room.topic.nope", "chat.send",
-      "store.save", "account.login", "user.notices", "chat.room.dm.zz.aa", "chat.room.dm.aa.aa", "chat.room.topic.../..")) {
+      "store.save", "account.login", "user.notices", "chat.room.dm.zz.aa", "chat.room.dm.aa.aa",
+      "chat.room.topic.../..")) {
       assertEquals("err", alice.bus().tryRegister(address).getString("type"), address);
     }
   }

@@ -193,6 +193,7 @@ final class Report {
     s = s.replaceAll("0+$", "");
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
+
   /** One row of the connect table, without the closing bar (W1 adds its columns). */
   private static void connectRow(StringBuilder md, String title, JsonObject c) {
     JsonObject reg = c.getJsonObject("registrationMs", new JsonObject());
@@ -205,5 +206,4 @@ final class Report {
       .append(" | ").append(cpu(c.getJsonObject("cpuSeconds")))
       .append(" | ").append(c.getValue("heapPerConnKB") == null ? "–" : fmt(c.getValue("heapPerConnKB")) + " KB");
   }
-
 }
