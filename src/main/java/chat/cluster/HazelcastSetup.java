@@ -6,14 +6,25 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ForkJoinPool;
 
 /** A Hazelcast member from the node's config: one host, a fixed port, TCP-IP join to a list, no multicast. */
 public final class HazelcastSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastSetup.class);
 
   private HazelcastSetup() {
   }
 
   public static HazelcastClusterManager clusterManager(ChatConfig.Cluster cluster) {
+    if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+      // chat.app.Main sets it; a JVM that started the pool earlier, or embeds the node, has to say so itself
+      LOG.warn("Hazelcast will start a thread for every asynchronous call: the JVM's common pool has one thread; "
+        + "start it with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    }
     // Vert.x's own map and multimap settings come from its default config; we only change how members meet.
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real processes from the built jar: an HSQLDB server and two clustered nodes, one of them killed with -9. */
@@ -34,8 +35,10 @@ class ClusterProcessIT {
     int http2 = Ports.free();
     String dbUrl = "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat";
     NodeProcess node1 = processes.node("node1", clusterNode(http1, hz1, List.of(hz1, hz2), dbUrl), 1);
-    processes.node("node2", clusterNode(http2, hz2, List.of(hz1, hz2), dbUrl), 2);
+    NodeProcess node2 = processes.node("node2", clusterNode(http2, hz2, List.of(hz1, hz2), dbUrl), 2);
     TestCluster.awaitTrue("both nodes see two members", () -> health(http1).getInteger("clusterSize", 0) == 2);
+    // on 2 cores the JDK's common pool would have one thread, and Hazelcast a new thread per asynchronous call
+    assertFalse(node2.log().contains("common pool has one thread"), node2.log());
 
     // register on node 1, log in and chat on node 2 (and the other way round)
     Http onNode1 = new Http(processes.vertx(), http1);
