@@ -87,11 +87,17 @@ final class Report {
       : "\n|---|---|---|---|---|---|---|\n");
     for (String id : series.fieldNames()) {
       JsonObject s = series.getJsonObject(id);
-      if (s.containsKey("coldConnect")) {
-        connectRow(md, s.getString("title") + " (first burst, cold servers)", s.getJsonObject("coldConnect"));
+      // W4's warm-up bursts before the measured one (results before 27 November 17:00 kept one, as coldConnect)
+      JsonArray warmups = s.getJsonArray("warmupConnects",
+        s.containsKey("coldConnect") ? new JsonArray().add(s.getJsonObject("coldConnect")) : new JsonArray());
+      int bursts = warmups.size() + 1;
+      for (int i = 0; i < warmups.size(); i++) {
+        connectRow(md, s.getString("title") + String.format(" (burst %d of %d, warm-up%s)", i + 1, bursts,
+          i == 0 ? ", cold servers" : ""), warmups.getJsonObject(i));
         md.append(w1 ? " | | |\n" : " |\n");
       }
-      connectRow(md, s.getString("title"), s.getJsonObject("connect", new JsonObject()));
+      connectRow(md, s.getString("title") + (bursts > 1 ? String.format(" (burst %d of %d, measured)", bursts, bursts)
+        : ""), s.getJsonObject("connect", new JsonObject()));
       if (w1) {
         long best = s.getLong("best", 0L);
         JsonObject base = series.getJsonObject("w1-baseline-" + s.getInteger("members"));
