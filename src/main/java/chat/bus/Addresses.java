@@ -38,7 +38,10 @@ public final class Addresses {
   public static final String ACCOUNT_SEARCH = "account.search";
   public static final String ACCOUNT_CHANGE_EMAIL = "account.change-email";
   public static final String ACCOUNT_CHANGE_PASSWORD = "account.change-password";
-  /** Published when a user's sessions must end: logout, password change. Body {username, keepSession?}. */
+  /**
+   * Published when sessions must end: {session} on logout; {username, exceptSession, validAfter} on a password
+   * change, where validAfter is the time before which that user's logins no longer count.
+   */
   public static final String SESSIONS_END = "session.end";
   /**
    * Cluster-wide, consumed on every node: a notice as JSON text (like a room's messages) with the header

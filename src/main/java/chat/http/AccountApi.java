@@ -260,9 +260,9 @@ final class AccountApi {
     vertx.eventBus().request(Addresses.ACCOUNT_CHANGE_PASSWORD, new JsonObject().put("username", username)
         .put("currentPassword", form.getString("currentPassword")).put("password", form.getString("password")))
       .compose(changed -> guard.endOtherSessions(ctx))
-      .onSuccess(v -> {
-        vertx.eventBus().publish(Addresses.SESSIONS_END,
-          new JsonObject().put("username", username).put("exceptSession", ctx.session().id()));
+      .onSuccess(cutOff -> {
+        vertx.eventBus().publish(Addresses.SESSIONS_END, new JsonObject().put("username", username)
+          .put("exceptSession", ctx.session().id()).put(SessionGuard.VALID_AFTER, cutOff));
         Replies.noContent(ctx);
       })
       .onFailure(err -> {

@@ -95,10 +95,10 @@ public class HttpVerticle extends VerticleBase {
       .setStrictThreadMode(true)
       .setMaxWebSocketFrameSize(ChatBridge.MAX_FRAME_BYTES)
       .setMaxWebSocketMessageSize(ChatBridge.MAX_FRAME_BYTES);
-    return vertx.createHttpServer(serverOptions)
-      .requestHandler(router)
-      // port 0 asks for a free port; -1 asks for one free port shared by every instance of this verticle
-      .listen(config.http().port() == 0 ? -1 : config.http().port(), config.http().host())
+    // port 0 asks for a free port; -1 asks for one free port shared by every instance of this verticle
+    int port = config.http().port() == 0 ? -1 : config.http().port();
+    return guard.start()
+      .compose(v -> vertx.createHttpServer(serverOptions).requestHandler(router).listen(port, config.http().host()))
       .onSuccess(listening -> {
         server = listening;
         LOG.info("HTTP listening on {}:{}", config.http().host(), listening.actualPort());

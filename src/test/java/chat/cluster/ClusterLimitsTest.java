@@ -84,4 +84,18 @@ class ClusterLimitsTest {
       assertEquals(200, here.get("/api/me").status());
     }
   }
+
+  @Test
+  void aNodeStartedAfterAPasswordChangeRefusesTheSessionsItEnded() {
+    String name = Names.unique("rejoin");
+    Http here = new Http(vertx, cluster.node(0).port()).signUp(name);
+    String oldSession = new Http(vertx, cluster.node(0).port()).logIn(name, Http.passwordOf(name)).cookie();
+    assertEquals(204, here.post("/api/profile/password", new JsonObject().put("currentPassword", Http.passwordOf(name))
+      .put("password", "a whole new one").put("confirmPassword", "a whole new one")).status());
+
+    // the new node was not there for the change: it has to learn it from the cluster when it starts
+    int restarted = cluster.restart(1).port();
+    assertEquals(401, new Http(vertx, restarted).withCookie(oldSession).get("/api/me").status());
+    assertEquals(200, new Http(vertx, restarted).withCookie(here.cookie()).get("/api/me").status());
+  }
 }
