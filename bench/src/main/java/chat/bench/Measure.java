@@ -25,10 +25,17 @@ final class Measure {
     return cpu;
   }
 
+  static Map<Proc, Double> jitCpu(List<Proc> procs) {
+    Map<Proc, Double> cpu = new LinkedHashMap<>();
+    procs.forEach(p -> cpu.put(p, p.jitCpuSeconds()));
+    return cpu;
+  }
+
   /** Runs the step and returns its record; prints a progress line every second and a result line at the end. */
   static JsonObject step(Fleet fleet, List<Proc> procs, StepPlan plan, long drainSeconds, String label,
                          Consumer<Counters> extra) throws Exception {
     Map<Proc, Double> before = cpu(procs);
+    Map<Proc, Double> jitBefore = jitCpu(procs);
     MachineLoad loadBefore = MachineLoad.now(procs);
     long started = System.nanoTime();
     long[] lastPrint = {0};
@@ -43,6 +50,7 @@ final class Measure {
       extra.accept(seen);
     });
     Map<Proc, Double> after = cpu(procs);
+    Map<Proc, Double> jitAfter = jitCpu(procs);
     double otherCores = MachineLoad.now(procs).otherCoresSince(loadBefore);
     double wall = (System.nanoTime() - started) / 1e9;
     double duration = plan.durationNanos() / 1e9;
@@ -60,12 +68,15 @@ final class Measure {
       .put("replyMs", percentiles(c.ackLatency));
     JsonObject cpuPer1k = new JsonObject();
     JsonObject cpuSeconds = new JsonObject();
+    JsonObject jitCores = new JsonObject();
     for (Proc p : procs) {
       double used = after.get(p) - before.get(p);
       cpuSeconds.put(p.name, round(used, 2));
       cpuPer1k.put(p.name, c.delivered == 0 ? null : round(used / (c.delivered / 1000.0), 4));
+      jitCores.put(p.name, round((jitAfter.get(p) - jitBefore.get(p)) / wall, 2));
     }
-    step.put("cpuSeconds", cpuSeconds).put("cpuPer1kDeliveries", cpuPer1k).put("wallSeconds", round(wall, 1))
+    step.put("cpuSeconds", cpuSeconds).put("cpuPer1kDeliveries", cpuPer1k).put("jitCores", jitCores)
+      .put("wallSeconds", round(wall, 1))
       .put("otherCores", round(otherCores, 2));
     JsonObject l = step.getJsonObject("latencyMs");
     System.out.printf("  = %-28s offered %,.0f msg/s (%,d deliveries/s): delivered %,d/s  p50 %s  p99 %s  p99.9 %s  max %s ms"

@@ -112,7 +112,8 @@ final class Report {
     md.append('\n');
 
     md.append("| series | offered msg/s | offered deliveries/s | delivered/s | p50 ms | p99 ms | p99.9 ms | max ms | reply p99 ms "
-      + "| lost / dup / reord | CPU s per 1,000 deliveries | other load |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      + "| lost / dup / reord | CPU s per 1,000 deliveries | JIT compiler cores | other load |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (String id : series.fieldNames()) {
       JsonObject s = series.getJsonObject(id);
       for (Object o : s.getJsonArray("steps")) {
@@ -132,6 +133,7 @@ final class Report {
           .append(step.getLong("reordered"))
           .append(step.getLong("sendErrors") > 0 ? " (" + step.getLong("sendErrors") + " sends refused)" : "")
           .append(" | ").append(cpu(step.getJsonObject("cpuPer1kDeliveries")))
+          .append(" | ").append(cpu(step.getJsonObject("jitCores")))
           .append(" | ").append(fmt(step.getValue("otherCores"))).append(" |\n");
       }
     }

@@ -72,6 +72,32 @@ public final class Proc {
     }
   }
 
+  /**
+   * CPU seconds of the JVM's JIT compiler threads so far (C1 and C2, from /proc/&lt;pid&gt;/task): how much of
+   * the process's CPU went to compiling rather than to its work.
+   */
+  public double jitCpuSeconds() {
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      long ticks = 0;
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+      return ticks / (double) TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** Heap in use after a full GC, bytes; NaN if jcmd could not tell. */
   public double heapAfterGc() {
     jcmd("GC.run");
