@@ -39,6 +39,9 @@ class ClusterProcessIT {
     TestCluster.awaitTrue("both nodes see two members", () -> health(http1).getInteger("clusterSize", 0) == 2);
     // on 2 cores the JDK's common pool would have one thread, and Hazelcast a new thread per asynchronous call
     assertFalse(node2.log().contains("common pool has one thread"), node2.log());
+    if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+      assertTrue(node2.log().contains("transport epoll"), node2.log());
+    }
 
     // register on node 1, log in and chat on node 2 (and the other way round)
     Http onNode1 = new Http(processes.vertx(), http1);
