@@ -260,6 +260,9 @@ final class AccountApi {
     vertx.eventBus().request(Addresses.ACCOUNT_CHANGE_PASSWORD, new JsonObject().put("username", username)
         .put("currentPassword", form.getString("currentPassword")).put("password", form.getString("password")))
       .compose(changed -> guard.endOtherSessions(ctx))
+      // this session's new login time is stored before the reply (Vert.x would store it after): the client's
+      // next request may read the session on any node, and the old time is before the cut-off
+      .compose(cutOff -> sessions.flush(ctx, true).map(cutOff))
       .onSuccess(cutOff -> {
         vertx.eventBus().publish(Addresses.SESSIONS_END, new JsonObject().put("username", username)
           .put("exceptSession", ctx.session().id()).put(SessionGuard.VALID_AFTER, cutOff));

@@ -79,6 +79,8 @@ class ClusterLimitsTest {
     try (BridgeClient otherSocket = BridgeClient.connect(vertx, cluster.node(1).port(), elsewhere.cookie())) {
       assertEquals(204, here.post("/api/profile/password", new JsonObject().put("currentPassword", Http.passwordOf(name))
         .put("password", "a whole new one").put("confirmPassword", "a whole new one")).status());
+      // at once and on the other node: the changing session's new login time must be stored by the reply
+      assertEquals(200, new Http(vertx, cluster.node(1).port()).withCookie(here.cookie()).get("/api/me").status());
       otherSocket.awaitClosed();
       assertEquals(401, elsewhere.get("/api/me").status());
       assertEquals(200, here.get("/api/me").status());
