@@ -193,7 +193,7 @@ final class Harness implements AutoCloseable {
     while (quietSeconds < 2 && System.nanoTime() - start < 60_000_000_000L) {
       Thread.sleep(1000);
       Map<Proc, Double> now = Measure.cpu(target.processes());
-      double busiest = now.entrySet().stream().mapToDouble(e -> e.getValue() - before.get(e.getKey())).max().orElse(0);
+      double busiest = Measure.busiestCores(before, now, 1);
       before.putAll(now);
       quietSeconds = busiest < 0.15 ? quietSeconds + 1 : 0;
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /** Turns what the clients counted and what /proc says about the processes into one step's JSON record. */
 final class Measure {
@@ -20,15 +21,23 @@ final class Measure {
   }
 
   static Map<Proc, Double> cpu(List<Proc> procs) {
-    Map<Proc, Double> cpu = new LinkedHashMap<>();
-    procs.forEach(p -> cpu.put(p, p.cpuSeconds()));
-    return cpu;
+    return seconds(procs, Proc::cpuSeconds);
   }
 
   static Map<Proc, Double> jitCpu(List<Proc> procs) {
-    Map<Proc, Double> cpu = new LinkedHashMap<>();
-    procs.forEach(p -> cpu.put(p, p.jitCpuSeconds()));
-    return cpu;
+    return seconds(procs, Proc::jitCpuSeconds);
+  }
+
+  private static Map<Proc, Double> seconds(List<Proc> procs, ToDoubleFunction<Proc> counter) {
+    Map<Proc, Double> seconds = new LinkedHashMap<>();
+    procs.forEach(p -> seconds.put(p, counter.applyAsDouble(p)));
+    return seconds;
+  }
+
+  /** The most cores any one process used between two samples taken {@code wallSeconds} apart. */
+  static double busiestCores(Map<Proc, Double> before, Map<Proc, Double> after, double wallSeconds) {
+    return after.entrySet().stream().mapToDouble(e -> (e.getValue() - before.get(e.getKey())) / wallSeconds)
+      .max().orElse(0);
   }
 
   /** Runs the step and returns its record; prints a progress line every second and a result line at the end. */

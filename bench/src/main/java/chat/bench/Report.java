@@ -87,9 +87,8 @@ final class Report {
       : "\n|---|---|---|---|---|---|---|\n");
     for (String id : series.fieldNames()) {
       JsonObject s = series.getJsonObject(id);
-      // W4's warm-up bursts before the measured one (results before 27 November 17:00 kept one, as coldConnect)
-      JsonArray warmups = s.getJsonArray("warmupConnects",
-        s.containsKey("coldConnect") ? new JsonArray().add(s.getJsonObject("coldConnect")) : new JsonArray());
+      // W4's warm-up bursts before the measured one
+      JsonArray warmups = s.getJsonArray("warmupConnects", new JsonArray());
       int bursts = warmups.size() + 1;
       for (int i = 0; i < warmups.size(); i++) {
         connectRow(md, s.getString("title") + String.format(" (burst %d of %d, warm-up%s)", i + 1, bursts,

@@ -199,10 +199,7 @@ final class Workloads {
       long started = System.nanoTime();
       h.fleet.runStep(new StepPlan(++stepIds, System.nanoTime() + 300_000_000L, WARM_UP_NANOS, rooms), DRAIN_SECONDS,
         c -> { });
-      double seconds = (System.nanoTime() - started) / 1e9;
-      Map<Proc, Double> after = Measure.jitCpu(t.processes());
-      double busiest = after.entrySet().stream().mapToDouble(e -> (e.getValue() - before.get(e.getKey())) / seconds)
-        .max().orElse(0);
+      double busiest = Measure.busiestCores(before, Measure.jitCpu(t.processes()), (System.nanoTime() - started) / 1e9);
       System.out.printf("  warm-up round %d: JIT compilers on the busiest server %.2f cores%n", round, busiest);
       if (busiest < JIT_DONE_CORES) {
         return;

@@ -63,10 +63,7 @@ public final class Proc {
   /** User + system CPU seconds so far (from /proc/&lt;pid&gt;/stat). */
   public double cpuSeconds() {
     try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields[0] is field 3 (state): utime is field 14, stime field 15
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) TICKS_PER_SECOND;
+      return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) / (double) TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
@@ -88,14 +85,20 @@ public final class Proc {
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          ticks += cpuTicks(stat);
         }
       }
       return ticks / (double) TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /** utime + stime of a process's or thread's stat line, in clock ticks. */
+  private static long cpuTicks(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields[0] is field 3 (state): utime is field 14, stime field 15
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** Heap in use after a full GC, bytes; NaN if jcmd could not tell. */
