@@ -72,9 +72,10 @@ final class SessionGuard implements Handler<RoutingContext> {
    */
   Future<Long> endOtherSessions(RoutingContext ctx) {
     long cutOff = System.currentTimeMillis() + 1;
+    String userKey = key(ctx);
     ctx.session().put(LOGIN_TIME, cutOff);
-    keep(key(ctx), cutOff);
-    return map().compose(map -> map.put(key(ctx), cutOff)).map(cutOff);
+    keep(userKey, cutOff);
+    return map().compose(map -> map.put(userKey, cutOff)).map(cutOff);
   }
 
   private Future<Void> load() {
