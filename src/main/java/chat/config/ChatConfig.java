@@ -11,7 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,9 +27,55 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** scheme://host[:port]: a DNS name, an IPv4 address or a bracketed IPv6 one; no path, query or user. */
+  private static final Pattern ORIGIN = Pattern.compile(
+    "(?i)(https?)://([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+\\])"
+      + "(?::([0-9]{1,5}))?");
 
-  /** secureCookie: mark the session cookie Secure; set it when the page is served over TLS (e.g. by a proxy). */
-  public record Http(String host, int port, boolean secureCookie) {
+  /**
+   * secureCookie: always mark the session cookie Secure (it is anyway when the public scheme is https);
+   * trustedProxies: the peers whose forwarded headers are believed, and only theirs; forwardedHeaders: which
+   * family of them the proxy sets (the other one is the client's own and ignored); publicOrigin: the origin
+   * browsers use, pinned, when the proxy does not pass the host; tls: serve https directly.
+   */
+  public record Http(String host, int port, boolean secureCookie, List<AddressRange> trustedProxies,
+                     ForwardedHeaders forwardedHeaders, Optional<PublicOrigin> publicOrigin, Optional<Tls> tls) {
+  }
+
+  /** The forwarded headers a proxy sets: X-Forwarded-For/-Proto/-Host (nginx, HAProxy) or RFC 7239's Forwarded. */
+  public enum ForwardedHeaders {
+    X_FORWARDED("x-forwarded"), FORWARDED("forwarded");
+
+    private final String configName;
+
+    ForwardedHeaders(String configName) {
+      this.configName = configName;
+    }
+
+    static ForwardedHeaders of(String configName) {
+      for (ForwardedHeaders value : values()) {
+        if (value.configName.equals(configName)) {
+          return value;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Where browsers reach the chat, e.g. https://chat.example.org (port -1 for the scheme's default). */
+  public record PublicOrigin(String scheme, String host, int port) {
+
+    public boolean secure() {
+      return scheme.equals("https");
+    }
+  }
+
+  /** A PEM certificate (chain) and its private key, checked to match at start. */
+  public record Tls(String certPath, String keyPath) {
+  }
+
+  /** The clustered event bus over mutual TLS: this node's certificate and key, and the CA every node's is from. */
+  public record ClusterTls(String certPath, String keyPath, String caPath) {
   }
 
   /** maxPoolSize is per pool: the store and the accounts verticle each hold one. */
@@ -38,7 +87,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     }
   }
 
-  public record Cluster(boolean enabled, String host, int port, List<String> members, String name) {
+  public record Cluster(boolean enabled, String host, int port, List<String> members, String name,
+                        Optional<ClusterTls> tls) {
   }
 
   public record EventBus(int port) {
@@ -84,9 +134,10 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section root = new Section("", json);
     root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security", "metrics");
 
-    Section http = root.section("http", "host", "port", "secureCookie");
+    Section http = root.section("http", "host", "port", "secureCookie", "trustedProxies", "forwardedHeaders",
+      "publicOrigin", "tls");
     Section db = root.section("db", "url", "user", "password", "maxPoolSize");
-    Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name");
+    Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name", "tls");
     Section eventBus = root.section("eventBus", "port");
     Section metrics = root.section("metrics", "enabled", "host", "port");
     Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
@@ -97,11 +148,13 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       throw ConfigException.badKey("db.url", "a jdbc:hsqldb: or jdbc:postgresql: URL", dbUrl);
     }
     return new ChatConfig(
-      new Http(http.host("host", "0.0.0.0"), http.port("port", 8080, true), http.bool("secureCookie", false)),
+      new Http(http.host("host", "0.0.0.0"), http.port("port", 8080, true), http.bool("secureCookie", false),
+        trustedProxies(http), forwardedHeaders(http), publicOrigin(http), httpTls(http)),
       new Db(dbUrl, db.string("user", "SA"), db.stringAllowEmpty("password", ""), db.integer("maxPoolSize", 8, 1, 64)),
       topics(root),
       new Cluster(cluster.bool("enabled", false), cluster.host("host", "127.0.0.1"), cluster.port("port", 5701, false),
-        members(cluster), cluster.matching("name", "chat", CLUSTER_NAME, "a name of letters, digits, _ . -")),
+        members(cluster), cluster.matching("name", "chat", CLUSTER_NAME, "a name of letters, digits, _ . -"),
+        clusterTls(cluster)),
       new EventBus(eventBus.port("port", 0, true)),
       new Security(security.integer("bcryptCost", 12, 4, 16), security.integer("sessionTimeoutMinutes", 30, 1, 7 * 24 * 60),
         security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000),
@@ -131,6 +184,77 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       topics.add(s);
     }
     return List.copyOf(topics);
+  }
+
+  private static List<AddressRange> trustedProxies(Section http) {
+    Object value = http.json.getValue("trustedProxies");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw ConfigException.badKey("http.trustedProxies", "an array of addresses or CIDR ranges", value);
+    }
+    List<AddressRange> ranges = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object entry = array.getValue(i);
+      AddressRange range = entry instanceof String s ? AddressRange.parse(s) : null;
+      if (range == null) {
+        throw ConfigException.badKey("http.trustedProxies[" + i + "]",
+          "an IP address or CIDR range such as \"10.0.0.0/8\" (no host names)", entry);
+      }
+      ranges.add(range);
+    }
+    return List.copyOf(ranges);
+  }
+
+  private static ForwardedHeaders forwardedHeaders(Section http) {
+    String name = http.string("forwardedHeaders", "x-forwarded");
+    ForwardedHeaders headers = ForwardedHeaders.of(name);
+    if (headers == null) {
+      throw ConfigException.badKey("http.forwardedHeaders", "\"x-forwarded\" or \"forwarded\"", name);
+    }
+    return headers;
+  }
+
+  private static Optional<PublicOrigin> publicOrigin(Section http) {
+    if (http.json.getValue("publicOrigin") == null) {
+      return Optional.empty();
+    }
+    String text = http.string("publicOrigin", "");
+    Matcher origin = ORIGIN.matcher(text);
+    int port = -1;
+    if (origin.matches() && origin.group(3) != null) {
+      port = Integer.parseInt(origin.group(3));
+    }
+    if (!origin.matches() || port == 0 || port > 65535) {
+      throw ConfigException.badKey("http.publicOrigin", "an origin such as \"https://chat.example.org\" (no path)", text);
+    }
+    String scheme = origin.group(1).toLowerCase(Locale.ROOT);
+    if (port == (scheme.equals("https") ? 443 : 80)) {
+      port = -1;
+    }
+    return Optional.of(new PublicOrigin(scheme, origin.group(2).toLowerCase(Locale.ROOT), port));
+  }
+
+  private static Optional<Tls> httpTls(Section http) {
+    if (http.json.getValue("tls") == null) {
+      return Optional.empty();
+    }
+    Section tls = http.section("tls", "certPath", "keyPath");
+    Tls files = new Tls(tls.string("certPath", ""), tls.string("keyPath", ""));
+    PemFiles.checkKeyPair(tls.key("certPath"), files.certPath(), tls.key("keyPath"), files.keyPath());
+    return Optional.of(files);
+  }
+
+  private static Optional<ClusterTls> clusterTls(Section cluster) {
+    if (cluster.json.getValue("tls") == null) {
+      return Optional.empty();
+    }
+    Section tls = cluster.section("tls", "certPath", "keyPath", "caPath");
+    ClusterTls files = new ClusterTls(tls.string("certPath", ""), tls.string("keyPath", ""), tls.string("caPath", ""));
+    PemFiles.checkKeyPair(tls.key("certPath"), files.certPath(), tls.key("keyPath"), files.keyPath());
+    PemFiles.checkSignedBy(tls.key("certPath"), files.certPath(), tls.key("caPath"), files.caPath());
+    return Optional.of(files);
   }
 
   private static List<String> members(Section cluster) {

@@ -1,5 +1,6 @@
 package chat.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,14 +22,29 @@ class ChatConfigTest {
   @Test
   void everyKeyHasItsDocumentedDefault() {
     ChatConfig config = ChatConfig.defaults();
-    assertEquals(new ChatConfig.Http("0.0.0.0", 8080, false), config.http());
+    assertEquals(new ChatConfig.Http("0.0.0.0", 8080, false, List.of(), ChatConfig.ForwardedHeaders.X_FORWARDED,
+      Optional.empty(), Optional.empty()), config.http());
     assertEquals(new ChatConfig.Db("jdbc:hsqldb:file:data/chat", "SA", "", 8), config.db());
     assertEquals(List.of("general", "news", "sports", "tech"), config.rooms());
-    assertEquals(new ChatConfig.Cluster(false, "127.0.0.1", 5701, List.of("127.0.0.1:5701"), "chat"), config.cluster());
+    assertEquals(new ChatConfig.Cluster(false, "127.0.0.1", 5701, List.of("127.0.0.1:5701"), "chat", Optional.empty()),
+      config.cluster());
     assertEquals(0, config.eventBus().port());
     assertEquals(12, config.security().bcryptCost());
     assertEquals(30, config.security().sessionTimeoutMinutes());
     assertEquals(new ChatConfig.Metrics(false, "127.0.0.1", 9100), config.metrics());
+  }
+
+  @Test
+  void proxyKeysAreReadAndNormalised() {
+    ChatConfig.Http http = ChatConfig.fromJson(new JsonObject().put("http", new JsonObject()
+      .put("trustedProxies", new JsonArray().add("10.1.2.3/8").add("127.0.0.1").add("::ffff:192.168.0.1").add("fd00::/8"))
+      .put("forwardedHeaders", "forwarded").put("publicOrigin", "HTTPS://Chat.Example.org:443"))).http();
+    assertEquals(List.of(AddressRange.parse("10.0.0.0/8"), AddressRange.parse("127.0.0.1/32"),
+      AddressRange.parse("192.168.0.1"), AddressRange.parse("fd00::/8")), http.trustedProxies());
+    assertEquals(ChatConfig.ForwardedHeaders.FORWARDED, http.forwardedHeaders());
+    assertEquals(Optional.of(new ChatConfig.PublicOrigin("https", "chat.example.org", -1)), http.publicOrigin());
+    assertEquals(new ChatConfig.PublicOrigin("http", "[::1]", 8080), ChatConfig.fromJson(new JsonObject()
+      .put("http", new JsonObject().put("publicOrigin", "http://[::1]:8080"))).http().publicOrigin().orElseThrow());
   }
 
   @Test
@@ -61,6 +78,20 @@ class ChatConfigTest {
     "{\"eventBus\": {\"port\": 65536}}              | eventBus.port",
     "{\"security\": {\"bcryptCost\": 3}}            | security.bcryptCost",
     "{\"extra\": {}}                                | extra",
+    "{\"http\": {\"trustedProxies\": \"10.0.0.1\"}}   | http.trustedProxies",
+    "{\"http\": {\"trustedProxies\": [\"proxy.lan\"]}} | http.trustedProxies[0]",
+    "{\"http\": {\"trustedProxies\": [\"10.0.0.0/8\", \"10.0.0.0/33\"]}} | http.trustedProxies[1]",
+    "{\"http\": {\"trustedProxies\": [\"fe80::1%eth0\"]}} | http.trustedProxies[0]",
+    "{\"http\": {\"trustedProxies\": [\"10.0.0.1/\"]}}  | http.trustedProxies[0]",
+    "{\"http\": {\"trustedProxies\": [7]}}          | http.trustedProxies[0]",
+    "{\"http\": {\"forwardedHeaders\": \"all\"}}     | http.forwardedHeaders",
+    "{\"http\": {\"publicOrigin\": \"chat.example.org\"}} | http.publicOrigin",
+    "{\"http\": {\"publicOrigin\": \"https://chat.example.org/\"}} | http.publicOrigin",
+    "{\"http\": {\"publicOrigin\": \"ftp://chat.example.org\"}} | http.publicOrigin",
+    "{\"http\": {\"publicOrigin\": \"https://chat.example.org:0\"}} | http.publicOrigin",
+    "{\"http\": {\"tls\": {\"certPath\": \"c.pem\"}}} | http.tls.keyPath",
+    "{\"http\": {\"tls\": {\"cert\": \"c.pem\"}}}   | http.tls.cert",
+    "{\"cluster\": {\"tls\": {\"certPath\": \"c.pem\", \"keyPath\": \"k.pem\"}}} | cluster.tls.caPath",
   })
   void badValueStopsTheStartNamingTheKey(String json, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> ChatConfig.fromJson(new JsonObject(json)));

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real launcher against bad config files: one line naming the problem, a non-zero exit, nothing started. */
@@ -27,6 +26,9 @@ class ConfigErrorIT {
     "unknown section     | {\"htp\": {}}                       | 'htp'",
     "bad topic name      | {\"rooms\": [\"Bad Name\"]}         | 'rooms[0]'",
     "cluster port zero   | {\"cluster\": {\"port\": 0}}        | 'cluster.port'",
+    "proxy by name       | {\"http\": {\"trustedProxies\": [\"proxy.lan\"]}} | 'http.trustedProxies[0]'",
+    "missing certificate | {\"http\": {\"tls\": {\"certPath\": \"/nonexistent/cert.pem\", \"keyPath\": \"/nonexistent/key.pem\"}}} | 'http.tls.certPath': file not found",
+    "not a certificate   | {\"http\": {\"tls\": {\"certPath\": \"config.json\", \"keyPath\": \"config.json\"}}} | 'http.tls.certPath': not a PEM certificate",
   })
   void badConfigStopsTheStartWithOneLineNamingTheKey(String why, String content, String expected) throws Exception {
     Path dir = TestNode.newDataDir();
@@ -39,7 +41,7 @@ class ConfigErrorIT {
       .directory(dir.toFile()).redirectErrorStream(true).start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
     String output = new String(process.getInputStream().readAllBytes()).strip();
-    assertNotEquals(0, process.exitValue());
+    assertEquals(2, process.exitValue(), "a configuration error");
     assertEquals(1, output.lines().count(), output);
     assertTrue(output.contains(expected), output);
     assertFalse(Files.exists(dir.resolve("data")), "nothing was started");
