@@ -146,9 +146,9 @@ final class AccountApi {
       });
   }
 
-  /** The peer's address. Behind a proxy every client shares the proxy's; see README on throttling. */
+  /** The client's real address: the peer's, or the one a trusted proxy forwards (see {@link ProxyHeaders}). */
   private static String clientAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    return ProxyHeaders.of(ctx).address();
   }
 
   /** Too many attempts: 429 with the seconds to wait. */

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -58,9 +59,10 @@ public class HttpVerticle extends VerticleBase {
     AccountApi api = new AccountApi(vertx, config, sessions, guard, metrics);
 
     Router router = Router.router(vertx);
+    router.route().handler(new ProxyHeaders(config.http()));
     router.route().handler(new SecurityHeaders());
     router.get("/health").handler(this::health);
-    OriginCheck sameOrigin = new OriginCheck();
+    OriginCheck sameOrigin = new OriginCheck(config.http().publicOrigin());
     router.route("/api/*").handler(sameOrigin);
     router.route("/api/*").handler(sessions);
     router.route("/api/*").handler(guard);
@@ -95,13 +97,16 @@ public class HttpVerticle extends VerticleBase {
       .setStrictThreadMode(true)
       .setMaxWebSocketFrameSize(ChatBridge.MAX_FRAME_BYTES)
       .setMaxWebSocketMessageSize(ChatBridge.MAX_FRAME_BYTES);
+    config.http().tls().ifPresent(tls -> serverOptions.setSsl(true)
+      .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())));
     // port 0 asks for a free port; -1 asks for one free port shared by every instance of this verticle
     int port = config.http().port() == 0 ? -1 : config.http().port();
     return guard.start()
       .compose(v -> vertx.createHttpServer(serverOptions).requestHandler(router).listen(port, config.http().host()))
       .onSuccess(listening -> {
         server = listening;
-        LOG.info("HTTP listening on {}:{}", config.http().host(), listening.actualPort());
+        LOG.info("HTTP{} listening on {}:{}", config.http().tls().isPresent() ? "S" : "", config.http().host(),
+          listening.actualPort());
       });
   }
 
@@ -120,11 +125,17 @@ public class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** UP when this node can reach its database and sees itself in the cluster; 503 naming the failing part. */
+  /**
+   * UP when this node can reach its database and sees itself in the cluster; 503 naming the failing part. The node
+   * id is for the operator's tools (loopback, or a trusted proxy), not for anyone on the internet.
+   */
   private void health(RoutingContext ctx) {
     boolean clusterUp = cluster.liveNodes().contains(cluster.nodeId());
-    JsonObject status = new JsonObject().put("node", cluster.nodeId()).put("clusterSize", cluster.liveNodes().size())
+    JsonObject status = new JsonObject().put("clusterSize", cluster.liveNodes().size())
       .put("cluster", clusterUp ? "UP" : "DOWN");
+    if (ProxyHeaders.of(ctx).trusted()) {
+      status.put("node", cluster.nodeId());
+    }
     vertx.eventBus().request(Addresses.STORE_HEALTH, null, new DeliveryOptions().setSendTimeout(3000))
       .map(ok -> "UP").otherwise("DOWN")
       .onSuccess(db -> {

@@ -40,6 +40,7 @@ public class StoreVerticle extends VerticleBase {
   private final ChatMetrics metrics;
   private ReconnectingPool db;
   private GroupCommit commits;
+  private HealthProbe health;
 
   public StoreVerticle(ChatConfig config, ChatMetrics metrics) {
     this.config = config;
@@ -51,6 +52,7 @@ public class StoreVerticle extends VerticleBase {
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "store");
     commits = new GroupCommit(db, Dialect.of(config.db().url()));
+    health = new HealthProbe(() -> db.use(pool -> pool.query(Sql.PING).execute()).mapEmpty(), System::currentTimeMillis);
     return db.use(pool -> Database.migrate(pool, config.db()))
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
@@ -77,7 +79,7 @@ public class StoreVerticle extends VerticleBase {
   }
 
   private void onHealth(Message<Object> request) {
-    db.use(pool -> pool.query(Sql.PING).execute())
+    health.check()
       .onSuccess(ok -> request.reply(new JsonObject().put("db", "UP")))
       .onFailure(err -> request.fail(Failure.UNAVAILABLE, "database unavailable"));
   }

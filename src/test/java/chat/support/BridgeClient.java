@@ -74,16 +74,25 @@ public final class BridgeClient implements AutoCloseable {
 
   /** The same, given up (as refused) when the socket is not open within this time. */
   public static BridgeClient connect(Vertx vertx, int port, String cookie, Duration timeout) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024));
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-      .setURI("/eventbus/websocket");
+    return connect(vertx, new WebSocketClientOptions(),
+      new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port), cookie, timeout);
+  }
+
+  /**
+   * On any connection: TLS and its trust or a source address in {@code client}; host, port and extra headers
+   * (Origin, X-Forwarded-*) in {@code connect}, whose URI is set to the bridge's.
+   */
+  public static BridgeClient connect(Vertx vertx, WebSocketClientOptions client, WebSocketConnectOptions connect,
+                                     String cookie, Duration timeout) {
+    WebSocketClient webSockets = vertx.createWebSocketClient(client.setMaxFrameSize(1024 * 1024));
+    connect.setURI("/eventbus/websocket");
     if (cookie != null) {
-      options.addHeader("Cookie", cookie);
+      connect.addHeader("Cookie", cookie);
     }
     try {
-      return new BridgeClient(vertx, client, client.connect(options).await(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      return new BridgeClient(vertx, webSockets, webSockets.connect(connect).await(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (Exception e) {
-      client.close();
+      webSockets.close();
       throw new BridgeRefused(e);
     }
   }

@@ -1,10 +1,12 @@
 package chat.support;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -27,13 +29,25 @@ public final class Http {
   private final HttpClient client;
   /** An event-loop context of the client's Vert.x (the test thread is not one). */
   private final Context context;
+  private final String host;
   private final int port;
   private volatile String cookie;
 
   public Http(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient();
+    this(vertx, new HttpClientOptions(), "127.0.0.1", port);
+  }
+
+  /** A client on any connection: TLS and its trust, a source address ({@code setLocalAddress}), another host. */
+  public Http(Vertx vertx, HttpClientOptions options, String host, int port) {
+    this.client = vertx.createHttpClient(options);
     this.context = vertx.getOrCreateContext();
+    this.host = host;
     this.port = port;
+  }
+
+  /** A client whose connections come from this loopback address (127.0.0.2, …): another machine, to the server. */
+  public static Http from(Vertx vertx, String sourceAddress, int port) {
+    return new Http(vertx, new HttpClientOptions().setLocalAddress(sourceAddress), "127.0.0.1", port);
   }
 
   public String cookie() {
@@ -59,7 +73,7 @@ public final class Http {
 
   /** A request with extra headers given as name, value, name, value… */
   public Response callWithHeaders(HttpMethod method, String path, String body, String contentType, String... headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       options.putHeader(headers[i], headers[i + 1]);
     }
@@ -83,12 +97,25 @@ public final class Http {
    * the rare request with "no answer" of earlier runs: no server log, only under load, gone on a retry.
    */
   private Response send(RequestOptions options, String body) throws Exception {
+    return exchange(options, body).await(10, TimeUnit.SECONDS);
+  }
+
+  /** A request without a body that is not waited for, to have many in flight at once (host and port are this client's). */
+  public Future<Response> callAsync(RequestOptions options) {
+    options.setHost(host).setPort(port);
+    if (cookie != null) {
+      options.putHeader("Cookie", cookie);
+    }
+    return exchange(options, null);
+  }
+
+  private Future<Response> exchange(RequestOptions options, String body) {
     Promise<Response> answer = Promise.promise();
     context.runOnContext(v -> client.request(options)
       .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
       .compose(response -> response.body().map(buffer -> keepCookie(response, buffer)))
       .onComplete(answer));
-    return answer.future().await(10, TimeUnit.SECONDS);
+    return answer.future();
   }
 
   private Response keepCookie(HttpClientResponse response, Buffer body) {
