@@ -11,7 +11,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ForkJoinPool;
 
-/** A Hazelcast member from the node's config: one host, a fixed port, TCP-IP join to a list, no multicast. */
+/**
+ * A Hazelcast member from the node's config: bound to one host, a fixed port, TCP-IP join to a list, no multicast.
+ * Hazelcast's open-source edition neither encrypts nor authenticates members, so the member network must be
+ * private (README: "The cluster plane").
+ */
 public final class HazelcastSetup {
 
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastSetup.class);
@@ -34,6 +38,8 @@ public final class HazelcastSetup {
     // a hung member is dropped after this many seconds without a heartbeat (60 by default)
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // only cluster.host, not every interface (Hazelcast's default): its member traffic is not encrypted
+    config.setProperty("hazelcast.socket.bind.any", "false");
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
