@@ -175,6 +175,15 @@ export class ChatNode extends Child {
     return { status: response.status, body: await response.json() };
   }
 
+  /** Open event-bus sockets on this node (its chat_sockets metric); needs a node started with metrics on. */
+  async openSockets() {
+    if (!this.metricsUrl) throw new Error(`${this.name} was started without metrics`);
+    const text = await (await fetch(`${this.metricsUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => /^chat_sockets(\{[^}]*\})? /.test(l));
+    if (!line) throw new Error(`${this.name}: no chat_sockets in its metrics`);
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+
   /** Resolves when /health says UP and the node sees `clusterSize` members. */
   async ready(clusterSize = 1, timeout = 60_000) {
     await waitFor(`${this.name} healthy with clusterSize ${clusterSize}`, async () => {
@@ -202,10 +211,11 @@ export class Workspace {
     return file;
   }
 
-  async startNode(name, config) {
+  /** `config.http` adds to the http section the node gets (host and port); the rest goes in as it is. */
+  async startNode(name, { http, ...config }) {
     const port = await freePort();
     const full = {
-      http: { host: HOST, port },
+      http: { host: HOST, port, ...http },
       security: { bcryptCost: 4 },
       rooms: ['general', 'news'],
       ...config,
@@ -237,8 +247,11 @@ export class Workspace {
     };
   }
 
-  /** HSQLDB's server from the same jar, then two clustered nodes on it; resolves when both see a cluster of 2. */
-  async cluster() {
+  /**
+   * HSQLDB's server from the same jar, then `size` (two unless told) clustered nodes on it; resolves when each sees
+   * them all. `options` as for clusterOn.
+   */
+  async cluster(size = 2, options = {}) {
     const dbPort = await freePort();
     const db = new Child('hsqldb', ['-cp', chatJar(), 'org.hsqldb.server.Server',
       '--database.0', `file:${this.dir}/db/chat`, '--dbname.0', 'chat', '--address', HOST, '--port', String(dbPort)],
@@ -249,20 +262,29 @@ export class Workspace {
       db.ensureAlive();
       return db.log().includes(`is online on port ${dbPort}`);
     });
-    return this.clusterOn({ url: `jdbc:hsqldb:hsql://${HOST}:${dbPort}/chat` }, 2);
+    return this.clusterOn({ url: `jdbc:hsqldb:hsql://${HOST}:${dbPort}/chat` }, size, options);
   }
 
-  /** `size` clustered nodes on the database `db`; resolves when every one sees them all. */
-  async clusterOn(db, size) {
+  /**
+   * `size` clustered nodes on the database `db`; resolves when every one sees them all. Options: `http`, keys added
+   * to each node's http section (e.g. trustedProxies); `metrics: true`, each node's metrics on a port of its own
+   * (node.openSockets() reads them).
+   */
+  async clusterOn(db, size, { http, metrics = false } = {}) {
     const hzPorts = [];
     for (let i = 0; i < size; i++) hzPorts.push(await freePort());
     const name = `bt-${randomBytes(6).toString('hex')}`;
     const nodes = [];
     for (const [i, hzPort] of hzPorts.entries()) {
-      nodes.push(await this.startNode(`node${i + 1}`, {
+      const metricsPort = metrics ? await freePort() : null;
+      const node = await this.startNode(`node${i + 1}`, {
         db,
+        http,
         cluster: { enabled: true, host: HOST, port: hzPort, members: hzPorts.map((p) => `${HOST}:${p}`), name },
-      }));
+        ...(metrics && { metrics: { enabled: true, host: HOST, port: metricsPort } }),
+      });
+      if (metrics) node.metricsUrl = `http://${HOST}:${metricsPort}`;
+      nodes.push(node);
     }
     await Promise.all(nodes.map((node) => node.ready(size, 90_000)));
     return nodes;

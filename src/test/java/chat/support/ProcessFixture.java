@@ -2,6 +2,7 @@ package chat.support;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -13,17 +14,60 @@ import java.util.List;
 
 /**
  * Processes started from the built jar for one test, in a fresh folder, every one of them stopped after the
- * test whatever happened: {@code @RegisterExtension final ProcessFixture processes = new ProcessFixture();}
+ * test whatever happened: {@code @RegisterExtension final ProcessFixture processes = new ProcessFixture();}, or
+ * shared by the tests of a class: {@code @RegisterExtension static final ProcessFixture processes =
+ * ProcessFixture.perClass();}
  */
-public final class ProcessFixture implements AfterEachCallback {
+public final class ProcessFixture implements AfterEachCallback, AfterAllCallback {
 
   private final Path dir = TestNode.newDataDir();
   private final Vertx vertx = Vertx.vertx();
   private final List<NodeProcess> started = new ArrayList<>();
   private final List<String> postgresDatabases = new ArrayList<>();
+  private final List<AutoCloseable> others = new ArrayList<>();
+  private final boolean perClass;
+
+  public ProcessFixture() {
+    this(false);
+  }
+
+  private ProcessFixture(boolean perClass) {
+    this.perClass = perClass;
+  }
+
+  /** Processes kept for all the tests of a class, stopped after the last. */
+  public static ProcessFixture perClass() {
+    return new ProcessFixture(true);
+  }
 
   @Override
   public void afterEach(ExtensionContext context) {
+    if (!perClass) {
+      stopAll();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (perClass) {
+      stopAll();
+    }
+  }
+
+  /** Something else this fixture stops, first, when it stops its processes (e.g. a proxy in front of them). */
+  public <T extends AutoCloseable> T stopsWithIt(T other) {
+    others.add(other);
+    return other;
+  }
+
+  private void stopAll() {
+    others.forEach(other -> {
+      try {
+        other.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
     started.forEach(NodeProcess::close);
     vertx.close().await();
     postgresDatabases.forEach(TestDatabase::dropPostgres);
