@@ -65,7 +65,7 @@ public final class Bench {
           case "w5" -> Workloads::w5;
           default -> Workloads::w6;
         });
-        record(options, workload, series, machine);
+        record(options, options.resultsName(workload), series, machine);
       } catch (Exception e) {
         System.err.println("bench: " + workload + " failed: " + e.getMessage());
         status = 1;
@@ -109,7 +109,7 @@ public final class Bench {
   /** Regenerates the BENCHMARKS.md blocks and the plot from bench/results/*.json, measuring nothing. */
   private static int redraw(Options options) throws Exception {
     Path results = options.repo().resolve("bench/results");
-    for (String workload : List.of("w1-stock-bridge", "w1", "w2", "w3", "w4", "w5", "w6")) {
+    for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6")) {
       Path file = results.resolve(workload + ".json");
       if (Files.exists(file)) {
         JsonObject all = new JsonObject(Files.readString(file));

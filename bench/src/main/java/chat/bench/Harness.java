@@ -3,10 +3,12 @@ package chat.bench;
 import chat.bench.client.Accounts;
 import chat.bench.client.Conn;
 import chat.bench.client.Counters;
+import chat.bench.client.Endpoint;
 import chat.bench.client.Fleet;
 import chat.bench.server.BaselineServer;
 import chat.bench.server.ChatCluster;
 import chat.bench.server.MachineLoad;
+import chat.bench.server.NginxProxy;
 import chat.bench.server.Proc;
 import chat.bench.server.Target;
 import io.vertx.core.json.JsonArray;
@@ -58,6 +60,25 @@ final class Harness implements AutoCloseable {
   }
 
   Target chat(int nodes, List<String> topics, List<String> jvmOptions) {
+    return chat(nodes, topics, jvmOptions, false);
+  }
+
+  /**
+   * Chat nodes with nginx (deploy/nginx/chat.conf, TLS) in front of them, for up to {@code sockets} client sockets
+   * at a time; the clients log in and connect through nginx. Stopping the target stops nginx and the nodes.
+   */
+  Target chatViaNginx(int nodes, List<String> topics, List<String> jvmOptions, int sockets) {
+    Target chat = chat(nodes, topics, jvmOptions, true);
+    // each client socket takes two connections in an nginx worker (from the client, to a node), and one worker
+    // may accept most of them; the logins' keep-alive connections and the upstream pool come on top
+    int workerConnections = Math.max(4096, 2 * sockets + 1024);
+    NginxProxy proxy = NginxProxy.start(options.runDir(), options.repo(), chat, workerConnections);
+    started.remove(chat);
+    started.add(proxy);
+    return proxy;
+  }
+
+  private Target chat(int nodes, List<String> topics, List<String> jvmOptions, boolean behindProxy) {
     System.out.printf("  starting database server and %d chat node%s ...%n", nodes, nodes == 1 ? "" : "s");
     long t0 = System.nanoTime();
     // JVM options for the chat nodes from the environment, to see what a collector setting does
@@ -67,7 +88,7 @@ final class Harness implements AutoCloseable {
       nodeOptions.addAll(List.of(extra.split("\\s+")));
       System.out.println("  chat node JVM options from BENCH_NODE_JAVA_OPTIONS: " + nodeOptions);
     }
-    Target chat = ChatCluster.start(options.runDir(), chatJar, nodes, topics, nodeOptions);
+    Target chat = ChatCluster.start(options.runDir(), chatJar, nodes, topics, nodeOptions, behindProxy);
     started.add(chat);
     System.out.printf("  chat up in %.1f s: ports %s; %s%n", (System.nanoTime() - t0) / 1e9, chat.ports(), chat.version());
     return chat;
@@ -86,7 +107,7 @@ final class Harness implements AutoCloseable {
     users.remove(target);
   }
 
-  /** The first {@code count} users, logged in on their nodes (user i on node i % nodes). */
+  /** The first {@code count} users, logged in on their nodes (user i on node i % nodes), or through the proxy. */
   List<Accounts.User> users(Target target, int count) throws Exception {
     List<Accounts.User> have = users.getOrDefault(target, List.of());
     if (have.size() >= count) {
@@ -96,7 +117,7 @@ final class Harness implements AutoCloseable {
     if (target.needsAccounts()) {
       long t0 = System.nanoTime();
       long[] last = {0};
-      all = Accounts.logIn(fleet.vertx(), target.ports(), count, 32, done -> {
+      all = Accounts.logIn(fleet.vertx(), target.endpoints(), count, 32, done -> {
         if (System.nanoTime() - last[0] > 2_000_000_000L) {
           last[0] = System.nanoTime();
           System.out.printf("    accounts: %,d of %,d registered and logged in%n", done, count);
@@ -114,16 +135,19 @@ final class Harness implements AutoCloseable {
     return all;
   }
 
-  /** One socket per user 0..count-1: user i on node i % nodes, in room room(i), registering registrations(i). */
+  /**
+   * One socket per user 0..count-1: user i on node i % nodes (or all through the proxy, which spreads them), in
+   * room room(i), registering registrations(i).
+   */
   List<Conn> conns(Target target, int count, IntFunction<String> room, IntFunction<List<String>> registrations)
     throws Exception {
     List<Accounts.User> logged = users(target, count);
     List<Conn> conns = new ArrayList<>();
-    List<Integer> ports = target.ports();
+    List<Endpoint> endpoints = target.endpoints();
     for (int i = 0; i < count; i++) {
       Accounts.User user = logged.get(i);
-      conns.add(new Conn(i, user.name(), user.cookie(), ports.get(i % ports.size()), fleet.sourceAddress(i), room.apply(i),
-        registrations.apply(i)));
+      conns.add(new Conn(i, user.name(), user.cookie(), endpoints.get(i % endpoints.size()), fleet.sourceAddress(i),
+        room.apply(i), registrations.apply(i)));
     }
     return conns;
   }
@@ -207,7 +231,11 @@ final class Harness implements AutoCloseable {
   }
 
   JsonObject series(String id, Target target, String title) {
-    return new JsonObject().put("id", id).put("target", target.kind()).put("title", title)
+    JsonObject series = new JsonObject().put("id", id).put("target", target.kind()).put("title", title);
+    if (!target.via().equals("direct")) {
+      series.put("via", target.via());
+    }
+    return series
       .put("nodes", target.ports().size())
       .put("server", target.version())
       .put("date", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))

@@ -18,7 +18,8 @@ public record Options(
   boolean profile,
   List<String> targets,
   boolean writeReport,
-  int maxMinutes) {
+  int maxMinutes,
+  List<String> via) {
 
   static final String USAGE = """
     usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|all|report> [options]
@@ -31,6 +32,10 @@ public record Options(
       --profile                JFR on chat node1 during the measured steps (W1-W3), summary in bench/results/
       --no-report              do not touch BENCHMARKS.md and bench/results/
       --max-minutes N          give up a workload after N minutes (default 20)
+      --via direct,nginx       W1 only: how the clients reach the chat nodes, each a series of its own (default
+                               direct); nginx = bin/local-proxy (deploy/nginx/chat.conf, TLS) in front of them.
+                               The baseline stays direct. A run with nginx writes the w1-nginx block and
+                               bench/results/w1-nginx.json, not W1's
     environment: BENCH_NODE_JAVA_OPTIONS="..." extra JVM options for the chat nodes (e.g. a GC setting);
                  BENCH_KEEP_RUN=1 keeps configs and server logs (GC logs too) in the run directory
     """;
@@ -54,6 +59,7 @@ public record Options(
       throw new IllegalArgumentException(USAGE);
     }
     int maxMinutes = 20;
+    List<String> via = List.of("direct");
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -68,11 +74,18 @@ public record Options(
         case "--profile" -> profile = true;
         case "--no-report" -> writeReport = false;
         case "--max-minutes" -> maxMinutes = Integer.parseInt(args[++i]);
+        case "--via" -> via = Arrays.stream(args[++i].split(",")).map(String::trim).distinct().toList();
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
     if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "all", "report").contains(workload)) {
       throw new IllegalArgumentException("unknown workload " + workload + "\n" + USAGE);
+    }
+    if (via.isEmpty() || !List.of("direct", "nginx").containsAll(via)) {
+      throw new IllegalArgumentException("--via: direct, nginx or direct,nginx");
+    }
+    if (!via.equals(List.of("direct")) && !workload.equals("w1")) {
+      throw new IllegalArgumentException("--via: only W1 has a variant through nginx");
     }
     if (members.stream().anyMatch(n -> n < 2 || n > 9000)) {
       throw new IllegalArgumentException("--members: each from 2 to 9000");
@@ -81,7 +94,15 @@ public record Options(
       runDir = Path.of(System.getProperty("java.io.tmpdir"), "chat-bench-" + ProcessHandle.current().pid());
     }
     return new Options(workload, repo, runDir, command, members, stepSeconds, clientLoops, sourceAddresses, profile,
-      targets, writeReport, maxMinutes);
+      targets, writeReport, maxMinutes, via);
+  }
+
+  /**
+   * The results file and BENCHMARKS.md block a workload's run goes to: a W1 run through nginx has its own
+   * (w1-nginx), so that its series, direct ones included, stand next to each other and W1's block keeps its run.
+   */
+  String resultsName(String workload) {
+    return workload.equals("w1") && via.contains("nginx") ? "w1-nginx" : workload;
   }
 
   boolean measures(String target, boolean byDefault) {

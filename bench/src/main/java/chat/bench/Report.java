@@ -21,6 +21,7 @@ final class Report {
   static final Map<String, String> TITLES = Map.of(
     "w1", "W1 global room: rate stepped up until p99 > 250 ms or any loss",
     "w1-stock-bridge", "W1 before: the stock SockJS bridge",
+    "w1-nginx", "W1 through nginx with TLS",
     "w2", "W2 many rooms",
     "w3", "W3 private rooms",
     "w4", "W4 churn: connect and register in a burst",
@@ -80,6 +81,7 @@ final class Report {
     builds.forEach((build, titles) -> md.append("- server: ").append(build).append(" — ")
       .append(String.join("; ", titles)).append('\n'));
     md.append('\n');
+    proxyCost(md, series);
 
     md.append("| series | sockets | connect p50 / p99 ms | registration p50 / p99 / max ms | all registered in | CPU s during connect | heap after GC per socket |");
     boolean w1 = workload.startsWith("w1");
@@ -158,6 +160,82 @@ final class Report {
       notes.forEach(n -> md.append("- ").append(n).append('\n'));
     }
     return md.toString();
+  }
+
+  /**
+   * For each series measured through a proxy ("via") whose direct counterpart (same target, same members) is in
+   * the same results: the rates both measured side by side, what the proxy added to p99 and to CPU per delivery,
+   * and the best rates. Nothing when there is no such pair, so the other blocks are drawn as before.
+   */
+  private static void proxyCost(StringBuilder md, JsonObject series) {
+    StringBuilder rows = new StringBuilder();
+    List<String> best = new ArrayList<>();
+    for (String id : series.fieldNames()) {
+      JsonObject via = series.getJsonObject(id);
+      String proxy = via.getString("via");
+      // w1-chat-nginx-500 against w1-chat-500
+      JsonObject direct = proxy == null ? null : series.getJsonObject(id.replace("-" + proxy + "-", "-"));
+      if (direct == null) {
+        continue;
+      }
+      int members = via.getInteger("members");
+      Map<Long, JsonObject> directSteps = firstStepPerRate(direct);
+      firstStepPerRate(via).forEach((rate, step) -> {
+        JsonObject d = directSteps.get(rate);
+        if (d == null) {
+          return;
+        }
+        JsonObject cpu = step.getJsonObject("cpuPer1kDeliveries", new JsonObject());
+        JsonObject directCpu = d.getJsonObject("cpuPer1kDeliveries", new JsonObject());
+        rows.append("| ").append(members).append(" | ").append(fmt(rate))
+          .append(" | ").append(fmt(d.getJsonObject("latencyMs").getValue("p99"))).append(" / ")
+          .append(fmt(step.getJsonObject("latencyMs").getValue("p99")))
+          .append(" | ").append(d.getLong("lost")).append(" / ").append(step.getLong("lost"))
+          .append(" | ").append(fmt(serversCpu(directCpu, proxy))).append(" / ").append(fmt(serversCpu(cpu, proxy)))
+          .append(" | ").append(fmt(cpu.getValue(proxy)))
+          .append(" | ").append(fmt(directCpu.getValue("bench"))).append(" / ").append(fmt(cpu.getValue("bench")))
+          .append(" |\n");
+      });
+      long directBest = direct.getLong("best", 0L);
+      long viaBest = via.getLong("best", 0L);
+      best.add(String.format("%d members: best %s deliveries/s direct, %s via %s%s", members,
+        directBest == 0 ? "none" : String.format("%,d", directBest), viaBest == 0 ? "none" : String.format("%,d", viaBest),
+        proxy, directBest > 0 ? String.format(" (%.0f%% of direct)", 100.0 * viaBest / directBest) : ""));
+    }
+    if (best.isEmpty()) {
+      return;
+    }
+    md.append("What the proxy costs, at each rate measured both ways (its first run), direct / through the proxy:\n\n")
+      .append("| members | offered deliveries/s | p99 ms | lost | chat processes' CPU s per 1,000 deliveries | proxy's CPU s"
+        + " per 1,000 deliveries | bench clients' CPU s per 1,000 deliveries |\n|---|---|---|---|---|---|---|\n")
+      .append(rows).append('\n');
+    best.forEach(b -> md.append("- ").append(b).append('\n'));
+    md.append('\n');
+  }
+
+  private static Map<Long, JsonObject> firstStepPerRate(JsonObject series) {
+    Map<Long, JsonObject> steps = new LinkedHashMap<>();
+    for (Object o : series.getJsonArray("steps")) {
+      JsonObject step = (JsonObject) o;
+      steps.putIfAbsent(step.getLong("offeredDeliveries"), step);
+    }
+    return steps;
+  }
+
+  /** CPU per 1,000 deliveries of the chat's own processes (nodes and database): not the clients', not a proxy's. */
+  private static Double serversCpu(JsonObject perProcess, String proxy) {
+    double sum = 0;
+    for (String name : perProcess.fieldNames()) {
+      Object value = perProcess.getValue(name);
+      if (name.equals("bench") || name.equals(proxy)) {
+        continue;
+      }
+      if (!(value instanceof Number n)) {
+        return null;
+      }
+      sum += n.doubleValue();
+    }
+    return Measure.round(sum, 4);
   }
 
   private static String shortName(String frame) {

@@ -72,29 +72,41 @@ final class Workloads {
 
   // ------------------------------------------------------------------ W1
 
-  /** Global room of N members, rate stepped up until p99 > 250 ms or any loss; chat on 2 nodes, then baseline. */
+  /**
+   * Global room of N members, rate stepped up until p99 > 250 ms or any loss; chat on 2 nodes, then baseline.
+   * With --via, chat once per way in (directly, through nginx), each on fresh nodes so that neither inherits the
+   * other's compiled code or history; the baseline is measured directly only.
+   */
   static JsonArray w1(Harness h) throws Exception {
     JsonArray series = new JsonArray();
+    int largest = h.options.members().stream().mapToInt(Integer::intValue).max().orElse(0);
     for (String kind : List.of("chat", "baseline")) {
       if (!h.options.measures(kind, true)) {
         continue;
       }
-      Target t = kind.equals("chat") ? h.chat(2, DEFAULT_TOPICS, List.of()) : h.baseline();
-      for (int n : h.options.members()) {
-        series.add(w1Series(h, t, n));
-        if (h.outOfTime()) {
-          break;
+      for (String via : kind.equals("chat") ? h.options.via() : List.of("direct")) {
+        Target t = kind.equals("baseline") ? h.baseline()
+          : via.equals("nginx") ? h.chatViaNginx(2, DEFAULT_TOPICS, List.of(), largest)
+          : h.chat(2, DEFAULT_TOPICS, List.of());
+        for (int n : h.options.members()) {
+          series.add(w1Series(h, t, n));
+          if (h.outOfTime()) {
+            break;
+          }
         }
+        h.stop(t);
       }
-      h.stop(t);
     }
     return series;
   }
 
   private static JsonObject w1Series(Harness h, Target t, int n) throws Exception {
-    String title = t.kind().equals("chat") ? "chat, 2 nodes, " + n + " members" : "baseline, " + n + " members";
+    boolean proxied = !t.via().equals("direct");
+    String title = t.kind().equals("chat") ? "chat" + (proxied ? " via " + t.via() + " (TLS)" : "") + ", 2 nodes, " + n
+      + " members" : "baseline, " + n + " members";
+    String name = t.kind() + (proxied ? "-" + t.via() : "");
     System.out.printf("%n[w1] %s%n", title);
-    JsonObject s = h.series("w1-" + t.kind() + "-" + n, t, title).put("members", n);
+    JsonObject s = h.series("w1-" + name + "-" + n, t, title).put("members", n);
     List<Conn> conns = h.conns(t, n, i -> "global", i -> List.of("chat.room.global"));
     s.put("connect", h.connect(t, conns, 200, true));
     List<Long> rates = new ArrayList<>();
@@ -108,7 +120,7 @@ final class Workloads {
     Runnable profileDone = profile(h, t, s);
     JsonArray steps = s.getJsonArray("steps");
     for (long d : rates) {
-      String label = String.format("%s N=%d %,d/s", t.kind(), n, d);
+      String label = String.format("%s N=%d %,d/s", name, n, d);
       JsonObject step = Measure.step(h.fleet, h.processes(t),
         globalPlan(conns, d / (double) n, h.options.stepSecondsOr(8), List.of()), DRAIN_SECONDS, label, c -> { });
       steps.add(step);

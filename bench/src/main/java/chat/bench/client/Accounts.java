@@ -38,13 +38,17 @@ public final class Accounts {
   }
 
   /**
-   * Users 0..count-1, user i logged in on {@code ports.get(i % ports.size())}; at most {@code parallel}
-   * requests in flight. Prints progress through {@code progress} (users done so far).
+   * Users 0..count-1, user i logged in on {@code endpoints.get(i % endpoints.size())}; at most {@code parallel}
+   * requests in flight. Prints progress through {@code progress} (users done so far). The endpoints are all plain
+   * or all TLS (the nodes themselves, or the proxy in front of them).
    */
-  public static List<User> logIn(Vertx vertx, List<Integer> ports, int count, int parallel, IntConsumer progress)
+  public static List<User> logIn(Vertx vertx, List<Endpoint> endpoints, int count, int parallel, IntConsumer progress)
     throws Exception {
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true),
-      new PoolOptions().setHttp1MaxSize(parallel));
+    HttpClientOptions options = new HttpClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true);
+    if (endpoints.get(0).tls()) {
+      options.setSsl(true).setTrustOptions(endpoints.get(0).trust()).setVerifyHost(true);
+    }
+    HttpClient http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(parallel));
     User[] users = new User[count];
     Deque<Integer> waiting = new ArrayDeque<>();
     for (int i = 0; i < count; i++) {
@@ -63,7 +67,7 @@ public final class Accounts {
       if (i == null) {
         return;
       }
-      int port = ports.get(i % ports.size());
+      int port = endpoints.get(i % endpoints.size()).port();
       one(http, port, name(i)).onComplete(result -> {
         if (result.succeeded()) {
           users[i] = new User(name(i), result.result());

@@ -32,9 +32,8 @@ public final class ClientVerticle extends VerticleBase {
   private static final int PING_GROUPS = 4;
   private static final int MAX_REPORTED_ERRORS = 5;
 
-  private final List<String> localAddresses;
+  /** One client per source address, receive buffer size and endpoint kind (plain, or TLS with its trust), made on first use. */
   private final Map<String, WebSocketClient> clients = new HashMap<>();
-  private final Map<String, WebSocketClient> smallBufferClients = new HashMap<>();
   private final List<Conn> conns = new ArrayList<>();
   private final long[] stamp = new long[4];
   private final Set<Long> missing = new HashSet<>();
@@ -91,29 +90,34 @@ public final class ClientVerticle extends VerticleBase {
     }
   }
 
-  public ClientVerticle(List<String> localAddresses) {
-    this.localAddresses = localAddresses;
-  }
-
   @Override
   public Future<?> start() {
-    for (String address : localAddresses) {
-      clients.put(address, vertx.createWebSocketClient(clientOptions(address)));
-      smallBufferClients.put(address, vertx.createWebSocketClient(clientOptions(address).setReceiveBufferSize(4096)));
-    }
     vertx.setPeriodic(PING_EVERY_MS, id -> ping());
     vertx.setPeriodic(1, id -> sendDue());
     return Future.succeededFuture();
   }
 
-  private static WebSocketClientOptions clientOptions(String localAddress) {
-    return new WebSocketClientOptions()
+  private WebSocketClient client(Conn conn) {
+    String key = conn.localAddress + (conn.smallReceiveBuffer ? " small" : "")
+      + (conn.endpoint.tls() ? " tls " + conn.endpoint.trustedCert() : "");
+    return clients.computeIfAbsent(key, k -> vertx.createWebSocketClient(clientOptions(conn)));
+  }
+
+  private static WebSocketClientOptions clientOptions(Conn conn) {
+    WebSocketClientOptions options = new WebSocketClientOptions()
       // Vert.x 5 queues every connect past 50 per endpoint, silently: lift the cap
       .setMaxConnections(1_000_000)
-      .setLocalAddress(localAddress)
+      .setLocalAddress(conn.localAddress)
       .setConnectTimeout(60_000)
       .setMaxFrameSize(1 << 20)
       .setMaxMessageSize(1 << 22);
+    if (conn.smallReceiveBuffer) {
+      options.setReceiveBufferSize(4096);
+    }
+    if (conn.endpoint.tls()) {
+      options.setSsl(true).setTrustOptions(conn.endpoint.trust()).setVerifyHost(true);
+    }
+    return options;
   }
 
   // ------------------------------------------------------------------ orchestration (called from any thread)
@@ -225,12 +229,12 @@ public final class ClientVerticle extends VerticleBase {
 
   private void open(Conn conn) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-      .setHost("127.0.0.1").setPort(conn.port).setURI("/eventbus/websocket");
+      .setHost("127.0.0.1").setPort(conn.endpoint.port()).setURI("/eventbus/websocket");
     if (conn.cookie != null) {
       options.addHeader("Cookie", conn.cookie);
     }
     long started = System.nanoTime();
-    (conn.smallReceiveBuffer ? smallBufferClients : clients).get(conn.localAddress).connect(options).onComplete(result -> {
+    client(conn).connect(options).onComplete(result -> {
       if (result.failed()) {
         counters.connectFailed++;
         report("connect failed for " + conn.user + ": " + result.cause());

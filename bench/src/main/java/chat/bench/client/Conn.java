@@ -5,7 +5,7 @@ import io.vertx.core.http.WebSocket;
 import java.util.List;
 
 /**
- * One simulated user: one WebSocket to one server, member of one room. Created by the workload, then owned by
+ * One simulated user: one WebSocket to one server (or to the proxy in front of it), member of one room. Created by the workload, then owned by
  * the {@link ClientVerticle} it is handed to: only that verticle's event loop touches the mutable fields.
  */
 public final class Conn {
@@ -15,7 +15,8 @@ public final class Conn {
   public final String user;
   /** "chat.session=..." or null. */
   public final String cookie;
-  public final int port;
+  /** The server port this socket opens, or the proxy in front of the nodes. */
+  public final Endpoint endpoint;
   public final String localAddress;
   /** The room this user talks in, e.g. "global", "topic.w2-0001", "dm.u00001.u00002". */
   public final String room;
@@ -41,11 +42,11 @@ public final class Conn {
   String roomJson;
   String padding = "";
 
-  public Conn(int id, String user, String cookie, int port, String localAddress, String room, List<String> registrations) {
+  public Conn(int id, String user, String cookie, Endpoint endpoint, String localAddress, String room, List<String> registrations) {
     this.id = id;
     this.user = user;
     this.cookie = cookie;
-    this.port = port;
+    this.endpoint = endpoint;
     this.localAddress = localAddress;
     this.room = room;
     this.registrations = registrations;

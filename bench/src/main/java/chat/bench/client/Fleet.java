@@ -33,7 +33,7 @@ public final class Fleet implements AutoCloseable {
     }
     Fleet fleet = new Fleet(vertx, addresses);
     for (int i = 0; i < eventLoops; i++) {
-      ClientVerticle loop = new ClientVerticle(addresses);
+      ClientVerticle loop = new ClientVerticle();
       vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
       fleet.loops.add(loop);
     }

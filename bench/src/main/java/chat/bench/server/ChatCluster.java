@@ -18,7 +18,9 @@ import java.util.zip.ZipFile;
  * nodeN.json} per node, from config files written into the run directory. One node runs unclustered (the
  * single-node deployment); two or more form a Hazelcast cluster over TCP on 127.0.0.1. bcryptCost is 4 so that
  * thousands of bench users are created in seconds, and registrationsPerAddress is lifted since every bench user
- * registers from 127.0.0.1; the per-user send limits stay as shipped (the workloads keep under them).
+ * registers from 127.0.0.1; the per-user send limits stay as shipped (the workloads keep under them). Nodes that
+ * will have nginx in front of them trust 127.0.0.1 as a proxy (http.trustedProxies), the address nginx reaches them
+ * from; they then take each client's own address (127.0.0.2..) from X-Forwarded-For.
  */
 public final class ChatCluster implements Target {
 
@@ -30,10 +32,11 @@ public final class ChatCluster implements Target {
   private ChatCluster() {
   }
 
-  public static ChatCluster start(Path runDir, Path chatJar, int nodeCount, List<String> topics, List<String> jvmOptions) {
+  public static ChatCluster start(Path runDir, Path chatJar, int nodeCount, List<String> topics, List<String> jvmOptions,
+                                  boolean behindProxy) {
     ChatCluster cluster = new ChatCluster();
     try {
-      cluster.launch(runDir, chatJar, nodeCount, topics, jvmOptions);
+      cluster.launch(runDir, chatJar, nodeCount, topics, jvmOptions, behindProxy);
       return cluster;
     } catch (RuntimeException e) {
       cluster.close();
@@ -41,7 +44,8 @@ public final class ChatCluster implements Target {
     }
   }
 
-  private void launch(Path runDir, Path chatJar, int nodeCount, List<String> topics, List<String> jvmOptions) {
+  private void launch(Path runDir, Path chatJar, int nodeCount, List<String> topics, List<String> jvmOptions,
+                      boolean behindProxy) {
     Path dir = runDir.resolve("chat-" + nodeCount + "n-" + System.currentTimeMillis());
     Path jar = dir.resolve("chat.jar");
     copyWhole(chatJar, jar);
@@ -67,8 +71,13 @@ public final class ChatCluster implements Target {
     hazelcastPorts.forEach(p -> members.add("127.0.0.1:" + p));
     String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < nodeCount; i++) {
+      JsonObject http = new JsonObject().put("host", "127.0.0.1").put("port", ports.get(i));
+      if (behindProxy) {
+        // only then: a chat.jar from before the key existed refuses a config that has it
+        http.put("trustedProxies", new JsonArray().add("127.0.0.1"));
+      }
       JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", ports.get(i)))
+        .put("http", http)
         .put("db", new JsonObject().put("url", "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat"))
         .put("security", new JsonObject().put("bcryptCost", 4).put("registrationsPerAddress", 1_000_000))
         .put("rooms", new JsonArray(new ArrayList<>(topics)));

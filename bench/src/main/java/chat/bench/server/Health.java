@@ -17,9 +17,15 @@ final class Health {
   }
 
   static void await(List<Proc> procs, List<Integer> ports, Predicate<String> ready, long timeoutSeconds) {
+    List<URI> uris = ports.stream().map(p -> URI.create("http://127.0.0.1:" + p + "/health")).toList();
+    await(HTTP, procs, uris, ready, timeoutSeconds);
+  }
+
+  /** The same through a client of the caller's (one that trusts a proxy's certificate), at these URIs. */
+  static void await(HttpClient http, List<Proc> procs, List<URI> uris, Predicate<String> ready, long timeoutSeconds) {
     long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-    for (int i = 0; i < ports.size(); i++) {
-      while (!ready.test(get(ports.get(i)))) {
+    for (int i = 0; i < uris.size(); i++) {
+      while (!ready.test(get(http, uris.get(i)))) {
         Proc proc = procs.get(i);
         if (!proc.alive()) {
           throw new IllegalStateException(proc.name + " exited during start; its log ends:\n" + proc.logTail(30));
@@ -33,10 +39,10 @@ final class Health {
     }
   }
 
-  static String get(int port) {
+  static String get(HttpClient http, URI uri) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? response.body() : "";
     } catch (Exception e) {
       return "";

@@ -6,14 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A process the bench started (a chat node, the database server, the baseline), or the bench JVM itself: its
- * CPU time from /proc and its heap after a full GC through jcmd. Started ones are listed in the run
- * directory's pids file, so bin/bench can kill what is left if this JVM dies without its shutdown hook.
+ * A process the bench started (a chat node, the database server, the baseline, nginx), or the bench JVM itself:
+ * its CPU time from /proc and its heap after a full GC through jcmd. Started ones are listed in the run
+ * directory's pids file, so bin/bench can kill what is left if this JVM dies without its shutdown hook. A
+ * process that works through children of its own (nginx's workers) adopts them: their CPU counts as its, and
+ * they are listed and killed with it.
  */
 public final class Proc {
 
@@ -24,46 +27,92 @@ public final class Proc {
   public final long pid;
   private final Process process;
   private final Path log;
+  private final Path runDir;
+  private final List<ProcessHandle> children = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private Proc(String name, long pid, Process process, Path log) {
+  private Proc(String name, long pid, Process process, Path log, Path runDir) {
     this.name = name;
     this.pid = pid;
     this.process = process;
     this.log = log;
+    this.runDir = runDir;
   }
 
   public static Proc self() {
-    return new Proc("bench", ProcessHandle.current().pid(), null, null);
+    return new Proc("bench", ProcessHandle.current().pid(), null, null, null);
   }
 
+  /** A JVM: {@code java <javaArgs>}, with its GC log in the run directory. */
   public static Proc start(Path runDir, String name, List<String> javaArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // GC pauses are the first suspect for a latency spike: keep them on record next to the process's log
     command.add("-Xlog:gc:file=" + runDir.resolve(name + "-gc.log"));
     command.addAll(javaArgs);
+    return command(runDir, name, command, Map.of());
+  }
+
+  /** Any command, with these environment variables added; its output goes to &lt;name&gt;.log in the run directory. */
+  public static Proc command(Path runDir, String name, List<String> command, Map<String, String> environment) {
     Path log = runDir.resolve(name + ".log");
     try {
-      Process process = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-      Files.writeString(runDir.resolve("pids"), process.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
-      Proc proc = new Proc(name, process.pid(), process, log);
-      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+      ProcessBuilder builder = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
+      listPid(runDir, process.pid());
+      Proc proc = new Proc(name, process.pid(), process, log, runDir);
+      // children first: once their parent is gone they cannot be found through it (nginx workers outlive a
+      // master killed with SIGKILL)
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        List<ProcessHandle> all = new ArrayList<>(proc.children);
+        process.descendants().forEach(all::add);
+        process.destroyForcibly();
+        all.forEach(ProcessHandle::destroyForcibly);
+      }));
       return proc;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private static void listPid(Path runDir, long pid) throws IOException {
+    Files.writeString(runDir.resolve("pids"), pid + "\n", java.nio.file.StandardOpenOption.CREATE,
+      java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /**
+   * Takes on the process's children as they are now (nginx's workers, once it serves): their CPU counts from now
+   * on as this process's, and they go into the pids file and are killed with it. Returns how many there are.
+   */
+  public int adoptChildren() {
+    List<ProcessHandle> now = process.children().toList();
+    children.addAll(now);
+    try {
+      for (ProcessHandle child : now) {
+        listPid(runDir, child.pid());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return now.size();
+  }
+
   public boolean alive() {
     return process == null || process.isAlive();
   }
 
-  /** User + system CPU seconds so far (from /proc/&lt;pid&gt;/stat). */
+  /**
+   * User + system CPU seconds so far (from /proc/&lt;pid&gt;/stat), with those of its adopted children; NaN when
+   * one of them is gone (a crashed nginx worker would otherwise take its CPU with it and make a step look cheap).
+   */
   public double cpuSeconds() {
     try {
-      return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) / (double) TICKS_PER_SECOND;
+      long ticks = cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+      for (ProcessHandle child : children) {
+        ticks += cpuTicks(Files.readString(Path.of("/proc", String.valueOf(child.pid()), "stat")));
+      }
+      return ticks / (double) TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
@@ -143,19 +192,26 @@ public final class Proc {
     }
   }
 
-  /** SIGTERM, then SIGKILL if it has not gone after the grace period. */
+  /** SIGTERM, then SIGKILL if it has not gone after the grace period; then any adopted child still there. */
   public void stop() {
-    if (process == null || !process.isAlive()) {
+    if (process == null) {
       return;
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
+    }
+    // nginx's master ends its workers on SIGTERM; after a SIGKILL they would stay
+    for (ProcessHandle child : children) {
+      child.destroyForcibly();
+      child.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
   }
 }

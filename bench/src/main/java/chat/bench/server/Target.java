@@ -1,15 +1,27 @@
 package chat.bench.server;
 
+import chat.bench.client.Endpoint;
+
 import java.util.List;
 
-/** The server side of a run: the chat nodes (with their database) or the bare baseline. */
+/** The server side of a run: the chat nodes (with their database) or the bare baseline, maybe behind a proxy. */
 public interface Target extends AutoCloseable {
 
   /** "chat" or "baseline". */
   String kind();
 
-  /** HTTP ports clients connect to, one per node. */
+  /** "direct" when the clients connect to the nodes themselves, else the proxy in front of them ("nginx"). */
+  default String via() {
+    return "direct";
+  }
+
+  /** HTTP ports of the nodes, one per node. */
   List<Integer> ports();
+
+  /** Where the clients connect: each node's port, or the proxy in front of them. */
+  default List<Endpoint> endpoints() {
+    return ports().stream().map(Endpoint::plain).toList();
+  }
 
   /** The processes whose CPU and heap are reported (nodes first). */
   List<Proc> processes();
