@@ -11,13 +11,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
-import io.vertx.ext.auth.sqlclient.SqlAuthentication;
-import io.vertx.ext.auth.sqlclient.SqlAuthenticationOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.mindrot.jbcrypt.BCrypt;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,17 +21,23 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Owns the users table: registration, login and look-ups. Deployed as a worker verticle because bcrypt
- * (inside {@link SqlAuthentication}'s query future, and for new hashes) must never run on an event loop.
+ * Owns the users table: registration, login and look-ups. Runs on an event loop: its queries are asynchronous,
+ * and bcrypt goes to {@link PasswordHashing}'s pool of its own, so a look-up ({@code /api/me}, search, a private
+ * room's partner) never waits behind a password check.
  */
 public class AccountVerticle extends VerticleBase {
 
   static final String BAD_LOGIN = "invalid username or password";
+  /**
+   * bcrypt threads: half the cores, so a flood of password checks leaves the event loops a core. With a quarter of
+   * a second per check at cost 12, the waiting room below is four seconds of work per thread at most.
+   */
+  static final int BCRYPT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  static final int BCRYPT_WAITING_PER_THREAD = 16;
 
   private final ChatConfig config;
   private ReconnectingPool db;
-  private Pool authenticationPool;
-  private SqlAuthentication authentication;
+  private PasswordHashing hashing;
   /** Checked against when the user does not exist, so an unknown name costs the same time as a wrong password. */
   private String decoyHash;
 
@@ -47,7 +48,13 @@ public class AccountVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "accounts");
-    decoyHash = BcryptHashing.hashNew("decoy password", config.security().bcryptCost());
+    hashing = new PasswordHashing(vertx, BCRYPT_THREADS, BCRYPT_THREADS * BCRYPT_WAITING_PER_THREAD);
+    return hashing.hash("decoy password", config.security().bcryptCost())
+      .onSuccess(hash -> decoyHash = hash)
+      .compose(decoy -> registerConsumers());
+  }
+
+  private Future<?> registerConsumers() {
     return Future.all(List.of(
       consume(Addresses.ACCOUNT_REGISTER, body -> register(Registration.fromJson(body)).map(Account::toJson)),
       consume(Addresses.ACCOUNT_LOGIN, body -> login(body.getString("username"), body.getString("password"))
@@ -67,6 +74,7 @@ public class AccountVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    hashing.close();
     return db.close();
   }
 
@@ -85,9 +93,9 @@ public class AccountVerticle extends VerticleBase {
       if (!taken.isEmpty()) {
         return Future.failedFuture(Failure.of(Failure.CONFLICT, String.join(",", taken)));
       }
-      String hash = BcryptHashing.hashNew(form.password(), config.security().bcryptCost());
-      return db.use(pool -> pool.preparedQuery(Sql.INSERT_USER)
-          .execute(Tuple.of(key, form.username(), form.email(), emailKey, hash, System.currentTimeMillis())))
+      return hashing.hash(form.password(), config.security().bcryptCost())
+        .compose(hash -> db.use(pool -> pool.preparedQuery(Sql.INSERT_USER)
+          .execute(Tuple.of(key, form.username(), form.email(), emailKey, hash, System.currentTimeMillis()))))
         .map(done -> new Account(form.username(), form.email()))
         // Two registrations racing for one name: the constraint decides, the loser gets the same 409.
         .recover(err -> takenFields(key, emailKey).compose(again -> again.isEmpty()
@@ -115,17 +123,17 @@ public class AccountVerticle extends VerticleBase {
     if (username == null || password == null || !RoomId.USERNAME.matcher(username).matches()) {
       return refuseLogin(password);
     }
-    return find(username).compose(account -> {
-      // bcrypt only reads 72 bytes: a longer password must not log in as its own prefix.
-      if (account == null || password.getBytes(StandardCharsets.UTF_8).length > PasswordRule.MAX_BYTES) {
-        return refuseLogin(password);
-      }
-      // verifies with bcrypt inside the query's future: on this worker verticle's thread
-      return db.use(pool -> authentication(pool)
-          .authenticate(new UsernamePasswordCredentials(RoomId.key(username), password)))
-        .map(user -> account)
-        .recover(err -> Future.failedFuture(Failure.of(Failure.UNAUTHORIZED, BAD_LOGIN)));
-    });
+    return db.use(pool -> pool.preparedQuery(Sql.ACCOUNT_WITH_PASSWORD).execute(Tuple.of(RoomId.key(username))))
+      .compose(rows -> {
+        // bcrypt only reads 72 bytes: a longer password must not log in as its own prefix.
+        if (rows.size() == 0 || password.getBytes(StandardCharsets.UTF_8).length > PasswordRule.MAX_BYTES) {
+          return refuseLogin(password);
+        }
+        Row row = rows.iterator().next();
+        return hashing.matches(password, row.getString(2)).compose(matches -> matches
+          ? Future.succeededFuture(toAccount(row))
+          : Future.failedFuture(Failure.of(Failure.UNAUTHORIZED, BAD_LOGIN)));
+      });
   }
 
   Future<Account> changeEmail(String username, String email) {
@@ -145,27 +153,17 @@ public class AccountVerticle extends VerticleBase {
   /** Only with the current password, so a session left open on someone else's screen cannot take the account. */
   Future<Void> changePassword(String username, String currentPassword, String newPassword) {
     return login(username, currentPassword)
-      .compose(account -> db.use(pool -> pool.preparedQuery(Sql.UPDATE_PASSWORD)
-        .execute(Tuple.of(BcryptHashing.hashNew(newPassword, config.security().bcryptCost()), RoomId.key(username)))))
+      .compose(account -> hashing.hash(newPassword, config.security().bcryptCost()))
+      .compose(hash -> db.use(pool -> pool.preparedQuery(Sql.UPDATE_PASSWORD).execute(Tuple.of(hash, RoomId.key(username)))))
       .mapEmpty();
   }
 
-  /**
-   * One SqlAuthentication per pool: creating it loads the hashing algorithms through ServiceLoader, which costs
-   * more than the bcrypt check itself and would make a wrong password measurably slower than an unknown user.
-   */
-  private SqlAuthentication authentication(Pool pool) {
-    if (pool != authenticationPool) {
-      authenticationPool = pool;
-      authentication = SqlAuthentication.create(pool,
-        new SqlAuthenticationOptions().setAuthenticationQuery(Sql.PASSWORD_BY_KEY));
-    }
-    return authentication;
-  }
-
+  /** The same bcrypt work as a real check, then the same refusal: an unknown name is not told apart by time. */
   private Future<Account> refuseLogin(String password) {
-    BCrypt.checkpw(password == null ? "" : password, decoyHash);
-    return Future.failedFuture(Failure.of(Failure.UNAUTHORIZED, BAD_LOGIN));
+    return hashing.matches(password == null ? "" : password, decoyHash)
+      .transform(checked -> checked.failed() && Failure.code(checked.cause()) == Failure.UNAVAILABLE
+        ? Future.failedFuture(checked.cause())
+        : Future.failedFuture(Failure.of(Failure.UNAUTHORIZED, BAD_LOGIN)));
   }
 
   Future<Account> find(String username) {

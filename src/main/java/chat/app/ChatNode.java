@@ -4,13 +4,13 @@ import chat.account.AccountVerticle;
 import chat.cluster.ClusterView;
 import chat.cluster.HazelcastSetup;
 import chat.cluster.PresenceVerticle;
+import chat.cluster.SharedCounters;
 import chat.config.ChatConfig;
 import chat.http.HttpVerticle;
 import chat.room.RoomVerticle;
 import chat.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -42,13 +42,15 @@ public final class ChatNode {
   private final Vertx vertx;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
+  private final SharedCounters counters;
   private MetricsVerticle metricsEndpoint;
   private final Deque<String> deployments = new ArrayDeque<>();
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
 
-  private ChatNode(Vertx vertx, ClusterView cluster, ChatMetrics metrics) {
+  private ChatNode(Vertx vertx, ClusterView cluster, SharedCounters counters, ChatMetrics metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
+    this.counters = counters;
     this.metrics = metrics;
   }
 
@@ -73,12 +75,14 @@ public final class ChatNode {
     }
     ChatMetrics chatMetrics = metrics;
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(new ChatNode(builder.with(options).build(), ClusterView.single(), chatMetrics));
+      Vertx single = builder.with(options).build();
+      return Future.succeededFuture(new ChatNode(single, ClusterView.single(), SharedCounters.local(single), chatMetrics));
     }
     HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
     options.setEventBusOptions(eventBusOptions(config));
     return builder.with(options).withClusterManager(manager).buildClustered()
-      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager), chatMetrics));
+      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager),
+        SharedCounters.clustered(vertx, manager.getHazelcastInstance()), chatMetrics));
   }
 
   /**
@@ -102,7 +106,6 @@ public final class ChatNode {
     metrics.gauge("chat_sockets", "open bridge sockets on this node",
       () -> http.stream().mapToInt(HttpVerticle::openSockets).sum());
     metrics.gauge("chat_cluster_size", "members of the cluster this node sees", () -> cluster.liveNodes().size());
-    DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     // the store comes first: it creates the schema the others use
     Future<Void> metricsUp = Future.succeededFuture();
     if (config.metrics().enabled()) {
@@ -111,11 +114,11 @@ public final class ChatNode {
     }
     return metricsUp
       .compose(v -> deploy(vertx.deployVerticle(new StoreVerticle(config, metrics))))
-      .compose(v -> deploy(vertx.deployVerticle(() -> new AccountVerticle(config), worker.setInstances(2))))
+      .compose(v -> deploy(vertx.deployVerticle(new AccountVerticle(config))))
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(() -> {
-        HttpVerticle instance = new HttpVerticle(config, cluster, metrics);
+        HttpVerticle instance = new HttpVerticle(config, cluster, counters, metrics);
         http.add(instance);
         return instance;
       }, new DeploymentOptions().setInstances(HTTP_INSTANCES))))

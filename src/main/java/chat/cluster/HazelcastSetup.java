@@ -2,6 +2,10 @@ package chat.cluster;
 
 import chat.config.ChatConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -40,6 +44,17 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     // only cluster.host, not every interface (Hazelcast's default): its member traffic is not encrypted
     config.setProperty("hazelcast.socket.bind.any", "false");
+
+    // Expired entries (throttle windows, ended sessions) are removed by a background task that by default looks at a
+    // few partitions and a tenth of their entries every 5 s: a flood of made-up keys would linger for many minutes
+    // after its windows ended. Every partition, every entry, each round.
+    config.setProperty("hazelcast.internal.map.expiration.cleanup.percentage", "100");
+    config.setProperty("hazelcast.internal.map.expiration.cleanup.operation.count", "271");
+    // throttle counters (HazelcastWindowCounters): entries expire with their window, and however many distinct
+    // keys a flood makes up, a member keeps at most this many
+    config.addMapConfig(new MapConfig(HazelcastWindowCounters.MAP_PREFIX + "*")
+      .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+        .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(SharedCounters.MAX_KEYS)));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);

@@ -101,11 +101,18 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   /**
    * bcryptCost: work factor of new password hashes; sessionTimeoutMinutes: idle session expiry;
    * messagesPerSecond and messageBurst: each user's sustained send rate and burst, across all sockets and nodes;
-   * loginFailuresPerUser / loginFailuresPerAddress: failed logins allowed in 5 minutes before 429;
-   * registrationsPerAddress: registrations allowed per client address and hour.
+   * loginFailuresPerUser: failed logins of one username from one address in 5 minutes before 429;
+   * loginFailuresPerAddress / loginsPerAddress: failed / all logins from one address in 5 minutes before 429;
+   * loginSlowdownPerUser: failed logins of one username from anywhere in 5 minutes after which each attempt waits
+   * a second; registrationsPerAddress: registrations allowed per client address and hour;
+   * requestsPerSecond and requestBurst: each user's bridge frames of any kind, per node;
+   * socketsPerUser / socketsPerAddress: open bridge sockets per user and per client address, per node;
+   * socketLifetimeHours: how long a socket may stay open before the page must reconnect.
    */
   public record Security(int bcryptCost, int sessionTimeoutMinutes, int messagesPerSecond, int messageBurst,
-                         int loginFailuresPerUser, int loginFailuresPerAddress, int registrationsPerAddress) {
+                         int loginFailuresPerUser, int loginFailuresPerAddress, int loginsPerAddress,
+                         int loginSlowdownPerUser, int registrationsPerAddress, int requestsPerSecond,
+                         int requestBurst, int socketsPerUser, int socketsPerAddress, int socketLifetimeHours) {
   }
 
   public static ChatConfig load(Path file) {
@@ -141,7 +148,9 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section eventBus = root.section("eventBus", "port");
     Section metrics = root.section("metrics", "enabled", "host", "port");
     Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
-      "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "registrationsPerAddress");
+      "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "loginsPerAddress", "loginSlowdownPerUser",
+      "registrationsPerAddress", "requestsPerSecond", "requestBurst", "socketsPerUser", "socketsPerAddress",
+      "socketLifetimeHours");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -160,7 +169,12 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000),
         security.integer("loginFailuresPerUser", 5, 1, 1_000_000),
         security.integer("loginFailuresPerAddress", 20, 1, 1_000_000),
-        security.integer("registrationsPerAddress", 20, 1, 1_000_000)),
+        security.integer("loginsPerAddress", 300, 1, 1_000_000),
+        security.integer("loginSlowdownPerUser", 50, 1, 1_000_000),
+        security.integer("registrationsPerAddress", 20, 1, 1_000_000),
+        security.integer("requestsPerSecond", 30, 1, 100_000), security.integer("requestBurst", 60, 1, 100_000),
+        security.integer("socketsPerUser", 20, 1, 100_000), security.integer("socketsPerAddress", 200, 1, 1_000_000),
+        security.integer("socketLifetimeHours", 24, 1, 24 * 30)),
       new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)));
   }
 

@@ -34,25 +34,17 @@ final class AccountApi {
   private final ChatConfig config;
   private final SessionHandler sessions;
   private final SessionGuard guard;
-  /** Failed logins per username and per address in 5 minutes; registrations per address per hour. */
-  private final Throttle failedLoginsByUser;
-  private final Throttle failedLoginsByAddress;
-  private final Throttle registrationsByAddress;
-
+  private final Throttles throttles;
   private final ChatMetrics metrics;
 
-  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard, ChatMetrics metrics) {
+  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard, Throttles throttles,
+             ChatMetrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.guard = guard;
-    ChatConfig.Security limits = config.security();
-    this.failedLoginsByUser = new Throttle(vertx, "chat.throttle.login-user", limits.loginFailuresPerUser(), 5 * 60_000);
-    this.failedLoginsByAddress = new Throttle(vertx, "chat.throttle.login-address", limits.loginFailuresPerAddress(),
-      5 * 60_000);
-    this.registrationsByAddress = new Throttle(vertx, "chat.throttle.register-address",
-      limits.registrationsPerAddress(), 60 * 60_000);
+    this.throttles = throttles;
   }
 
   void register(RoutingContext ctx) {
@@ -67,13 +59,11 @@ final class AccountApi {
     }
     Registration registration = new Registration(form.getString("username"), form.getString("email"),
       form.getString("password"));
-    String address = clientAddress(ctx);
-    registrationsByAddress.retryAfterSeconds(address)
-      .compose(wait -> wait > 0 ? Future.failedFuture(new Throttled(wait)) : registrationsByAddress.hit(address))
-      .compose(counted -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_REGISTER, registration.toJson()))
+    throttles.registration(clientAddress(ctx),
+        () -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_REGISTER, registration.toJson()))
       .onSuccess(reply -> Replies.json(ctx, 201, reply.body()))
       .onFailure(err -> {
-        if (err instanceof Throttled throttled) {
+        if (err instanceof Throttles.Throttled throttled) {
           throttled.answer(ctx);
         } else if (Failure.code(err) == Failure.CONFLICT) {
           Map<String, String> taken = new LinkedHashMap<>();
@@ -103,26 +93,14 @@ final class AccountApi {
       Replies.fieldErrors(ctx, 400, problems);
       return;
     }
-    JsonObject credentials = new JsonObject()
-      .put("username", form.getString("username"))
-      .put("password", form.getString("password"));
-    String userKey = form.getString("username").toLowerCase(Locale.ROOT);
+    String username = form.getString("username");
+    JsonObject credentials = new JsonObject().put("username", username).put("password", form.getString("password"));
     String address = clientAddress(ctx);
-    Future.all(failedLoginsByUser.retryAfterSeconds(userKey), failedLoginsByAddress.retryAfterSeconds(address))
-      .compose(waits -> {
-        long wait = Math.max(waits.<Long>resultAt(0), waits.<Long>resultAt(1));
-        return wait > 0 ? Future.failedFuture(new Throttled(wait)) : Future.succeededFuture();
-      })
-      .compose(allowed -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials)
-        .onFailure(err -> {
+    throttles.passwordCheck(username, address,
+        () -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials).onFailure(err -> {
           metrics.login(false);
-          LOG.warn("login refused for {} from {}", RoomId.USERNAME.matcher(userKey).matches() ? userKey : "(invalid name)",
-            address);
-        })
-        .recover(err -> Failure.code(err) == Failure.UNAUTHORIZED
-          ? Future.all(failedLoginsByUser.hit(userKey), failedLoginsByAddress.hit(address))
-            .transform(counted -> Future.failedFuture(err))
-          : Future.failedFuture(err)))
+          LOG.warn("login refused ({}) for {} from {}", Failure.code(err), loggable(username), address);
+        }))
       .map(reply -> Account.fromJson(reply.body()))
       .compose(account -> {
         // a fresh id at login, so a session id planted before login is worth nothing after it
@@ -132,13 +110,11 @@ final class AccountApi {
       })
       .onSuccess(account -> {
         metrics.login(true);
-        failedLoginsByUser.clear(userKey);
         Replies.json(ctx, 200, new JsonObject().put("username", account.username()));
       })
       .onFailure(err -> {
-        if (err instanceof Throttled throttled) {
-          LOG.warn("login throttled for {} from {}", RoomId.USERNAME.matcher(userKey).matches() ? userKey
-            : "(invalid name)", address);
+        if (err instanceof Throttles.Throttled throttled) {
+          LOG.warn("login throttled for {} from {}", loggable(username), address);
           throttled.answer(ctx);
         } else {
           Replies.failure(ctx, err);
@@ -146,24 +122,14 @@ final class AccountApi {
       });
   }
 
+  /** A username as typed, for the log: only when it could be one (never what a client made up, whatever its size). */
+  private static String loggable(String username) {
+    return RoomId.USERNAME.matcher(username).matches() ? username : "(invalid name)";
+  }
+
   /** The client's real address: the peer's, or the one a trusted proxy forwards (see {@link ProxyHeaders}). */
   private static String clientAddress(RoutingContext ctx) {
     return ProxyHeaders.of(ctx).address();
-  }
-
-  /** Too many attempts: 429 with the seconds to wait. */
-  private static final class Throttled extends RuntimeException {
-    private final long retryAfterSeconds;
-
-    Throttled(long retryAfterSeconds) {
-      super("too many attempts", null, false, false);
-      this.retryAfterSeconds = retryAfterSeconds;
-    }
-
-    void answer(RoutingContext ctx) {
-      ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
-      Replies.error(ctx, 429, "too many attempts, try again in " + retryAfterSeconds + " s");
-    }
   }
 
   void logout(RoutingContext ctx) {
@@ -257,8 +223,11 @@ final class AccountApi {
       return;
     }
     String username = username(ctx);
-    vertx.eventBus().request(Addresses.ACCOUNT_CHANGE_PASSWORD, new JsonObject().put("username", username)
-        .put("currentPassword", form.getString("currentPassword")).put("password", form.getString("password")))
+    // the current password is checked like a login's, and throttled alike: a stolen session is no oracle
+    throttles.passwordCheck(username, clientAddress(ctx),
+        () -> vertx.eventBus().request(Addresses.ACCOUNT_CHANGE_PASSWORD, new JsonObject()
+          .put("username", username).put("currentPassword", form.getString("currentPassword"))
+          .put("password", form.getString("password"))))
       .compose(changed -> guard.endOtherSessions(ctx))
       // this session's new login time is stored before the reply (Vert.x would store it after): the client's
       // next request may read the session on any node, and the old time is before the cut-off
@@ -269,7 +238,9 @@ final class AccountApi {
         Replies.noContent(ctx);
       })
       .onFailure(err -> {
-        if (Failure.code(err) == Failure.UNAUTHORIZED) {
+        if (err instanceof Throttles.Throttled throttled) {
+          throttled.answer(ctx);
+        } else if (Failure.code(err) == Failure.UNAUTHORIZED) {
           Replies.fieldErrors(ctx, 400, Map.of("currentPassword", "is not your current password"));
         } else {
           Replies.failure(ctx, err);

@@ -4,6 +4,7 @@ import chat.app.ChatMetrics;
 import chat.bridge.ChatBridge;
 import chat.bus.Addresses;
 import chat.cluster.ClusterView;
+import chat.cluster.SharedCounters;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,13 +36,15 @@ public class HttpVerticle extends VerticleBase {
 
   private final ChatConfig config;
   private final ClusterView cluster;
+  private final SharedCounters counters;
   private final ChatMetrics metrics;
   private HttpServer server;
   private ChatBridge bridge;
 
-  public HttpVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
+  public HttpVerticle(ChatConfig config, ClusterView cluster, SharedCounters counters, ChatMetrics metrics) {
     this.config = config;
     this.cluster = cluster;
+    this.counters = counters;
     this.metrics = metrics;
   }
 
@@ -56,7 +59,8 @@ public class HttpVerticle extends VerticleBase {
       .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
       .setLazySession(true);
     SessionGuard guard = new SessionGuard(vertx);
-    AccountApi api = new AccountApi(vertx, config, sessions, guard, metrics);
+    Throttles throttles = new Throttles(vertx, counters, config.security());
+    AccountApi api = new AccountApi(vertx, config, sessions, guard, throttles, metrics);
 
     Router router = Router.router(vertx);
     router.route().handler(new ProxyHeaders(config.http()));

@@ -10,6 +10,9 @@ import java.util.Map;
 /** JSON answers of the API: a body, {@code {"error": …}} or {@code {"errors": {field: …}}}. */
 final class Replies {
 
+  /** What a 503 tells the client to wait: the busy moments it answers (a full bcrypt queue, a database away) pass. */
+  static final int RETRY_AFTER_SECONDS = 2;
+
   private Replies() {
   }
 
@@ -37,6 +40,9 @@ final class Replies {
   static void failure(RoutingContext ctx, Throwable err) {
     int code = Failure.code(err);
     if (code >= 500) {
+      if (code != Failure.INTERNAL) {
+        ctx.response().putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+      }
       error(ctx, code == Failure.INTERNAL ? 500 : 503, "service unavailable, try again");
     } else {
       error(ctx, code, err.getMessage());

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -39,7 +40,9 @@ public final class Http {
 
   /** A client on any connection: TLS and its trust, a source address ({@code setLocalAddress}), another host. */
   public Http(Vertx vertx, HttpClientOptions options, String host, int port) {
-    this.client = vertx.createHttpClient(options);
+    // up to 100 connections at once, as many browsers or an attacker would open: requests sent together are
+    // concurrent at the server, not queued in this client
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(100));
     this.context = vertx.getOrCreateContext();
     this.host = host;
     this.port = port;
@@ -102,11 +105,16 @@ public final class Http {
 
   /** A request without a body that is not waited for, to have many in flight at once (host and port are this client's). */
   public Future<Response> callAsync(RequestOptions options) {
+    return callAsync(options, null);
+  }
+
+  /** The same with a body (the options carry its Content-Type). */
+  public Future<Response> callAsync(RequestOptions options, String body) {
     options.setHost(host).setPort(port);
     if (cookie != null) {
       options.putHeader("Cookie", cookie);
     }
-    return exchange(options, null);
+    return exchange(options, body);
   }
 
   private Future<Response> exchange(RequestOptions options, String body) {
