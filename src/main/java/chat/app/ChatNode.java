@@ -1,6 +1,7 @@
 package chat.app;
 
 import chat.account.AccountVerticle;
+import chat.bridge.BridgeLimits;
 import chat.cluster.ClusterView;
 import chat.cluster.HazelcastSetup;
 import chat.cluster.PresenceVerticle;
@@ -107,6 +108,8 @@ public final class ChatNode {
       () -> http.stream().mapToInt(HttpVerticle::openSockets).sum());
     metrics.gauge("chat_cluster_size", "members of the cluster this node sees", () -> cluster.liveNodes().size());
     // the store comes first: it creates the schema the others use
+    BridgeLimits bridgeLimits = new BridgeLimits(config.security());
+    vertx.setPeriodic(60_000, id -> bridgeLimits.forgetIdle());
     Future<Void> metricsUp = Future.succeededFuture();
     if (config.metrics().enabled()) {
       metricsEndpoint = new MetricsVerticle(config.metrics(), (PrometheusMeterRegistry) metrics.registry());
@@ -118,7 +121,7 @@ public final class ChatNode {
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(() -> {
-        HttpVerticle instance = new HttpVerticle(config, cluster, counters, metrics);
+        HttpVerticle instance = new HttpVerticle(config, cluster, counters, bridgeLimits, metrics);
         http.add(instance);
         return instance;
       }, new DeploymentOptions().setInstances(HTTP_INSTANCES))))

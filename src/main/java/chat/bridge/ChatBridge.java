@@ -1,16 +1,20 @@
 package chat.bridge;
 
+import chat.account.UserDirectory;
 import chat.app.ChatMetrics;
 import chat.bus.Addresses;
+import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
 import io.netty.channel.Channel;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The SockJS event-bus bridge: only logged-in sockets, only the chat's addresses, and every frame a browser
@@ -34,6 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChatBridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 50;
+  /** The close code of a socket over its user's or its address's limit (4000-4999: the application's own). */
+  static final short TOO_MANY_SOCKETS = 4029;
+  /** The addresses browsers may send to; frames to any other are the stock bridge's to refuse. */
+  private static final Set<Object> INBOUND = Set.of(Addresses.SEND, Addresses.HISTORY, Addresses.READ, Addresses.TYPING);
   public static final int MAX_FRAME_BYTES = 64 * 1024;
   /** Bytes a socket may have waiting to be written before it counts as stuck and is closed. */
   static final int MAX_QUEUED_BYTES = 1024 * 1024;
@@ -44,19 +53,40 @@ public final class ChatBridge {
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
   private final RoomFanout fanout;
   private final AtomicInteger openSockets = new AtomicInteger();
+  private final BridgeLimits limits;
+  private final Function<RoutingContext, String> clientAddress;
+  private final UserDirectory users;
+  /** The client address each open socket was counted under (the upgrade request's, through a trusted proxy). */
+  private final Map<SockJSSocket, String> addresses = new HashMap<>();
 
-  public ChatBridge(Vertx vertx, ChatConfig config, ChatMetrics metrics) {
+  /**
+   * @param limits        the node's socket and frame limits, shared by its bridges
+   * @param clientAddress the real client address of a request (the HTTP side knows about proxies)
+   */
+  public ChatBridge(Vertx vertx, ChatConfig config, ChatMetrics metrics, BridgeLimits limits,
+                    Function<RoutingContext, String> clientAddress) {
     this.vertx = vertx;
     this.topics = Set.copyOf(config.rooms());
     this.fanout = new RoomFanout(vertx, ChatBridge::cutOff, metrics);
+    this.limits = limits;
+    this.clientAddress = clientAddress;
+    this.users = new UserDirectory(vertx);
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
+    // where a frame over its user's budget goes instead of its address: the answer is a failure with 429
+    vertx.eventBus().localConsumer(Addresses.BRIDGE_REFUSED, refused -> refused.fail(Failure.TOO_MANY,
+      "too many requests, slow down"));
   }
 
   public Router router() {
     // Inbound: the requests browsers may make. Nothing outbound: what browsers listen to is served by RoomFanout,
     // so the bridge itself never registers a consumer for a socket.
+    // max handlers: the stock bridge counts a socket's requests awaiting their reply against it (registrations are
+    // the fan-out's, see ListeningSocket), but answers the one over it with no reply address, so the client's
+    // request would hang; and it counts the frames limitRequest sends to BRIDGE_REFUSED too. limitRequest keeps
+    // the real count and refuses with a 429 the client can read; the stock one must never refuse.
     SockJSBridgeOptions options = new SockJSBridgeOptions()
-      .setMaxHandlersPerSocket(MAX_REGISTRATIONS_PER_SOCKET)
+      .setMaxHandlersPerSocket(Integer.MAX_VALUE)
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_REFUSED))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SEND))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.HISTORY))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.READ))
@@ -71,8 +101,8 @@ public final class ChatBridge {
     // the stock bridge for requests and replies, its sockets wrapped so their subscriptions go to the fan-out
     EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
-      new ListeningSocket(socket, fanout, (listener, address) -> listener.webUser() != null
-        && mayListen(socketUser(listener), address), MAX_REGISTRATIONS_PER_SOCKET)));
+      new ListeningSocket(socket, fanout, this::mayListen, MAX_REGISTRATIONS_PER_SOCKET,
+        listener -> limits.tryFrame(RoomId.key(socketUser(listener))))));
   }
 
   private void onEvent(BridgeEvent event) {
@@ -84,6 +114,13 @@ public final class ChatBridge {
           event.complete(false);
           return;
         }
+        String address = socket.routingContext() == null ? "unknown" : clientAddress.apply(socket.routingContext());
+        if (!limits.openSocket(RoomId.key(username), address)) {
+          socket.close(TOO_MANY_SOCKETS, "too many open sockets");
+          event.complete(false);
+          return;
+        }
+        addresses.put(socket, address);
         socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
         opened(socket, username);
         event.complete(true);
@@ -101,8 +138,12 @@ public final class ChatBridge {
           event.complete(false);
           return;
         }
+        JsonObject frame = event.getRawMessage();
         // Whatever headers the client sent are dropped: the only one that counts is who it really is.
-        event.getRawMessage().put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
+        frame.put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
+        if (INBOUND.contains(frame.getValue("address")) && socket instanceof ListeningSocket listening) {
+          limitRequest(frame, listening, username);
+        }
         event.complete(true);
       }
       case RECEIVE -> {
@@ -131,22 +172,46 @@ public final class ChatBridge {
     }
   }
 
-  /** Who may listen where: open rooms for all, a private room for its two members, own notices, presence. */
-  boolean mayListen(String username, String address) {
-    if (address == null) {
-      return false;
+  /**
+   * Every frame to one of the chat's addresses is a request, counted against its socket's requests in flight and
+   * its user's budget: one that wants no answer gets a reply address of the bridge's own (ListeningSocket drops
+   * the answer nobody asked for), and one over either limit goes to {@link Addresses#BRIDGE_REFUSED}, which
+   * answers it with a failure of code 429 instead.
+   */
+  private void limitRequest(JsonObject frame, ListeningSocket socket, String username) {
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress == null) {
+      replyAddress = ListeningSocket.unansweredReplyAddress();
+      frame.put("replyAddress", replyAddress);
     }
-    if (address.equals(Addresses.PRESENCE)) {
-      return true;
+    if (!(replyAddress instanceof String reply) || reply.length() > ListeningSocket.MAX_REPLY_ADDRESS) {
+      return; // the bridge refuses it as it is
     }
-    if (address.equals(Addresses.user(username))) {
-      return true;
+    if (!socket.tryStartRequest(reply, BridgeLimits.MAX_IN_FLIGHT_PER_SOCKET) || !limits.tryFrame(RoomId.key(username))) {
+      frame.put("address", Addresses.BRIDGE_REFUSED);
+    }
+  }
+
+  /**
+   * Who may listen where: open rooms for all, a private room for its two members when the other one exists (a
+   * made-up partner would cost a cluster-wide registration), own notices, presence.
+   */
+  Future<Boolean> mayListen(SockJSSocket socket, String address) {
+    if (socket.webUser() == null || address == null) {
+      return Future.succeededFuture(false);
+    }
+    String username = socketUser(socket);
+    if (address.equals(Addresses.PRESENCE) || address.equals(Addresses.user(username))) {
+      return Future.succeededFuture(true);
     }
     String roomId = address.startsWith(Addresses.ROOM_PREFIX) ? address.substring(Addresses.ROOM_PREFIX.length())
       : address.startsWith(Addresses.TYPING_PREFIX) ? address.substring(Addresses.TYPING_PREFIX.length())
       : null;
     RoomId room = RoomId.parse(roomId, topics);
-    return room != null && room.admits(username);
+    if (room == null || !room.admits(username)) {
+      return Future.succeededFuture(false);
+    }
+    return users.usable(room, username).map(true).otherwise(false);
   }
 
   private void opened(SockJSSocket socket, String username) {
@@ -159,6 +224,7 @@ public final class ChatBridge {
 
   private void closed(SockJSSocket socket, String username) {
     openSockets.decrementAndGet();
+    limits.socketClosed(RoomId.key(username), addresses.remove(socket));
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
   }

@@ -12,7 +12,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
-import java.util.function.BiPredicate;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * A bridge socket whose register and unregister frames are served by {@link RoomFanout} instead of the stock
@@ -23,17 +28,34 @@ final class ListeningSocket implements SockJSSocket {
 
   private static final String PING = "{\"type\":\"ping\"}";
 
+  /** Reply addresses the bridge gives frames that asked for no answer (see ChatBridge); at most 36 characters. */
+  private static final String UNANSWERED = "chat-unanswered.";
+  /** The stock bridge refuses longer reply addresses (vertx-eventbus.js makes UUIDs). */
+  static final int MAX_REPLY_ADDRESS = 36;
+  private static final byte[] ADDRESS_KEY = "\"address\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final AtomicLong NEXT_UNANSWERED = new AtomicLong();
+
   private final SockJSSocket socket;
   private final RoomFanout fanout;
-  private final BiPredicate<SockJSSocket, String> mayListen;
+  private final BiFunction<SockJSSocket, String, Future<Boolean>> mayListen;
   private final int maxRegistrations;
+  private final Predicate<SockJSSocket> withinBudget;
+  /** Addresses whose registration is being checked: they count as registered until the answer. */
+  private final Set<String> pending = new HashSet<>();
+  /** Reply addresses of this socket's requests that the bridge has not answered yet. */
+  private final Set<String> inFlight = new HashSet<>();
 
-  ListeningSocket(SockJSSocket socket, RoomFanout fanout, BiPredicate<SockJSSocket, String> mayListen,
-                  int maxRegistrations) {
+  ListeningSocket(SockJSSocket socket, RoomFanout fanout, BiFunction<SockJSSocket, String, Future<Boolean>> mayListen,
+                  int maxRegistrations, Predicate<SockJSSocket> withinBudget) {
     this.socket = socket;
     this.fanout = fanout;
     this.mayListen = mayListen;
     this.maxRegistrations = maxRegistrations;
+    this.withinBudget = withinBudget;
+  }
+
+  static String unansweredReplyAddress() {
+    return UNANSWERED + NEXT_UNANSWERED.incrementAndGet();
   }
 
   SockJSSocket unwrap() {
@@ -73,19 +95,32 @@ final class ListeningSocket implements SockJSSocket {
     if (!"register".equals(type) && !"unregister".equals(type) || !(address instanceof String listenTo)) {
       return false;
     }
-    if (type.equals("unregister")) {
+    if (!withinBudget.test(this)) {
+      error("too_many_requests");
+    } else if (type.equals("unregister")) {
       fanout.unsubscribe(socket, listenTo);
-    } else if (fanout.isSubscribed(socket, listenTo)) {
+    } else if (fanout.isSubscribed(socket, listenTo) || pending.contains(listenTo)) {
       error("address_already_registered");
-    } else if (fanout.subscriptions(socket) >= maxRegistrations) {
+    } else if (fanout.subscriptions(socket) + pending.size() >= maxRegistrations) {
       error("max_handlers_reached");
-    } else if (!mayListen.test(socket, listenTo)) {
-      error("access_denied");
     } else {
-      fanout.subscribe(socket, listenTo).onComplete(
-        live -> socket.write(new JsonObject().put("type", "event").put("event", "registered")
-          .put("message", new JsonObject().put("address", listenTo)).toBuffer()),
-        failed -> error("registration_failure"));
+      pending.add(listenTo);
+      mayListen.apply(this, listenTo)
+        .compose(allowed -> allowed ? fanout.subscribe(socket, listenTo).map(true) : Future.succeededFuture(false))
+        .onComplete(
+          registered -> {
+            pending.remove(listenTo);
+            if (!registered) {
+              error("access_denied");
+            } else {
+              socket.write(new JsonObject().put("type", "event").put("event", "registered")
+                .put("message", new JsonObject().put("address", listenTo)).toBuffer());
+            }
+          },
+          failed -> {
+            pending.remove(listenTo);
+            error("registration_failure");
+          });
     }
     return true;
   }
@@ -137,9 +172,49 @@ final class ListeningSocket implements SockJSSocket {
     return this;
   }
 
+  /**
+   * Counts a request as in flight until the bridge writes its answer (a reply, or a failure: both name the reply
+   * address); false when this socket already has its fill of unanswered requests.
+   */
+  boolean tryStartRequest(String replyAddress, int maxInFlight) {
+    if (inFlight.size() >= maxInFlight) {
+      return false;
+    }
+    inFlight.add(replyAddress);
+    return true;
+  }
+
+  /** What the bridge writes (answers, errors), but for the answers to frames that asked for none. */
   @Override
   public Future<Void> write(Buffer data) {
+    String address = inFlight.isEmpty() ? null : envelopeAddress(data);
+    if (address != null && inFlight.remove(address) && address.startsWith(UNANSWERED)) {
+      return Future.succeededFuture();
+    }
     return socket.write(data);
+  }
+
+  /**
+   * The address of one of the bridge's envelopes, which name it right after their type
+   * ({"type":"rec","address":"…", …}); null for anything else.
+   */
+  private static String envelopeAddress(Buffer data) {
+    int end = Math.min(data.length(), 32) - ADDRESS_KEY.length;
+    for (int start = 0; start <= end; start++) {
+      int i = 0;
+      while (i < ADDRESS_KEY.length && data.getByte(start + i) == ADDRESS_KEY[i]) {
+        i++;
+      }
+      if (i == ADDRESS_KEY.length) {
+        int from = start + i;
+        int to = from;
+        while (to < data.length() && to - from <= MAX_REPLY_ADDRESS && data.getByte(to) != '"') {
+          to++;
+        }
+        return to < data.length() && data.getByte(to) == '"' ? data.getString(from, to) : null;
+      }
+    }
+    return null;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package chat.http;
 
 import chat.app.ChatMetrics;
+import chat.bridge.BridgeLimits;
 import chat.bridge.ChatBridge;
 import chat.bus.Addresses;
 import chat.cluster.ClusterView;
@@ -37,12 +38,15 @@ public class HttpVerticle extends VerticleBase {
   private final ChatConfig config;
   private final ClusterView cluster;
   private final SharedCounters counters;
+  private final BridgeLimits bridgeLimits;
   private final ChatMetrics metrics;
   private HttpServer server;
   private ChatBridge bridge;
 
-  public HttpVerticle(ChatConfig config, ClusterView cluster, SharedCounters counters, ChatMetrics metrics) {
+  public HttpVerticle(ChatConfig config, ClusterView cluster, SharedCounters counters, BridgeLimits bridgeLimits,
+                      ChatMetrics metrics) {
     this.config = config;
+    this.bridgeLimits = bridgeLimits;
     this.cluster = cluster;
     this.counters = counters;
     this.metrics = metrics;
@@ -88,7 +92,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(sessions);
     router.route("/eventbus/*").handler(guard);
     router.route("/eventbus/*").handler(HttpVerticle::requireUser);
-    bridge = new ChatBridge(vertx, config, metrics);
+    bridge = new ChatBridge(vertx, config, metrics, bridgeLimits, request -> ProxyHeaders.of(request).address());
     router.route("/eventbus/*").subRouter(bridge.router());
 
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));

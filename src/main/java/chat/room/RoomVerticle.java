@@ -1,5 +1,6 @@
 package chat.room;
 
+import chat.account.UserDirectory;
 import chat.app.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
@@ -46,10 +47,9 @@ public class RoomVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private final RoomQueue queue = new RoomQueue();
-  /** Users confirmed to exist, or being looked up; a name is never deleted, so a confirmation stays true. */
-  private final Map<String, Future<Void>> knownUsers = new HashMap<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
   private SendLimiter limiter;
+  private UserDirectory users;
 
   public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
@@ -61,6 +61,7 @@ public class RoomVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     limiter = new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst());
+    users = new UserDirectory(vertx);
     vertx.setPeriodic(60_000, id -> {
       forgetOldTyping();
       limiter.forgetIdle(System.nanoTime());
@@ -101,7 +102,7 @@ public class RoomVerticle extends VerticleBase {
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return withinRate(request.user(), live)
-      .compose(v -> memberExists(room, request.user()))
+      .compose(v -> users.usable(room, request.user()))
       .compose(v -> toOwner(room, message, live));
   }
 
@@ -214,32 +215,6 @@ public class RoomVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * A private room exists for any two registered users: the other member must be one. Every send waits on the
-   * same look-up, so a sender's quick messages to a new partner go on in the order they came (two look-ups of
-   * their own could answer in either order, and the later message would be stored first).
-   */
-  private Future<Void> memberExists(RoomId room, String sender) {
-    if (!(room instanceof RoomId.Direct direct)) {
-      return Future.succeededFuture();
-    }
-    String other = direct.other(sender);
-    Future<Void> known = knownUsers.get(other);
-    if (known == null) {
-      Promise<Void> lookup = Promise.promise();
-      known = lookup.future();
-      knownUsers.put(other, known);
-      vertx.eventBus().request(Addresses.ACCOUNT_FIND, new JsonObject().put("username", other)).onComplete(
-        found -> lookup.complete(),
-        err -> {
-          // a name that does not exist yet may be registered later: ask again next time
-          knownUsers.remove(other, lookup.future());
-          lookup.fail(Failure.code(err) == Failure.NOT_FOUND ? Failure.badRequest("no such room") : err);
-        });
-    }
-    return known;
-  }
-
   private static String text(JsonObject body) {
     if (!(body.getValue("text") instanceof String raw)) {
       throw Failure.badRequest("text must be a string");
@@ -248,6 +223,10 @@ public class RoomVerticle extends VerticleBase {
     int length = text.codePointCount(0, text.length());
     if (length < 1 || length > MAX_TEXT) {
       throw Failure.badRequest("text must be 1 to " + MAX_TEXT + " characters");
+    }
+    // PostgreSQL refuses U+0000 outright, and no control character but a line break or a tab belongs in a chat
+    if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+      throw Failure.badRequest("text must not contain control characters other than line breaks and tabs");
     }
     return text;
   }
@@ -263,10 +242,18 @@ public class RoomVerticle extends VerticleBase {
     return s;
   }
 
+  /** Relays "typing" at most once per 2 s per user and room, for rooms the user may use (made-up partners: no). */
   private void onTyping(Message<Object> request) {
+    BridgeRequest typing;
+    RoomId room;
     try {
-      BridgeRequest typing = BridgeRequest.of(request);
-      RoomId room = typing.room(topics);
+      typing = BridgeRequest.of(request);
+      room = typing.room(topics);
+    } catch (RuntimeException err) {
+      Failure.reply(request, err);
+      return;
+    }
+    users.usable(room, typing.user()).onComplete(usable -> {
       String key = RoomId.key(typing.user()) + " " + room.id();
       long now = System.currentTimeMillis();
       Long last = lastTyping.get(key);
@@ -276,9 +263,7 @@ public class RoomVerticle extends VerticleBase {
           new JsonObject().put("room", room.id()).put("username", typing.user()));
       }
       request.reply(new JsonObject());
-    } catch (RuntimeException err) {
-      Failure.reply(request, err);
-    }
+    }, err -> Failure.reply(request, err));
   }
 
   private void forgetOldTyping() {

@@ -1,5 +1,6 @@
 package chat.store;
 
+import chat.account.UserDirectory;
 import chat.app.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
@@ -38,8 +39,12 @@ public class StoreVerticle extends VerticleBase {
   /** The configured topics as a set: every room id a browser sends is checked against it. */
   private final Set<String> topics;
   private final ChatMetrics metrics;
+  /** Message writes have a pool of their own: no history page or read mark can queue in front of a send. */
   private ReconnectingPool db;
+  /** Everything else: history, read marks, unread counts, private rooms, the health probe. */
+  private ReconnectingPool reads;
   private GroupCommit commits;
+  private UserDirectory users;
   private HealthProbe health;
 
   public StoreVerticle(ChatConfig config, ChatMetrics metrics) {
@@ -51,8 +56,10 @@ public class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "store");
+    reads = new ReconnectingPool(vertx, config.db(), "store-reads");
+    users = new UserDirectory(vertx);
     commits = new GroupCommit(db, Dialect.of(config.db().url()));
-    health = new HealthProbe(() -> db.use(pool -> pool.query(Sql.PING).execute()).mapEmpty(), System::currentTimeMillis);
+    health = new HealthProbe(() -> reads.use(pool -> pool.query(Sql.PING).execute()).mapEmpty(), System::currentTimeMillis);
     return db.use(pool -> Database.migrate(pool, config.db()))
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
@@ -65,7 +72,8 @@ public class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return db.use(pool -> Database.shutdownIfEmbedded(pool, config.db())).eventually(() -> db.close());
+    return reads.close().transform(closed -> db.use(pool -> Database.shutdownIfEmbedded(pool, config.db())))
+      .eventually(() -> db.close());
   }
 
   private void onSave(Message<JsonObject> request) {
@@ -86,8 +94,11 @@ public class StoreVerticle extends VerticleBase {
 
   private void onHistory(Message<Object> request) {
     Future.succeededFuture(request)
-      .map(r -> HistoryQuery.from(BridgeRequest.of(r), topics))
-      .compose(this::history)
+      .map(BridgeRequest::of)
+      .compose(asked -> {
+        HistoryQuery query = HistoryQuery.from(asked, topics);
+        return users.usable(query.room(), asked.user()).compose(usable -> history(query));
+      })
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
         .put("messages", messages.json)))
@@ -99,12 +110,12 @@ public class StoreVerticle extends VerticleBase {
     Future.succeededFuture(request)
       .map(BridgeRequest::of)
       .compose(read -> {
-        String room = read.room(topics).id();
+        RoomId room = read.room(topics);
         Long id = read.optionalLong("id");
         if (id == null || id < 0) {
           throw Failure.badRequest("id must be a message id");
         }
-        return raiseReadMark(RoomId.key(read.user()), room, id);
+        return users.usable(room, read.user()).compose(usable -> raiseReadMark(RoomId.key(read.user()), room.id(), id));
       })
       .onSuccess(v -> request.reply(new JsonObject()))
       .onFailure(err -> Failure.reply(request, unavailable(err)));
@@ -112,7 +123,7 @@ public class StoreVerticle extends VerticleBase {
 
   private Future<Void> raiseReadMark(String userKey, String room, long id) {
     Tuple raise = Tuple.of(id, userKey, room, id);
-    return db.use(pool -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).compose(updated -> updated.rowCount() > 0
+    return reads.use(pool -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).compose(updated -> updated.rowCount() > 0
       ? Future.succeededFuture()
       : pool.preparedQuery(Sql.INSERT_READ_MARK).execute(Tuple.of(userKey, room, id)).<Void>mapEmpty()
         // a mark appeared since the update (another socket of the same user): raise that one
@@ -122,7 +133,7 @@ public class StoreVerticle extends VerticleBase {
   private void onUnread(Message<JsonObject> request) {
     String userKey = RoomId.key(request.body().getString("username"));
     String like = Sql.literalLike(userKey);
-    db.use(pool -> pool.preparedQuery(Sql.UNREAD)
+    reads.use(pool -> pool.preparedQuery(Sql.UNREAD)
         .execute(Tuple.of(userKey, userKey, "dm." + like + ".%", "dm.%." + like, userKey)))
       .onSuccess(rows -> {
         JsonObject unread = new JsonObject();
@@ -140,7 +151,7 @@ public class StoreVerticle extends VerticleBase {
   private void onPrivateRooms(Message<JsonObject> request) {
     String username = request.body().getString("username");
     String like = Sql.literalLike(RoomId.key(username));
-    db.use(pool -> pool.preparedQuery(Sql.PRIVATE_ROOMS).execute(Tuple.of("dm." + like + ".%", "dm.%." + like)))
+    reads.use(pool -> pool.preparedQuery(Sql.PRIVATE_ROOMS).execute(Tuple.of("dm." + like + ".%", "dm.%." + like)))
       .onSuccess(rows -> {
         JsonArray rooms = new JsonArray();
         for (Row row : rows) {
@@ -183,8 +194,8 @@ public class StoreVerticle extends VerticleBase {
   private Future<Page> history(HistoryQuery query) {
     String room = query.room().id();
     Future<RowSet<Row>> rows = query.after() != null
-      ? db.use(pool -> pool.preparedQuery(Sql.HISTORY_AFTER).execute(Tuple.of(room, query.after(), query.limit())))
-      : db.use(pool -> pool.preparedQuery(Sql.HISTORY_BEFORE).execute(Tuple.of(room,
+      ? reads.use(pool -> pool.preparedQuery(Sql.HISTORY_AFTER).execute(Tuple.of(room, query.after(), query.limit())))
+      : reads.use(pool -> pool.preparedQuery(Sql.HISTORY_BEFORE).execute(Tuple.of(room,
       query.before() == null ? Long.MAX_VALUE : query.before(), query.limit())));
     return rows.map(set -> {
       List<JsonObject> messages = new ArrayList<>();

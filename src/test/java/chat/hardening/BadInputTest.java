@@ -106,6 +106,12 @@ class BadInputTest {
       Arguments.of("send: text not a string", send(new JsonObject().put("room", "global").put("text", new JsonArray())), 400),
       Arguments.of("send: text only spaces", send(body("global", " \n\t ")), 400),
       Arguments.of("send: text too long", send(body("global", "y".repeat(2001))), 400),
+      Arguments.of("send: NUL, which PostgreSQL refuses", send(body("global", "a\u0000b")), 400),
+      Arguments.of("send: carriage return", send(body("global", "line\rforged")), 400),
+      Arguments.of("send: escape sequence", send(body("global", "\u001b[31mred")), 400),
+      Arguments.of("send: DEL and C1 controls", send(body("global", "a\u007fb\u0085c")), 400),
+      Arguments.of("history: dm with nobody", new JsonObject().put("type", "send").put("address", "chat.history")
+        .put("body", new JsonObject().put("room", "dm.alice.nobody-at-all")).put("replyAddress", "r"), 400),
       Arguments.of("send: body a number", new JsonObject().put("type", "send").put("address", "chat.send").put("body", 5)
         .put("replyAddress", "r"), 400),
       Arguments.of("history: before and after", new JsonObject().put("type", "send").put("address", "chat.history")

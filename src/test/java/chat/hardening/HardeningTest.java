@@ -273,8 +273,11 @@ class HardeningTest {
     List<String> addresses = new ArrayList<>(List.of("chat.room.global", "chat.room.topic.general",
       "chat.room.topic.news", "chat.typing.global", "chat.typing.topic.general", "chat.typing.topic.news",
       "chat.presence"));
+    // private rooms with real people: one with a made-up partner is not a room at all
     for (int i = 0; addresses.size() < 51; i++) {
-      addresses.add("chat.room." + RoomId.between(name, "friend" + i).id());
+      String friend = Names.unique("friend");
+      chat.http().post("/api/register", Http.registration(friend, Http.passwordOf(friend)));
+      addresses.add("chat.room." + RoomId.between(name, friend).id());
     }
     for (String address : addresses.subList(0, 50)) {
       bus.register(address);

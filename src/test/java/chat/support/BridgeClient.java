@@ -56,14 +56,20 @@ public final class BridgeClient implements AutoCloseable {
     this.vertx = vertx;
     this.client = client;
     this.socket = socket;
-    socket.handler(data -> arrived(data.toJsonObject()));
-    socket.closeHandler(v -> {
-      synchronized (frames) {
-        closeStatus = socket.closeStatusCode();
-        closed = true;
-        frames.notifyAll();
-      }
-    });
+    try {
+      socket.handler(data -> arrived(data.toJsonObject()));
+      socket.closeHandler(v -> {
+        synchronized (frames) {
+          closeStatus = socket.closeStatusCode();
+          closed = true;
+          frames.notifyAll();
+        }
+      });
+    } catch (IllegalStateException alreadyClosed) {
+      // the server closed it as soon as it opened (e.g. one socket too many): that is an answer too
+      closeStatus = socket.closeStatusCode();
+      closed = true;
+    }
     // the bridge closes a socket that has not pinged for 10 s
     pingTimer = vertx.setPeriodic(5000, id -> socket.writeTextMessage("{\"type\":\"ping\"}"));
   }

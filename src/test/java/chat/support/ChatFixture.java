@@ -79,6 +79,12 @@ public final class ChatFixture implements BeforeAllCallback, AfterAllCallback, A
     return new ChatUser(name, http, socket(http));
   }
 
+  /** A socket the test opened itself, to be closed after the test like the fixture's own. */
+  public BridgeClient closeAfterTest(BridgeClient socket) {
+    sockets.add(socket);
+    return socket;
+  }
+
   /** Another socket for a logged-in client; closed after the test. */
   public BridgeClient socket(Http loggedIn) {
     BridgeClient bus = BridgeClient.connect(vertx, node.port(), loggedIn.cookie());
