@@ -15,6 +15,9 @@ const MAX_TEXT = 2000;      // code points, as the server counts them
 const TYPING_EVERY = 2000;  // the server drops typing events sent more often
 const TYPING_SHOWN = 3000;
 const SEND_ATTEMPTS = 3;
+// The session expires after a while without HTTP requests, and the socket does not count; an open page keeps
+// it in use. When it ended elsewhere (logout, password change), the answer sends this page to the login form.
+const KEEP_SESSION_EVERY = 5 * 60_000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -102,10 +105,18 @@ export class ChatSession {
     this.openRoom(this.rooms.has(wanted) ? wanted : GLOBAL_ROOM);
     this.searchPeople('');
     this.bus.start();
+    this.keepSessionTimer = setInterval(() => this.keepSession(), KEEP_SESSION_EVERY);
+  }
+
+  keepSession() {
+    api.me().then((me) => {
+      if (!me && !this.stopped) this.onSessionEnded('Your session has ended. Please log in again.');
+    }, () => { /* server unreachable: the next round asks again */ });
   }
 
   stop() {
     this.stopped = true;
+    clearInterval(this.keepSessionTimer);
     this.abort.abort();
     this.bus.stop();
     this.notifier.dispose();

@@ -15,6 +15,7 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -41,6 +42,12 @@ public final class ChatBridge {
   static final int MAX_REGISTRATIONS_PER_SOCKET = 50;
   /** The close code of a socket over its user's or its address's limit (4000-4999: the application's own). */
   static final short TOO_MANY_SOCKETS = 4029;
+  /** A socket whose session ended (logout, expiry, password change): the page goes back to the login form. */
+  static final short SESSION_ENDED = 4001;
+  /** A socket at the end of its lifetime: the page reconnects with its session, if that is still good. */
+  static final short LIFETIME_OVER = 4000;
+  /** How often open sockets are checked for a session that ended under them (expiry, a logout race). */
+  static final long SESSION_CHECK_MS = 30_000;
   /** The addresses browsers may send to; frames to any other are the stock bridge's to refuse. */
   private static final Set<Object> INBOUND = Set.of(Addresses.SEND, Addresses.HISTORY, Addresses.READ, Addresses.TYPING);
   public static final int MAX_FRAME_BYTES = 64 * 1024;
@@ -58,14 +65,25 @@ public final class ChatBridge {
   private final UserDirectory users;
   /** The client address each open socket was counted under (the upgrade request's, through a trusted proxy). */
   private final Map<SockJSSocket, String> addresses = new HashMap<>();
+  private final SessionLookup sessions;
+  private final long socketLifetimeMs;
+  /** Per open socket: when its session would expire unless used meanwhile (checked again then), and its end. */
+  private final Map<SockJSSocket, SocketTimes> times = new HashMap<>();
+
+  private record SocketTimes(long sessionDeadline, long lifetimeTimer) {
+  }
 
   /**
-   * @param limits        the node's socket and frame limits, shared by its bridges
-   * @param clientAddress the real client address of a request (the HTTP side knows about proxies)
+   * @param limits          the node's socket and frame limits, shared by its bridges
+   * @param clientAddress   the real client address of a request (the HTTP side knows about proxies)
+   * @param sessions        whether a socket's session has ended under it
    */
   public ChatBridge(Vertx vertx, ChatConfig config, ChatMetrics metrics, BridgeLimits limits,
-                    Function<RoutingContext, String> clientAddress) {
+                    Function<RoutingContext, String> clientAddress, SessionLookup sessions) {
     this.vertx = vertx;
+    this.sessions = sessions;
+    this.socketLifetimeMs = config.security().socketLifetimeMinutes() * 60_000L;
+    vertx.setPeriodic(SESSION_CHECK_MS, id -> checkSessions());
     this.topics = Set.copyOf(config.rooms());
     this.fanout = new RoomFanout(vertx, ChatBridge::cutOff, metrics);
     this.limits = limits;
@@ -121,6 +139,9 @@ public final class ChatBridge {
           return;
         }
         addresses.put(socket, address);
+        long timer = vertx.setTimer(socketLifetimeMs, id -> socket.close(LIFETIME_OVER, "socket lifetime over"));
+        Session session = socket.webSession();
+        times.put(socket, new SocketTimes(session == null ? 0 : session.lastAccessed() + session.timeout(), timer));
         socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
         opened(socket, username);
         event.complete(true);
@@ -225,6 +246,10 @@ public final class ChatBridge {
   private void closed(SockJSSocket socket, String username) {
     openSockets.decrementAndGet();
     limits.socketClosed(RoomId.key(username), addresses.remove(socket));
+    SocketTimes ended = times.remove(socket);
+    if (ended != null) {
+      vertx.cancelTimer(ended.lifetimeTimer());
+    }
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
   }
@@ -242,6 +267,29 @@ public final class ChatBridge {
     } else {
       socket.close();
     }
+  }
+
+  /**
+   * Closes the sockets whose session has ended under them: it expired (the page keeps it in use while open), or a
+   * logout raced with the socket's opening. A session is asked of the store only once it could have expired.
+   */
+  private void checkSessions() {
+    long now = System.currentTimeMillis();
+    List.copyOf(times.entrySet()).forEach(entry -> {
+      SockJSSocket socket = entry.getKey();
+      Session session = socket.webSession();
+      if (session == null || sessions.ended(session.id())) {
+        socket.close(SESSION_ENDED, "session ended");
+      } else if (entry.getValue().sessionDeadline() <= now) {
+        sessions.deadline(session.id()).onComplete(deadline -> {
+          if (deadline == null) {
+            socket.close(SESSION_ENDED, "session ended");
+          } else {
+            times.computeIfPresent(socket, (s, old) -> new SocketTimes(deadline, old.lifetimeTimer()));
+          }
+        }, unknown -> { /* the store is away: ask again next round */ });
+      }
+    });
   }
 
   /** Open sockets of this bridge; read from other threads (metrics). */
@@ -268,7 +316,7 @@ public final class ChatBridge {
           .anyMatch(socket -> userKey.equals(RoomId.key(socketUser(socket)))))
       .flatMap(entry -> entry.getValue().stream())
       .toList();
-    closing.forEach(socket -> socket.close(4001, "session ended"));
+    closing.forEach(socket -> socket.close(SESSION_ENDED, "session ended"));
   }
 
   private static String socketUser(SockJSSocket socket) {

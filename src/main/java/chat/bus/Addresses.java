@@ -78,6 +78,11 @@ public final class Addresses {
     return "room.owner." + nodeId;
   }
 
+  /** Where a node takes a logged-out session id into its copy of the ended ones, and says it has. */
+  public static String sessionEnded(String nodeId) {
+    return "session.ended." + nodeId;
+  }
+
   /** Where a node keeps the send-rate buckets of the users whose home it is. */
   public static String sendLimit(String nodeId) {
     return "room.limit." + nodeId;

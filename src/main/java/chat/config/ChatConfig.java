@@ -107,12 +107,12 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
    * a second; registrationsPerAddress: registrations allowed per client address and hour;
    * requestsPerSecond and requestBurst: each user's bridge frames of any kind, per node;
    * socketsPerUser / socketsPerAddress: open bridge sockets per user and per client address, per node;
-   * socketLifetimeHours: how long a socket may stay open before the page must reconnect.
+   * socketLifetimeMinutes: how long a socket may stay open before the page must reconnect (with its session).
    */
   public record Security(int bcryptCost, int sessionTimeoutMinutes, int messagesPerSecond, int messageBurst,
                          int loginFailuresPerUser, int loginFailuresPerAddress, int loginsPerAddress,
                          int loginSlowdownPerUser, int registrationsPerAddress, int requestsPerSecond,
-                         int requestBurst, int socketsPerUser, int socketsPerAddress, int socketLifetimeHours) {
+                         int requestBurst, int socketsPerUser, int socketsPerAddress, int socketLifetimeMinutes) {
   }
 
   public static ChatConfig load(Path file) {
@@ -150,7 +150,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
       "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "loginsPerAddress", "loginSlowdownPerUser",
       "registrationsPerAddress", "requestsPerSecond", "requestBurst", "socketsPerUser", "socketsPerAddress",
-      "socketLifetimeHours");
+      "socketLifetimeMinutes");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -174,7 +174,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         security.integer("registrationsPerAddress", 20, 1, 1_000_000),
         security.integer("requestsPerSecond", 30, 1, 100_000), security.integer("requestBurst", 60, 1, 100_000),
         security.integer("socketsPerUser", 20, 1, 100_000), security.integer("socketsPerAddress", 200, 1, 1_000_000),
-        security.integer("socketLifetimeHours", 24, 1, 24 * 30)),
+        security.integer("socketLifetimeMinutes", 24 * 60, 1, 30 * 24 * 60)),
       new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)));
   }
 

@@ -106,7 +106,10 @@ final class AccountApi {
         // a fresh id at login, so a session id planted before login is worth nothing after it
         ctx.session().regenerateId();
         SessionGuard.loggedIn(ctx);
-        return sessions.setUser(ctx, User.fromName(account.username())).map(account);
+        // stored before the answer: the page's next request may go to any node, which looks the session up once
+        return sessions.setUser(ctx, User.fromName(account.username()))
+          .compose(v -> sessions.flush(ctx, true))
+          .map(account);
       })
       .onSuccess(account -> {
         metrics.login(true);
@@ -132,11 +135,15 @@ final class AccountApi {
     return ProxyHeaders.of(ctx).address();
   }
 
+  /** The session ends on every node (see {@link SessionGuard}) and its sockets close, before the answer. */
   void logout(RoutingContext ctx) {
     String sessionId = ctx.session().id();
     ctx.userContext().clear();
-    vertx.eventBus().publish(Addresses.SESSIONS_END, new JsonObject().put("session", sessionId));
-    Replies.noContent(ctx);
+    guard.endSession(sessionId)
+      .onComplete(done -> {
+        vertx.eventBus().publish(Addresses.SESSIONS_END, new JsonObject().put("session", sessionId));
+        Replies.noContent(ctx);
+      });
   }
 
   void me(RoutingContext ctx) {

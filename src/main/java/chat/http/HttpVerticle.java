@@ -3,6 +3,7 @@ package chat.http;
 import chat.app.ChatMetrics;
 import chat.bridge.BridgeLimits;
 import chat.bridge.ChatBridge;
+import chat.bridge.SessionLookup;
 import chat.bus.Addresses;
 import chat.cluster.ClusterView;
 import chat.cluster.SharedCounters;
@@ -54,7 +55,11 @@ public class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
+    // No retry for a session that is not in the store: Vert.x's default polls the store every 5 ms for 5 s in case
+    // a session written on another node is not there yet, which made every request with an ended or made-up
+    // session id cost a thousand cluster reads and answer after 5 s. Hazelcast's map answers a read after a
+    // write at once, and a login stores its session before it answers (AccountApi).
+    SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx, 0) : LocalSessionStore.create(vertx);
     SessionHandler sessions = SessionHandler.create(store)
       .setSessionCookieName(SESSION_COOKIE)
       .setCookieHttpOnlyFlag(true)
@@ -62,7 +67,7 @@ public class HttpVerticle extends VerticleBase {
       .setCookieSecureFlag(config.http().secureCookie())
       .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
       .setLazySession(true);
-    SessionGuard guard = new SessionGuard(vertx);
+    SessionGuard guard = new SessionGuard(vertx, cluster, config.security().sessionTimeoutMinutes() * 60_000L);
     Throttles throttles = new Throttles(vertx, counters, config.security());
     AccountApi api = new AccountApi(vertx, config, sessions, guard, throttles, metrics);
 
@@ -92,7 +97,17 @@ public class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(sessions);
     router.route("/eventbus/*").handler(guard);
     router.route("/eventbus/*").handler(HttpVerticle::requireUser);
-    bridge = new ChatBridge(vertx, config, metrics, bridgeLimits, request -> ProxyHeaders.of(request).address());
+    bridge = new ChatBridge(vertx, config, metrics, bridgeLimits, request -> ProxyHeaders.of(request).address(),
+      new SessionLookup() {
+        public boolean ended(String sessionId) {
+          return guard.isEnded(sessionId);
+        }
+
+        public Future<Long> deadline(String sessionId) {
+          return store.get(sessionId).map(session -> session == null || session.isDestroyed() ? null
+            : session.lastAccessed() + session.timeout());
+        }
+      });
     router.route("/eventbus/*").subRouter(bridge.router());
 
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
