@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,11 @@ import java.util.List;
  * Inserts messages in shared transactions: while one commit is on its way to disk, the messages that arrive
  * queue up and go together in the next one, so many messages share one fsync. Each message's future still
  * completes only after its own commit, so a reply keeps meaning "stored". Used from one event loop only.
+ *
+ * <p>A message the database would refuse must not cost the others of its batch anything: what the store can see
+ * (a value too long for its column, U+0000, which PostgreSQL refuses in any text) is refused before it joins a
+ * batch, and a row the database refuses for a reason of its own (a resent cid, a constraint an operator added)
+ * is found by halving, not by storing every message of the batch on its own.
  */
 final class GroupCommit {
 
@@ -33,6 +39,10 @@ final class GroupCommit {
   }
 
   Future<ChatMessage> insert(NewMessage message) {
+    String unstorable = unstorable(message);
+    if (unstorable != null) {
+      return Future.failedFuture(Failure.badRequest(unstorable));
+    }
     Promise<ChatMessage> stored = Promise.promise();
     queue.add(new Pending(message, stored));
     if (!committing) {
@@ -50,33 +60,79 @@ final class GroupCommit {
     List<Pending> batch = queue.size() <= MAX_BATCH ? queue : new ArrayList<>(queue.subList(0, MAX_BATCH));
     queue = queue.size() <= MAX_BATCH ? new ArrayList<>() : new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
     long ts = System.currentTimeMillis();
-    db.use(pool -> pool.withConnection(conn -> insertAll(conn, batch, ts)))
-      .onSuccess(ids -> {
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).stored().complete(stored(batch.get(i).message(), ids.get(i), ts));
-        }
-      })
-      .recover(err -> batch.size() == 1 || Failure.code(err) == Failure.UNAVAILABLE
-        ? fail(batch, err)
-        // one message spoiled the batch (a cid stored meanwhile): give every message its own transaction
-        : alone(batch, ts))
+    db.use(pool -> pool.withConnection(conn -> insert(conn, batch, ts)))
+      // the database failed, not a row (a lost connection is a 503 by now): what was not stored fails with it
+      .onFailure(err -> batch.forEach(pending -> pending.stored().tryFail(err)))
       .onComplete(done -> commitNext());
   }
 
-  private static Future<List<Long>> fail(List<Pending> batch, Throwable err) {
-    batch.forEach(pending -> pending.stored().fail(err));
-    return Future.succeededFuture();
+  /**
+   * The rows in one statement. When the database refuses it for a row's sake, it does not say which row: each half
+   * goes again on its own, so a bad row fails alone after at most log2(rows) halvings, and the good rows go on in
+   * their order in a few statements (at most that many per bad row), never one statement each.
+   */
+  private Future<Void> insert(SqlConnection conn, List<Pending> rows, long ts) {
+    return insertAll(conn, rows, ts).<Void>map(ids -> {
+      for (int i = 0; i < rows.size(); i++) {
+        rows.get(i).stored().complete(stored(rows.get(i).message(), ids.get(i), ts));
+      }
+      return null;
+    }).recover(err -> {
+      String refused = refusedRow(err);
+      if (refused == null) {
+        return Future.failedFuture(err);
+      }
+      if (rows.size() == 1) {
+        // a resent cid ends here too: the store answers it with the message stored before
+        rows.get(0).stored().fail(Failure.badRequest("the database refused this message (SQLSTATE " + refused + ")"));
+        return Future.succeededFuture();
+      }
+      int half = rows.size() / 2;
+      return insert(conn, rows.subList(0, half), ts).compose(v -> insert(conn, rows.subList(half, rows.size()), ts));
+    });
   }
 
-  private Future<List<Long>> alone(List<Pending> batch, long ts) {
-    Future<List<Long>> chain = Future.succeededFuture();
-    for (Pending pending : batch) {
-      chain = chain.compose(v -> db.use(pool -> pool.withConnection(conn -> insertAll(conn, List.of(pending), ts)))
-        .onSuccess(ids -> pending.stored().complete(stored(pending.message(), ids.get(0), ts)))
-        .onFailure(pending.stored()::fail)
-        .otherwiseEmpty());
+  /**
+   * The SQLSTATE of a failure that a row's values caused (class 22, data exception: a value too long, a byte
+   * sequence the encoding refuses; class 23, integrity constraint violation: a duplicate cid, a check), or null
+   * when the database failed as a whole (a lost connection, a full disk) and no row is to blame.
+   */
+  static String refusedRow(Throwable err) {
+    for (Throwable cause = err; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("22") || state.startsWith("23") ? state : null;
+      }
     }
-    return chain;
+    return null;
+  }
+
+  /**
+   * Why the database would refuse this message, or null. Checked before the message joins a batch, where a
+   * refused row would make the database refuse the statement of the whole batch. The sizes are the columns' in
+   * {@link Sql}; U+0000 is refused on either database, so both keep the same messages.
+   */
+  static String unstorable(NewMessage m) {
+    String problem = unstorable("room", m.room(), Sql.ROOM_SIZE);
+    problem = problem != null ? problem : unstorable("sender", m.sender(), Sql.SENDER_SIZE);
+    problem = problem != null ? problem : unstorable("text", m.text(), Sql.TEXT_SIZE);
+    if (problem == null && m.cid() != null) {
+      problem = unstorable("cid", m.cid(), Sql.CID_SIZE);
+    }
+    return problem;
+  }
+
+  private static String unstorable(String field, String value, int size) {
+    if (value == null) {
+      return field + " is missing";
+    }
+    if (value.length() > size) {
+      return field + " is longer than the store keeps (" + size + ")";
+    }
+    if (value.indexOf('\0') >= 0) {
+      return field + " contains U+0000, which the store cannot keep";
+    }
+    return null;
   }
 
   private static ChatMessage stored(NewMessage m, long id, long ts) {

@@ -174,7 +174,8 @@ public class StoreVerticle extends VerticleBase {
    */
   Future<Saved> save(NewMessage message) {
     Future<Saved> inserted = insert(message).map(stored -> new Saved(stored, false));
-    if (message.cid() == null) {
+    if (message.cid() == null || GroupCommit.unstorable(message) != null) {
+      // refused before any insert, so nothing stored it before; its cid may be one no look-up can take (U+0000)
       return inserted;
     }
     return inserted.recover(err -> findByCid(message).compose(existing -> existing != null
