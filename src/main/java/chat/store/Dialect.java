@@ -18,6 +18,13 @@ public enum Dialect {
     }
 
     @Override
+    String insertPrivateRoom() {
+      return """
+        MERGE INTO private_rooms p USING (VALUES (CAST(? AS VARCHAR(20)), CAST(? AS VARCHAR(64)))) AS v(u, r)
+        ON p.username_key = v.u AND p.room = v.r WHEN NOT MATCHED THEN INSERT VALUES (v.u, v.r)""";
+    }
+
+    @Override
     Future<List<Long>> insertMessages(SqlConnection conn, List<Object> values, int rows) {
       // one statement holds the table while it numbers its rows in VALUES order; IDENTITY() is its last id
       return conn.preparedQuery(Sql.insertMessages(rows)).execute(Tuple.from(values))
@@ -43,6 +50,11 @@ public enum Dialect {
     @Override
     List<String> afterSchema() {
       return List.of("SELECT pg_advisory_unlock(7304012)");
+    }
+
+    @Override
+    String insertPrivateRoom() {
+      return "INSERT INTO private_rooms (username_key, room) VALUES (?, ?) ON CONFLICT DO NOTHING";
     }
 
     @Override
@@ -78,6 +90,9 @@ public enum Dialect {
   List<String> afterSchema() {
     return List.of();
   }
+
+  /** Lists a private room for one of its members (username_key, room), unless it is listed already. */
+  abstract String insertPrivateRoom();
 
   /** Inserts rows of (room, sender, text, ts, cid) in one statement; the ids in row order. */
   abstract Future<List<Long>> insertMessages(SqlConnection conn, List<Object> values, int rows);

@@ -40,6 +40,12 @@ public final class Sql {
     """.formatted(ROOM_SIZE, SENDER_SIZE, TEXT_SIZE, CID_SIZE),
     "CREATE INDEX IF NOT EXISTS messages_room_id ON messages (room, id)",
     """
+    CREATE %sTABLE IF NOT EXISTS private_rooms (
+      username_key VARCHAR(20) NOT NULL,
+      room VARCHAR(64) NOT NULL,
+      PRIMARY KEY (username_key, room))
+    """,
+    """
     CREATE %sTABLE IF NOT EXISTS read_marks (
       username_key VARCHAR(20) NOT NULL,
       room VARCHAR(64) NOT NULL,
@@ -65,17 +71,24 @@ public final class Sql {
   public static final String RAISE_READ_MARK = """
     UPDATE read_marks SET last_read = ? WHERE username_key = ? AND room = ? AND last_read < ?""";
   public static final String INSERT_READ_MARK = "INSERT INTO read_marks (username_key, room, last_read) VALUES (?, ?, ?)";
-  /** Per room, messages from others after the user's read mark, or after they registered when there is none. */
-  public static final String UNREAD = """
-    SELECT m.room, COUNT(*) FROM messages m
-    LEFT JOIN read_marks r ON r.username_key = ? AND r.room = m.room
-    WHERE LOWER(m.sender) <> ?
-      AND (m.room NOT LIKE 'dm.%' OR m.room LIKE ? ESCAPE '\\' OR m.room LIKE ? ESCAPE '\\')
-      AND (m.id > r.last_read OR r.last_read IS NULL AND m.ts > (SELECT created FROM users WHERE username_key = ?))
-    GROUP BY m.room""";
-  public static final String PRIVATE_ROOMS = """
-    SELECT room, MAX(id) FROM messages WHERE room LIKE ? ESCAPE '\\' OR room LIKE ? ESCAPE '\\'
-    GROUP BY room ORDER BY 2 DESC LIMIT 200""";
+  /** The user's read marks, one per room opened. */
+  public static final String READ_MARKS_OF = "SELECT room, last_read FROM read_marks WHERE username_key = ?";
+  public static final String USER_CREATED = "SELECT created FROM users WHERE username_key = ?";
+  /**
+   * Others' messages in a room after an id (a read mark, or 0) and a time (registration, or 0), counted among the
+   * room's newest {@link #UNREAD_CAP} only: an index range, however long the history.
+   */
+  public static final int UNREAD_CAP = 1000;
+  public static final String UNREAD_IN_ROOM = """
+    SELECT COUNT(*) FROM (SELECT sender, ts FROM messages WHERE room = ? AND id > ? ORDER BY id DESC LIMIT %d) recent
+    WHERE LOWER(recent.sender) <> ? AND recent.ts > ?""".formatted(UNREAD_CAP);
+  /** A user's private rooms, each with its newest message id (one index probe each). */
+  public static final String PRIVATE_ROOMS_OF = """
+    SELECT p.room, (SELECT MAX(m.id) FROM messages m WHERE m.room = p.room) FROM private_rooms p
+    WHERE p.username_key = ?""";
+  /** Private rooms are listed in private_rooms from their first message; this finds those of older databases. */
+  static final String PRIVATE_ROOMS_IN_MESSAGES = "SELECT DISTINCT room FROM messages WHERE room LIKE 'dm.%'";
+  static final String ANY_PRIVATE_ROOM = "SELECT COUNT(*) FROM private_rooms";
 
   // Users
   public static final String ACCOUNT_WITH_PASSWORD = "SELECT username, email, password FROM users WHERE username_key = ?";

@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,7 +49,12 @@ public class StoreVerticle extends VerticleBase {
   /** Everything else: history, read marks, unread counts, private rooms, the health probe. */
   private ReconnectingPool reads;
   private GroupCommit commits;
+  private Dialect dialect;
   private UserDirectory users;
+  /** Private rooms this node has listed for their members (see {@link #listPrivateRoom}). */
+  private final Set<String> listedRooms = new HashSet<>();
+  static final int MAX_LISTED_KEPT = 100_000;
+  static final int MAX_PRIVATE_ROOMS = 200;
   private HealthProbe health;
 
   public StoreVerticle(ChatConfig config, ChatMetrics metrics) {
@@ -58,9 +68,11 @@ public class StoreVerticle extends VerticleBase {
     db = new ReconnectingPool(vertx, config.db(), "store");
     reads = new ReconnectingPool(vertx, config.db(), "store-reads");
     users = new UserDirectory(vertx);
-    commits = new GroupCommit(db, Dialect.of(config.db().url()));
+    dialect = Dialect.of(config.db().url());
+    commits = new GroupCommit(db, dialect);
     health = new HealthProbe(() -> reads.use(pool -> pool.query(Sql.PING).execute()).mapEmpty(), System::currentTimeMillis);
     return db.use(pool -> Database.migrate(pool, config.db()))
+      .compose(v -> listOlderPrivateRooms())
       .compose(v -> Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
         vertx.eventBus().localConsumer(Addresses.STORE_HEALTH, this::onHealth).completion(),
@@ -130,38 +142,119 @@ public class StoreVerticle extends VerticleBase {
         .recover(exists -> pool.preparedQuery(Sql.RAISE_READ_MARK).execute(raise).mapEmpty())));
   }
 
+  /**
+   * Per room the user can open (global, the topics, their private rooms), others' messages after the user's read
+   * mark, or after they registered when there is none: each counted among the room's newest
+   * {@link Sql#UNREAD_CAP} only, by an index range (a count above the cap shows as the cap).
+   */
   private void onUnread(Message<JsonObject> request) {
     String userKey = RoomId.key(request.body().getString("username"));
-    String like = Sql.literalLike(userKey);
-    reads.use(pool -> pool.preparedQuery(Sql.UNREAD)
-        .execute(Tuple.of(userKey, userKey, "dm." + like + ".%", "dm.%." + like, userKey)))
-      .onSuccess(rows -> {
-        JsonObject unread = new JsonObject();
-        for (Row row : rows) {
-          // rooms no longer configured keep their rows but are not rooms anyone can open
-          if (RoomId.parse(row.getString(0), topics) != null) {
-            unread.put(row.getString(0), row.getLong(1));
+    Future<Map<String, Long>> marks = reads.use(pool -> pool.preparedQuery(Sql.READ_MARKS_OF).execute(Tuple.of(userKey)))
+      .map(rows -> {
+        Map<String, Long> byRoom = new HashMap<>();
+        rows.forEach(row -> byRoom.put(row.getString(0), row.getLong(1)));
+        return byRoom;
+      });
+    Future<Long> created = reads.use(pool -> pool.preparedQuery(Sql.USER_CREATED).execute(Tuple.of(userKey)))
+      .map(rows -> rows.size() == 0 ? Long.MAX_VALUE : rows.iterator().next().getLong(0));
+    Future<List<RoomActivity>> privateRooms = privateRoomsOf(userKey);
+    Future.all(marks, created, privateRooms)
+      .compose(all -> {
+        List<RoomActivity> rooms = new ArrayList<>();
+        rooms.add(new RoomActivity(RoomId.GLOBAL_ID, null));
+        topics.forEach(topic -> rooms.add(new RoomActivity(new RoomId.Topic(topic).id(), null)));
+        rooms.addAll(privateRooms.result());
+        Map<String, Future<Long>> counts = new LinkedHashMap<>();
+        for (RoomActivity room : rooms) {
+          Long mark = marks.result().get(room.id());
+          if (mark != null && room.newestId() != null && room.newestId() <= mark) {
+            continue; // a private room read to its end: nothing to count
           }
+          Tuple after = Tuple.of(room.id(), mark == null ? 0L : mark, userKey, mark == null ? created.result() : 0L);
+          counts.put(room.id(), reads.use(pool -> pool.preparedQuery(Sql.UNREAD_IN_ROOM).execute(after))
+            .map(rows -> rows.iterator().next().getLong(0)));
         }
-        request.reply(new JsonObject().put("unread", unread));
+        return Future.all(new ArrayList<>(counts.values())).map(done -> {
+          JsonObject unread = new JsonObject();
+          counts.forEach((room, count) -> {
+            if (count.result() > 0) {
+              unread.put(room, count.result());
+            }
+          });
+          return unread;
+        });
       })
+      .onSuccess(unread -> request.reply(new JsonObject().put("unread", unread)))
       .onFailure(err -> Failure.reply(request, unavailable(err)));
   }
 
   private void onPrivateRooms(Message<JsonObject> request) {
     String username = request.body().getString("username");
-    String like = Sql.literalLike(RoomId.key(username));
-    reads.use(pool -> pool.preparedQuery(Sql.PRIVATE_ROOMS).execute(Tuple.of("dm." + like + ".%", "dm.%." + like)))
-      .onSuccess(rows -> {
-        JsonArray rooms = new JsonArray();
-        for (Row row : rows) {
-          if (RoomId.parse(row.getString(0), topics) instanceof RoomId.Direct direct) {
-            rooms.add(new JsonObject().put("id", direct.id()).put("with", direct.other(username)));
+    privateRoomsOf(RoomId.key(username))
+      .onSuccess(rooms -> {
+        JsonArray list = new JsonArray();
+        for (RoomActivity room : rooms) {
+          if (RoomId.parse(room.id(), topics) instanceof RoomId.Direct direct) {
+            list.add(new JsonObject().put("id", direct.id()).put("with", direct.other(username)));
           }
         }
-        request.reply(new JsonObject().put("rooms", rooms));
+        request.reply(new JsonObject().put("rooms", list));
       })
       .onFailure(err -> Failure.reply(request, unavailable(err)));
+  }
+
+  /** A room and its newest message id (null: not asked). */
+  private record RoomActivity(String id, Long newestId) {
+  }
+
+  /** The user's private rooms, most recent first, at most {@link #MAX_PRIVATE_ROOMS}. */
+  private Future<List<RoomActivity>> privateRoomsOf(String userKey) {
+    return reads.use(pool -> pool.preparedQuery(Sql.PRIVATE_ROOMS_OF).execute(Tuple.of(userKey))).map(rows -> {
+      List<RoomActivity> rooms = new ArrayList<>();
+      rows.forEach(row -> rooms.add(new RoomActivity(row.getString(0), row.getLong(1))));
+      rooms.sort(Comparator.comparing((RoomActivity room) -> room.newestId() == null ? 0L : room.newestId()).reversed());
+      return rooms.size() > MAX_PRIVATE_ROOMS ? rooms.subList(0, MAX_PRIVATE_ROOMS) : rooms;
+    });
+  }
+
+  /**
+   * A private room's first message lists the room for both members (later ones find it listed: this node
+   * remembers the rooms it listed, and the statement does nothing for a room listed already).
+   */
+  private Future<Void> listPrivateRoom(ChatMessage message) {
+    if (!(RoomId.parse(message.room(), topics) instanceof RoomId.Direct direct) || listedRooms.contains(direct.id())) {
+      return Future.succeededFuture();
+    }
+    String statement = dialect.insertPrivateRoom();
+    return db.use(pool -> pool.preparedQuery(statement).executeBatch(List.of(Tuple.of(direct.first(), direct.id()),
+        Tuple.of(direct.second(), direct.id()))))
+      .onSuccess(done -> {
+        if (listedRooms.size() >= MAX_LISTED_KEPT) {
+          listedRooms.clear();
+        }
+        listedRooms.add(direct.id());
+      })
+      .mapEmpty();
+  }
+
+  /**
+   * Lists the private rooms of a database from before private_rooms (once: only while the table is empty); every
+   * node starting at once may do it, which lists nothing twice.
+   */
+  private Future<Void> listOlderPrivateRooms() {
+    return db.use(pool -> pool.query(Sql.ANY_PRIVATE_ROOM).execute()
+      .compose(count -> count.iterator().next().getLong(0) > 0 ? Future.succeededFuture()
+        : pool.query(Sql.PRIVATE_ROOMS_IN_MESSAGES).execute().compose(rooms -> {
+          List<Tuple> members = new ArrayList<>();
+          for (Row row : rooms) {
+            if (RoomId.parse(row.getString(0), topics) instanceof RoomId.Direct direct) {
+              members.add(Tuple.of(direct.first(), direct.id()));
+              members.add(Tuple.of(direct.second(), direct.id()));
+            }
+          }
+          return members.isEmpty() ? Future.succeededFuture()
+            : pool.preparedQuery(dialect.insertPrivateRoom()).executeBatch(members).mapEmpty();
+        })));
   }
 
   private record Page(String room, JsonArray json) {
@@ -173,7 +266,7 @@ public class StoreVerticle extends VerticleBase {
    * already stored, whether it is a browser's retry or the same cid racing in from two sockets.
    */
   Future<Saved> save(NewMessage message) {
-    Future<Saved> inserted = insert(message).map(stored -> new Saved(stored, false));
+    Future<Saved> inserted = insert(message).compose(stored -> listPrivateRoom(stored).map(new Saved(stored, false)));
     if (message.cid() == null || GroupCommit.unstorable(message) != null) {
       // refused before any insert, so nothing stored it before; its cid may be one no look-up can take (U+0000)
       return inserted;

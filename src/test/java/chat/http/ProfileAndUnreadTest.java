@@ -66,6 +66,17 @@ class ProfileAndUnreadTest {
   }
 
   @Test
+  void unreadCountsStopAtTheCapWhateverTheHistory() {
+    ChatUser reader = user("reader");
+    ChatUser talker = user("talker");
+    for (int i = 0; i < 1005; i++) {
+      talker.bus().request("chat.send", new JsonObject().put("room", "topic.general").put("text", "line " + i)).body();
+    }
+    assertEquals(1000, reader.http().get("/api/unread").json().getJsonObject("unread").getInteger("topic.general"),
+      "counted among the newest thousand only");
+  }
+
+  @Test
   void messagesFromBeforeRegistrationAreNotUnread() {
     ChatUser early = user("early");
     String room = "topic.news";
