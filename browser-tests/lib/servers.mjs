@@ -216,7 +216,8 @@ export class Workspace {
     const port = await freePort();
     const full = {
       http: { host: HOST, port, ...http },
-      security: { bcryptCost: 4 },
+      // the tests make their people from 127.0.0.1, several at once: the limits per address are lifted
+      security: { bcryptCost: 4, passwordChecksAtOncePerAddress: 1000, loginsPerAddress: 100000 },
       rooms: ['general', 'news'],
       ...config,
     };

@@ -104,14 +104,16 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
    * loginFailuresPerUser: failed logins of one username from one address in 5 minutes before 429;
    * loginFailuresPerAddress / loginsPerAddress: failed / all logins from one address in 5 minutes before 429;
    * loginSlowdownPerUser: failed logins of one username from anywhere in 5 minutes after which each attempt waits
-   * a second; registrationsPerAddress: registrations allowed per client address and hour;
+   * a second; passwordChecksAtOncePerAddress: password checks (and registrations) of one address running at once on
+   * a node; registrationsPerAddress: registrations allowed per client address and hour;
    * requestsPerSecond and requestBurst: each user's bridge frames of any kind, per node;
    * socketsPerUser / socketsPerAddress: open bridge sockets per user and per client address, per node;
    * socketLifetimeMinutes: how long a socket may stay open before the page must reconnect (with its session).
    */
   public record Security(int bcryptCost, int sessionTimeoutMinutes, int messagesPerSecond, int messageBurst,
                          int loginFailuresPerUser, int loginFailuresPerAddress, int loginsPerAddress,
-                         int loginSlowdownPerUser, int registrationsPerAddress, int requestsPerSecond,
+                         int loginSlowdownPerUser, int passwordChecksAtOncePerAddress, int registrationsPerAddress,
+                         int requestsPerSecond,
                          int requestBurst, int socketsPerUser, int socketsPerAddress, int socketLifetimeMinutes) {
   }
 
@@ -149,7 +151,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section metrics = root.section("metrics", "enabled", "host", "port");
     Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
       "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "loginsPerAddress", "loginSlowdownPerUser",
-      "registrationsPerAddress", "requestsPerSecond", "requestBurst", "socketsPerUser", "socketsPerAddress",
+      "passwordChecksAtOncePerAddress", "registrationsPerAddress", "requestsPerSecond", "requestBurst", "socketsPerUser", "socketsPerAddress",
       "socketLifetimeMinutes");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
@@ -171,6 +173,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         security.integer("loginFailuresPerAddress", 20, 1, 1_000_000),
         security.integer("loginsPerAddress", 300, 1, 1_000_000),
         security.integer("loginSlowdownPerUser", 50, 1, 1_000_000),
+        security.integer("passwordChecksAtOncePerAddress", 2, 1, 1_000_000),
         security.integer("registrationsPerAddress", 20, 1, 1_000_000),
         security.integer("requestsPerSecond", 30, 1, 100_000), security.integer("requestBurst", 60, 1, 100_000),
         security.integer("socketsPerUser", 20, 1, 100_000), security.integer("socketsPerAddress", 200, 1, 1_000_000),

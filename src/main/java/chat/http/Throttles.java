@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * <li>a username from anywhere: past {@code loginSlowdownPerUser} failures every attempt waits a second first,
  *     never refused, so nobody can lock another person out by guessing from many places.</li>
  * </ul>
- * And at most {@link InFlight#PER_ADDRESS} checks of one address at a time per node, so that one address cannot
+ * And at most {@code passwordChecksAtOncePerAddress} checks of one address at a time per node, so that one address cannot
  * fill the bcrypt queue in front of everyone else's logins. Keys are fixed-size digests ({@link CounterKey}); the
  * counts expire with their windows.
  */
@@ -47,7 +47,7 @@ final class Throttles {
 
   Throttles(Vertx vertx, SharedCounters counters, ChatConfig.Security limits) {
     this.vertx = vertx;
-    this.inFlight = new InFlight(vertx);
+    this.inFlight = new InFlight(vertx, limits.passwordChecksAtOncePerAddress());
     this.limits = limits;
     this.failuresByUserAtAddress = counters.windows("login-failures-user-address", LOGIN_WINDOW_MS);
     this.failuresByAddress = counters.windows("login-failures-address", LOGIN_WINDOW_MS);
@@ -129,19 +129,19 @@ final class Throttles {
    * per event loop) share.
    */
   static final class InFlight {
-    static final int PER_ADDRESS = 2;
-
     private final LocalMap<String, Integer> byAddress;
+    private final int perAddress;
 
-    InFlight(Vertx vertx) {
+    InFlight(Vertx vertx, int perAddress) {
       this.byAddress = vertx.sharedData().getLocalMap("chat.password-checks-in-flight");
+      this.perAddress = perAddress;
     }
 
     boolean tryEnter(String address) {
       boolean[] entered = new boolean[1];
       byAddress.compute(address, (a, n) -> {
         int now = n == null ? 0 : n;
-        entered[0] = now < PER_ADDRESS;
+        entered[0] = now < perAddress;
         return entered[0] ? now + 1 : now;
       });
       return entered[0];

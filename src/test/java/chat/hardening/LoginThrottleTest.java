@@ -44,6 +44,7 @@ class LoginThrottleTest {
     cluster = new TestCluster(2, new JsonObject().put("security", new JsonObject()
       .put("loginFailuresPerUser", PER_USER_AND_ADDRESS).put("loginFailuresPerAddress", PER_ADDRESS)
       .put("loginsPerAddress", LOGINS_PER_ADDRESS).put("loginSlowdownPerUser", SLOWDOWN_AFTER)
+      .put("passwordChecksAtOncePerAddress", 2)
       .put("registrationsPerAddress", REGISTRATIONS)));
     vertx = Vertx.vertx();
   }

@@ -55,6 +55,7 @@ public final class TestNode implements AutoCloseable {
     return new JsonObject().put("bcryptCost", TEST_BCRYPT_COST).put("messagesPerSecond", 10_000)
       .put("messageBurst", 10_000).put("loginFailuresPerUser", 1000).put("loginFailuresPerAddress", 100_000)
       .put("loginsPerAddress", 1_000_000).put("loginSlowdownPerUser", 1_000_000)
+      .put("passwordChecksAtOncePerAddress", 1_000_000)
       .put("registrationsPerAddress", 100_000).put("requestsPerSecond", 100_000).put("requestBurst", 100_000)
       .put("socketsPerUser", 10_000).put("socketsPerAddress", 100_000);
   }

@@ -17,8 +17,9 @@ import java.util.zip.ZipFile;
  * Chat nodes as an operator runs them: one HSQLDB server process, and {@code java -jar chat.jar -conf
  * nodeN.json} per node, from config files written into the run directory. One node runs unclustered (the
  * single-node deployment); two or more form a Hazelcast cluster over TCP on 127.0.0.1. bcryptCost is 4 so that
- * thousands of bench users are created in seconds, and registrationsPerAddress is lifted since every bench user
- * registers from 127.0.0.1; the per-user send limits stay as shipped (the workloads keep under them). Nodes that
+ * thousands of bench users are created in seconds, and the limits per client address (registrations, logins,
+ * password checks at once, sockets) are lifted since every bench user logs in from 127.0.0.1 and thousands of
+ * sockets come from 8 addresses; the per-user limits stay as shipped (the workloads keep under them). Nodes that
  * will have nginx in front of them trust 127.0.0.1 as a proxy (http.trustedProxies), the address nginx reaches them
  * from; they then take each client's own address (127.0.0.2..) from X-Forwarded-For.
  */
@@ -79,7 +80,9 @@ public final class ChatCluster implements Target {
       JsonObject config = new JsonObject()
         .put("http", http)
         .put("db", new JsonObject().put("url", "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat"))
-        .put("security", new JsonObject().put("bcryptCost", 4).put("registrationsPerAddress", 1_000_000))
+        .put("security", new JsonObject().put("bcryptCost", 4).put("registrationsPerAddress", 1_000_000)
+          .put("loginsPerAddress", 1_000_000).put("passwordChecksAtOncePerAddress", 1_000_000)
+          .put("socketsPerAddress", 1_000_000))
         .put("rooms", new JsonArray(new ArrayList<>(topics)));
       if (nodeCount > 1) {
         config.put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
