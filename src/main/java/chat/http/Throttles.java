@@ -44,10 +44,12 @@ final class Throttles {
   private final WindowCounters failuresByUser;
   private final WindowCounters registrationsByAddress;
   private final InFlight inFlight;
+  private final Refused refused;
 
   Throttles(Vertx vertx, SharedCounters counters, ChatConfig.Security limits) {
     this.vertx = vertx;
     this.inFlight = new InFlight(vertx, limits.passwordChecksAtOncePerAddress());
+    this.refused = new Refused(vertx);
     this.limits = limits;
     this.failuresByUserAtAddress = counters.windows("login-failures-user-address", LOGIN_WINDOW_MS);
     this.failuresByAddress = counters.windows("login-failures-address", LOGIN_WINDOW_MS);
@@ -62,28 +64,44 @@ final class Throttles {
    * otherwise, after the slow-down when one applies. A check that succeeds gives its failures back.
    */
   <T> Future<T> passwordCheck(String username, String address, Supplier<Future<T>> check) {
+    String userKey = username != null && RoomId.USERNAME.matcher(username).matches() ? RoomId.key(username) : null;
+    String addressKey = CounterKey.of(address);
+    String userAtAddressKey = userKey == null ? null : CounterKey.of(userKey, address);
+    long now = System.currentTimeMillis();
+    long known = Math.max(refused.secondsLeft("login " + addressKey, now),
+      userAtAddressKey == null ? 0 : refused.secondsLeft("login " + userAtAddressKey, now));
+    if (known > 0) {
+      return Future.failedFuture(new Throttled(known));
+    }
     if (!inFlight.tryEnter(address)) {
       return Future.failedFuture(new Throttled(1));
     }
-    String userKey = username != null && RoomId.USERNAME.matcher(username).matches() ? RoomId.key(username) : null;
-    String addressKey = CounterKey.of(address);
-    List<Failure> failures = userKey == null
-      ? List.of(new Failure(failuresByAddress, addressKey, limits.loginFailuresPerAddress()))
-      : List.of(new Failure(failuresByAddress, addressKey, limits.loginFailuresPerAddress()),
-        new Failure(failuresByUserAtAddress, CounterKey.of(userKey, address), limits.loginFailuresPerUser()),
+    Failure byAddress = new Failure(failuresByAddress, addressKey, limits.loginFailuresPerAddress());
+    List<Failure> failures = userKey == null ? List.of(byAddress)
+      : List.of(byAddress, new Failure(failuresByUserAtAddress, userAtAddressKey, limits.loginFailuresPerUser()),
         new Failure(failuresByUser, CounterKey.of(userKey), Long.MAX_VALUE));
     Future<WindowCounters.Count> attempts = attemptsByAddress.increment(addressKey);
     List<Future<WindowCounters.Count>> counted = failures.stream().map(f -> f.counters.increment(f.key)).toList();
     return Future.all(attempts, Future.all(counted))
       .compose(all -> {
-        long now = System.currentTimeMillis();
-        long wait = refusal(attempts.result(), limits.loginsPerAddress(), now);
-        for (int i = 0; i < failures.size(); i++) {
-          wait = Math.max(wait, refusal(counted.get(i).result(), failures.get(i).limit, now));
-        }
-        if (wait > 0) {
-          // nothing was checked: the failures were not made, only the attempt
+        long checkedAt = System.currentTimeMillis();
+        // the address's own limits, then the username's from this address
+        WindowCounters.Count addressOver = over(attempts.result(), limits.loginsPerAddress(),
+          over(counted.get(0).result(), limits.loginFailuresPerAddress(), null));
+        WindowCounters.Count userOver = userKey == null ? null
+          : over(counted.get(1).result(), limits.loginFailuresPerUser(), null);
+        if (addressOver != null || userOver != null) {
+          // nothing was checked: the failures were not made, only the attempt; until its window ends, this node
+          // refuses that address (or name there) without asking the cluster, however fast it comes back
           failures.forEach(Failure::giveBack);
+          if (addressOver != null) {
+            refused.until("login " + addressKey, addressOver.resetsAtMs());
+          }
+          if (userOver != null) {
+            refused.until("login " + userAtAddressKey, userOver.resetsAtMs());
+          }
+          long wait = Math.max(addressOver == null ? 0 : addressOver.retryAfterSeconds(checkedAt),
+            userOver == null ? 0 : userOver.retryAfterSeconds(checkedAt));
           return Future.<T>failedFuture(new Throttled(wait));
         }
         boolean slowDown = userKey != null && counted.get(2).result().count() > limits.loginSlowdownPerUser();
@@ -96,20 +114,28 @@ final class Throttles {
 
   /** Runs a registration (a new password hash) from this address if the hourly limit lets it. */
   <T> Future<T> registration(String address, Supplier<Future<T>> register) {
+    String key = "register " + CounterKey.of(address);
+    long known = refused.secondsLeft(key, System.currentTimeMillis());
+    if (known > 0) {
+      return Future.failedFuture(new Throttled(known));
+    }
     if (!inFlight.tryEnter(address)) {
       return Future.failedFuture(new Throttled(1));
     }
     return registrationsByAddress.increment(CounterKey.of(address))
       .compose(count -> {
-        long wait = refusal(count, limits.registrationsPerAddress(), System.currentTimeMillis());
-        return wait > 0 ? Future.<T>failedFuture(new Throttled(wait)) : register.get();
+        if (count.count() > limits.registrationsPerAddress()) {
+          refused.until(key, count.resetsAtMs());
+          return Future.<T>failedFuture(new Throttled(count.retryAfterSeconds(System.currentTimeMillis())));
+        }
+        return register.get();
       })
       .onComplete(done -> inFlight.leave(address));
   }
 
-  /** Seconds to wait when this count is over its limit, else 0. */
-  private static long refusal(WindowCounters.Count count, long limit, long nowMs) {
-    return count.count() > limit ? count.retryAfterSeconds(nowMs) : 0;
+  /** The count when it is over its limit, else {@code otherwise}. */
+  private static WindowCounters.Count over(WindowCounters.Count count, long limit, WindowCounters.Count otherwise) {
+    return count.count() > limit ? count : otherwise;
   }
 
   private Future<Void> after(long delayMs) {
@@ -149,6 +175,32 @@ final class Throttles {
 
     void leave(String address) {
       byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /**
+   * Keys this node has seen over their limit, and until when (their window's end), shared by the node's HTTP
+   * verticles: a flood from a refused address is answered from here, not with a cluster round trip per request.
+   * Expired entries go every minute.
+   */
+  static final class Refused {
+    private final LocalMap<String, Long> until;
+
+    Refused(Vertx vertx) {
+      this.until = vertx.sharedData().getLocalMap("chat.throttle-refused-until");
+      vertx.setPeriodic(60_000, id -> {
+        long now = System.currentTimeMillis();
+        until.keySet().stream().filter(key -> secondsLeft(key, now) == 0).toList().forEach(until::remove);
+      });
+    }
+
+    long secondsLeft(String key, long nowMs) {
+      Long end = until.get(key);
+      return end == null || end <= nowMs ? 0 : Math.max(1, (end - nowMs + 999) / 1000);
+    }
+
+    void until(String key, long endMs) {
+      until.merge(key, endMs, Math::max);
     }
   }
 
