@@ -48,8 +48,6 @@ public final class ChatBridge {
   static final short LIFETIME_OVER = 4000;
   /** How often open sockets are checked for a session that ended under them (expiry, a logout race). */
   static final long SESSION_CHECK_MS = 30_000;
-  /** The addresses browsers may send to; frames to any other are the stock bridge's to refuse. */
-  private static final Set<Object> INBOUND = Set.of(Addresses.SEND, Addresses.HISTORY, Addresses.READ, Addresses.TYPING);
   public static final int MAX_FRAME_BYTES = 64 * 1024;
   /** Bytes a socket may have waiting to be written before it counts as stuck and is closed. */
   static final int MAX_QUEUED_BYTES = 1024 * 1024;
@@ -90,21 +88,16 @@ public final class ChatBridge {
     this.clientAddress = clientAddress;
     this.users = new UserDirectory(vertx);
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
-    // where a frame over its user's budget goes instead of its address: the answer is a failure with 429
-    vertx.eventBus().localConsumer(Addresses.BRIDGE_REFUSED, refused -> refused.fail(Failure.TOO_MANY,
-      "too many requests, slow down"));
   }
 
   public Router router() {
     // Inbound: the requests browsers may make. Nothing outbound: what browsers listen to is served by RoomFanout,
     // so the bridge itself never registers a consumer for a socket.
     // max handlers: the stock bridge counts a socket's requests awaiting their reply against it (registrations are
-    // the fan-out's, see ListeningSocket), but answers the one over it with no reply address, so the client's
-    // request would hang; and it counts the frames limitRequest sends to BRIDGE_REFUSED too. limitRequest keeps
-    // the real count and refuses with a 429 the client can read; the stock one must never refuse.
+    // the fan-out's), but answers the one over it with no reply address, so the client's request would hang:
+    // ListeningSocket keeps the count and refuses with a 429 the client can read; the stock one must never refuse
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .setMaxHandlersPerSocket(Integer.MAX_VALUE)
-      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_REFUSED))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SEND))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.HISTORY))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.READ))
@@ -119,7 +112,7 @@ public final class ChatBridge {
     // the stock bridge for requests and replies, its sockets wrapped so their subscriptions go to the fan-out
     EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
-      new ListeningSocket(socket, fanout, this::mayListen, MAX_REGISTRATIONS_PER_SOCKET,
+      new ListeningSocket(vertx, socket, fanout, this::mayListen, MAX_REGISTRATIONS_PER_SOCKET,
         listener -> limits.tryFrame(RoomId.key(socketUser(listener))))));
   }
 
@@ -162,9 +155,6 @@ public final class ChatBridge {
         JsonObject frame = event.getRawMessage();
         // Whatever headers the client sent are dropped: the only one that counts is who it really is.
         frame.put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
-        if (INBOUND.contains(frame.getValue("address")) && socket instanceof ListeningSocket listening) {
-          limitRequest(frame, listening, username);
-        }
         event.complete(true);
       }
       case RECEIVE -> {
@@ -190,26 +180,6 @@ public final class ChatBridge {
       // browsers only ever send requests; a publish would reach every consumer with no reply to check it
       case PUBLISH -> event.complete(false);
       default -> event.complete(true);
-    }
-  }
-
-  /**
-   * Every frame to one of the chat's addresses is a request, counted against its socket's requests in flight and
-   * its user's budget: one that wants no answer gets a reply address of the bridge's own (ListeningSocket drops
-   * the answer nobody asked for), and one over either limit goes to {@link Addresses#BRIDGE_REFUSED}, which
-   * answers it with a failure of code 429 instead.
-   */
-  private void limitRequest(JsonObject frame, ListeningSocket socket, String username) {
-    Object replyAddress = frame.getValue("replyAddress");
-    if (replyAddress == null) {
-      replyAddress = ListeningSocket.unansweredReplyAddress();
-      frame.put("replyAddress", replyAddress);
-    }
-    if (!(replyAddress instanceof String reply) || reply.length() > ListeningSocket.MAX_REPLY_ADDRESS) {
-      return; // the bridge refuses it as it is
-    }
-    if (!socket.tryStartRequest(reply, BridgeLimits.MAX_IN_FLIGHT_PER_SOCKET) || !limits.tryFrame(RoomId.key(username))) {
-      frame.put("address", Addresses.BRIDGE_REFUSED);
     }
   }
 

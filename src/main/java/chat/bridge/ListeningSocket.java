@@ -2,7 +2,10 @@ package chat.bridge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
+import chat.bus.Addresses;
+import chat.bus.Failure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -35,8 +38,16 @@ final class ListeningSocket implements SockJSSocket {
   private static final byte[] ADDRESS_KEY = "\"address\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final AtomicLong NEXT_UNANSWERED = new AtomicLong();
 
+  /** The addresses browsers send requests to: each frame to one of them is limited here. */
+  private static final Set<Object> REQUEST_ADDRESSES = Set.of(Addresses.SEND, Addresses.HISTORY, Addresses.READ,
+    Addresses.TYPING);
+  /** How long a socket over its limits is not read from: the sender's own TCP buffers then hold it back. */
+  static final long SLOW_DOWN_MS = 100;
+
+  private final Vertx vertx;
   private final SockJSSocket socket;
   private final RoomFanout fanout;
+  private boolean slowedDown;
   private final BiFunction<SockJSSocket, String, Future<Boolean>> mayListen;
   private final int maxRegistrations;
   private final Predicate<SockJSSocket> withinBudget;
@@ -45,8 +56,10 @@ final class ListeningSocket implements SockJSSocket {
   /** Reply addresses of this socket's requests that the bridge has not answered yet. */
   private final Set<String> inFlight = new HashSet<>();
 
-  ListeningSocket(SockJSSocket socket, RoomFanout fanout, BiFunction<SockJSSocket, String, Future<Boolean>> mayListen,
-                  int maxRegistrations, Predicate<SockJSSocket> withinBudget) {
+  ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout,
+                  BiFunction<SockJSSocket, String, Future<Boolean>> mayListen, int maxRegistrations,
+                  Predicate<SockJSSocket> withinBudget) {
+    this.vertx = vertx;
     this.socket = socket;
     this.fanout = fanout;
     this.mayListen = mayListen;
@@ -65,38 +78,87 @@ final class ListeningSocket implements SockJSSocket {
   @Override
   public SockJSSocket handler(Handler<Buffer> bridge) {
     socket.handler(data -> {
-      if (!servedHere(data)) {
-        bridge.handle(data);
+      Buffer forward = inspect(data);
+      if (forward != null) {
+        bridge.handle(forward);
       }
     });
     return this;
   }
 
-  /** True when the frame was a register or unregister and has been answered here. */
-  private boolean servedHere(Buffer data) {
+  /**
+   * Serves register and unregister frames, limits requests, and hands the rest to the bridge: the frame to pass on
+   * (a request that asked for no answer gets a reply address of the bridge's own), or null when it was answered
+   * or refused here.
+   */
+  private Buffer inspect(Buffer data) {
     // the most frequent frame by far (every socket, every few seconds): no parse
     if (data.length() == PING.length() && data.toString().equals(PING)) {
-      return false;
+      return data;
     }
     JsonObject frame;
     try {
       frame = data.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      return false; // the bridge answers malformed frames
+      return data; // the bridge answers malformed frames
     }
     Object type = frame.getValue("type");
     Object address = frame.getValue("address");
+    Object replyAddress = frame.getValue("replyAddress");
     // the stock bridge reads these as strings and would throw on anything else
     if (type != null && !(type instanceof String) || address != null && !(address instanceof String)
-      || frame.getValue("replyAddress") != null && !(frame.getValue("replyAddress") instanceof String)) {
+      || replyAddress != null && !(replyAddress instanceof String)) {
       error("invalid_frame");
-      return true;
+      return null;
+    }
+    if ("send".equals(type) && address != null && REQUEST_ADDRESSES.contains(address)) {
+      return limited(frame, (String) replyAddress, data);
     }
     if (!"register".equals(type) && !"unregister".equals(type) || !(address instanceof String listenTo)) {
-      return false;
+      return data;
     }
+    register((String) type, listenTo);
+    return null;
+  }
+
+  /**
+   * A request counts against its user's budget and its socket's requests in flight. Over either, it is answered
+   * 429 at once (one that asked for no answer gets none), and the socket is not read from for a moment, so that
+   * a flood costs its sender, not the server. Within both, it is in flight until the bridge writes its answer.
+   */
+  private Buffer limited(JsonObject frame, String replyAddress, Buffer data) {
+    String reply = replyAddress == null ? unansweredReplyAddress() : replyAddress;
+    if (reply.length() > MAX_REPLY_ADDRESS) {
+      return data; // the bridge refuses it as it is
+    }
+    if (inFlight.size() >= BridgeLimits.MAX_IN_FLIGHT_PER_SOCKET || !withinBudget.test(this)) {
+      if (replyAddress != null) {
+        socket.write(new JsonObject().put("type", "err").put("address", replyAddress)
+          .put("failureCode", Failure.TOO_MANY).put("failureType", "RECIPIENT_FAILURE")
+          .put("message", "too many requests, slow down").toBuffer());
+      }
+      slowDown();
+      return null;
+    }
+    inFlight.add(reply);
+    return replyAddress == null ? frame.put("replyAddress", reply).toBuffer() : data;
+  }
+
+  private void slowDown() {
+    if (!slowedDown) {
+      slowedDown = true;
+      socket.pause();
+      vertx.setTimer(SLOW_DOWN_MS, id -> {
+        slowedDown = false;
+        socket.resume();
+      });
+    }
+  }
+
+  private void register(String type, String listenTo) {
     if (!withinBudget.test(this)) {
       error("too_many_requests");
+      slowDown();
     } else if (type.equals("unregister")) {
       fanout.unsubscribe(socket, listenTo);
     } else if (fanout.isSubscribed(socket, listenTo) || pending.contains(listenTo)) {
@@ -122,7 +184,6 @@ final class ListeningSocket implements SockJSSocket {
             error("registration_failure");
           });
     }
-    return true;
   }
 
   private void error(String body) {
@@ -170,18 +231,6 @@ final class ListeningSocket implements SockJSSocket {
   public SockJSSocket endHandler(Handler<Void> endHandler) {
     socket.endHandler(endHandler);
     return this;
-  }
-
-  /**
-   * Counts a request as in flight until the bridge writes its answer (a reply, or a failure: both name the reply
-   * address); false when this socket already has its fill of unanswered requests.
-   */
-  boolean tryStartRequest(String replyAddress, int maxInFlight) {
-    if (inFlight.size() >= maxInFlight) {
-      return false;
-    }
-    inFlight.add(replyAddress);
-    return true;
   }
 
   /** What the bridge writes (answers, errors), but for the answers to frames that asked for none. */

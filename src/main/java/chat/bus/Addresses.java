@@ -53,12 +53,6 @@ public final class Addresses {
   public static final String USER_NOTICES = "user.notices";
   public static final String NOTICE_TO_HEADER = "to";
 
-  /**
-   * Node-local, and permitted inbound so that the bridge can send a frame there in place of its own address: a
-   * frame over its user's budget is answered with a failure of code 429 from here.
-   */
-  public static final String BRIDGE_REFUSED = "bridge.refused";
-
   /** Header that carries the logged-in username on frames coming in through the bridge. */
   public static final String USER_HEADER = "user";
 

@@ -247,6 +247,13 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** Every frame received so far that matches, without waiting or removing them. */
+  public List<JsonObject> framesWhere(Predicate<JsonObject> wanted) {
+    synchronized (frames) {
+      return frames.stream().filter(wanted).toList();
+    }
+  }
+
   /** Waits for and removes the first frame that matches. */
   public JsonObject take(Predicate<JsonObject> wanted) {
     long deadline = System.nanoTime() + WAIT.toNanos();
