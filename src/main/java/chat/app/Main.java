@@ -37,6 +37,7 @@ public final class Main {
       node = ChatNode.start(config).await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("chat node failed to start: {}", e.toString());
+      stopLogging();
       System.exit(1);
       return;
     }
@@ -47,7 +48,15 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("chat node did not stop cleanly: {}", e.toString());
       }
+      stopLogging();
     }, "chat-shutdown"));
+  }
+
+  /** Writes out the log events still queued for the console (logback.xml's async appender), then stops logging. */
+  private static void stopLogging() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+      logging.stop();
+    }
   }
 
   static Path configFile(String[] args) {

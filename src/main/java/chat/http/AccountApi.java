@@ -117,7 +117,7 @@ final class AccountApi {
       })
       .onFailure(err -> {
         if (err instanceof Throttles.Throttled throttled) {
-          LOG.warn("login throttled for {} from {}", loggable(username), address);
+          metrics.login(false);
           throttled.answer(ctx);
         } else {
           Replies.failure(ctx, err);

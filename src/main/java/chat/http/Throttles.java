@@ -11,6 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -31,6 +34,8 @@ import java.util.function.Supplier;
  * counts expire with their windows.
  */
 final class Throttles {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Throttles.class);
 
   static final long LOGIN_WINDOW_MS = 5 * 60_000;
   static final long REGISTRATION_WINDOW_MS = 60 * 60_000;
@@ -100,6 +105,11 @@ final class Throttles {
           if (userOver != null) {
             refused.until("login " + userAtAddressKey, userOver.resetsAtMs());
           }
+          // one line when a limit is reached, not one per refusal that follows (a flood would write thousands a
+          // second; the refusals are counted in chat_logins_total)
+          LOG.warn("login limit reached for {} from {}: refused for the next {} s",
+            userOver != null ? username : "any name", address, Math.max(addressOver == null ? 0
+              : addressOver.retryAfterSeconds(checkedAt), userOver == null ? 0 : userOver.retryAfterSeconds(checkedAt)));
           long wait = Math.max(addressOver == null ? 0 : addressOver.retryAfterSeconds(checkedAt),
             userOver == null ? 0 : userOver.retryAfterSeconds(checkedAt));
           return Future.<T>failedFuture(new Throttled(wait));

@@ -90,8 +90,10 @@ public class RoomVerticle extends VerticleBase {
       .onFailure(err -> {
         int code = Failure.code(err);
         metrics.refused(code);
-        // who and why, never what they wrote
-        LOG.warn("send refused ({}): {} from {}", code, err.getMessage(), request.headers().get(Addresses.USER_HEADER));
+        // who and why, never what they wrote; a flood's 429s are counted in the metrics, not written one by one
+        if (code != Failure.TOO_MANY) {
+          LOG.warn("send refused ({}): {} from {}", code, err.getMessage(), request.headers().get(Addresses.USER_HEADER));
+        }
         Failure.reply(request, err);
       });
   }

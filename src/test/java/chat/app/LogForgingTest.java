@@ -89,8 +89,10 @@ class LogForgingTest {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(getClass().getResource("/logback.xml"));
-    OutputStreamAppender<ILoggingEvent> appender =
-      (OutputStreamAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(format);
+    // the root logger writes through the async appender, which holds the format's own
+    ch.qos.logback.classic.AsyncAppender async = (ch.qos.logback.classic.AsyncAppender)
+      context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("async");
+    OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) async.getAppender(format);
     return new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
   }
 
