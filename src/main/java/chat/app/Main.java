@@ -11,19 +11,24 @@ import java.util.concurrent.TimeUnit;
 /** {@code java -jar chat.jar [-conf conf/config.json]}: starts one node and stops it cleanly on SIGTERM. */
 public final class Main {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  static {
+    // Hazelcast completes its asynchronous calls (the clustered session store, the event bus's subscription
+    // look-ups) on the JDK's common pool, but starts a new thread for every call when that pool has a single
+    // thread, as it does on 2 cores. Set before anything starts the pool: here, ahead of the logger below,
+    // because logback's start-up (its async appender) already touches the pool. An operator's own setting wins.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
   }
 
   public static void main(String[] args) {
-    // Hazelcast completes its asynchronous calls (the clustered session store, the event bus's subscription
-    // look-ups) on the JDK's common pool, but starts a new thread for every call when that pool has a single
-    // thread, as it does on 2 cores: set before anything starts the pool. An operator's own setting wins.
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
-      System.setProperty(COMMON_POOL_PARALLELISM, "2");
-    }
     ChatConfig config;
     try {
       config = ChatConfig.load(configFile(args));
