@@ -40,6 +40,7 @@ final class Throttles {
   static final long LOGIN_WINDOW_MS = 5 * 60_000;
   static final long REGISTRATION_WINDOW_MS = 60 * 60_000;
   static final long SLOWDOWN_MS = 1000;
+  static final long REFUSAL_DELAY_MS = 1000;
 
   private final Vertx vertx;
   private final ChatConfig.Security limits;
@@ -223,9 +224,17 @@ final class Throttles {
       this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /**
+     * Answered after a second: a client that keeps asking waits for each refusal, so a flood slows down to what its
+     * connections carry instead of the server answering thousands a second (a timer costs next to nothing).
+     */
     void answer(RoutingContext ctx) {
-      ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
-      Replies.error(ctx, 429, "too many attempts, try again in " + retryAfterSeconds + " s");
+      ctx.vertx().setTimer(REFUSAL_DELAY_MS, id -> {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+          Replies.error(ctx, 429, "too many attempts, try again in " + retryAfterSeconds + " s");
+        }
+      });
     }
   }
 }
