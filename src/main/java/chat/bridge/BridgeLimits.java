@@ -1,6 +1,9 @@
 package chat.bridge;
 
+import chat.bus.Addresses;
+import chat.bus.HistoryQuery;
 import chat.config.ChatConfig;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,10 @@ public final class BridgeLimits {
   private final Map<String, Integer> socketsByUser = new ConcurrentHashMap<>();
   private final Map<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
   private final Map<String, Bucket> budgets = new ConcurrentHashMap<>();
+  /** Requests refused as not logged in, per client address: a made-up or dead session cookie, again and again. */
+  private final Map<String, Bucket> refusals = new ConcurrentHashMap<>();
+  static final int REFUSALS_BURST = 20;
+  static final int REFUSALS_PER_SECOND = 10;
 
   public BridgeLimits(ChatConfig.Security limits) {
     this(limits, System::nanoTime);
@@ -55,15 +62,47 @@ public final class BridgeLimits {
 
   /** Takes one frame from this user's budget; false when it is spent. */
   boolean tryFrame(String userKey) {
+    return tryFrame(userKey, 1);
+  }
+
+  /** Takes a frame that costs this many from this user's budget (a page of history costs more than a mark). */
+  boolean tryFrame(String userKey, int cost) {
+    return take(budgets, userKey, cost, limits.requestBurst(), limits.requestsPerSecond());
+  }
+
+  /**
+   * Counts a request refused as not logged in from this address; false past {@value REFUSALS_BURST} at once and
+   * {@value REFUSALS_PER_SECOND} a second: a page whose session ended asks a few times, a flood of made-up session
+   * cookies is answered slowly (see HttpVerticle).
+   */
+  public boolean tryRefusal(String address) {
+    return take(refusals, address, 1, REFUSALS_BURST, REFUSALS_PER_SECOND);
+  }
+
+  private boolean take(Map<String, Bucket> buckets, String key, int cost, int burst, int perSecond) {
     long now = clockNanos.getAsLong();
     boolean[] taken = new boolean[1];
-    budgets.compute(userKey, (key, old) -> {
-      double tokens = old == null ? limits.requestBurst()
-        : Math.min(limits.requestBurst(), old.tokens() + (now - old.updatedNanos()) / 1e9 * limits.requestsPerSecond());
-      taken[0] = tokens >= 1;
-      return new Bucket(taken[0] ? tokens - 1 : tokens, now);
+    buckets.compute(key, (k, old) -> {
+      double tokens = old == null ? burst
+        : Math.min(burst, old.tokens() + (now - old.updatedNanos()) / 1e9 * perSecond);
+      taken[0] = tokens >= cost;
+      return new Bucket(taken[0] ? tokens - cost : tokens, now);
     });
     return taken[0];
+  }
+
+  /**
+   * What a request costs of its user's budget: a history page 1 plus 1 per 10 messages asked for (the default page
+   * of 50 costs 6, the largest of 100 costs 11), anything else 1. A page of history is the dearest request there is:
+   * a query, and a reply of up to 100 messages to encode and write.
+   */
+  static int cost(Object address, JsonObject body) {
+    if (!Addresses.HISTORY.equals(address)) {
+      return 1;
+    }
+    Object limit = body == null ? null : body.getValue("limit");
+    int messages = limit instanceof Integer n && n > 0 && n <= HistoryQuery.MAX_LIMIT ? n : HistoryQuery.DEFAULT_LIMIT;
+    return 1 + messages / 10;
   }
 
   /** Full buckets say nothing: dropped, so an idle user (or a made-up one) costs no memory. Run every minute. */
@@ -71,10 +110,12 @@ public final class BridgeLimits {
     long now = clockNanos.getAsLong();
     budgets.entrySet().removeIf(entry -> entry.getValue().tokens()
       + (now - entry.getValue().updatedNanos()) / 1e9 * limits.requestsPerSecond() >= limits.requestBurst());
+    refusals.entrySet().removeIf(entry -> entry.getValue().tokens()
+      + (now - entry.getValue().updatedNanos()) / 1e9 * REFUSALS_PER_SECOND >= REFUSALS_BURST);
   }
 
   int budgetsKept() {
-    return budgets.size();
+    return budgets.size() + refusals.size();
   }
 
   private static boolean take(Map<String, Integer> counts, String key, int limit) {

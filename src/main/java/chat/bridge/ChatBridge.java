@@ -42,6 +42,7 @@ public final class ChatBridge {
   static final int MAX_REGISTRATIONS_PER_SOCKET = 50;
   /** The close code of a socket over its user's or its address's limit (4000-4999: the application's own). */
   static final short TOO_MANY_SOCKETS = 4029;
+  static final long REFUSAL_DELAY_MS = 1000;
   /** A socket whose session ended (logout, expiry, password change): the page goes back to the login form. */
   static final short SESSION_ENDED = 4001;
   /** A socket at the end of its lifetime: the page reconnects with its session, if that is still good. */
@@ -113,7 +114,7 @@ public final class ChatBridge {
     EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
       new ListeningSocket(vertx, socket, fanout, this::mayListen, MAX_REGISTRATIONS_PER_SOCKET,
-        listener -> limits.tryFrame(RoomId.key(socketUser(listener))))));
+        (listener, cost) -> limits.tryFrame(RoomId.key(socketUser(listener)), cost))));
   }
 
   private void onEvent(BridgeEvent event) {
@@ -127,8 +128,11 @@ public final class ChatBridge {
         }
         String address = socket.routingContext() == null ? "unknown" : clientAddress.apply(socket.routingContext());
         if (!limits.openSocket(RoomId.key(username), address)) {
-          socket.close(TOO_MANY_SOCKETS, "too many open sockets");
-          event.complete(false);
+          // closed a second later: a client that opens socket after socket waits for each refusal
+          vertx.setTimer(REFUSAL_DELAY_MS, id -> {
+            socket.close(TOO_MANY_SOCKETS, "too many open sockets");
+            event.complete(false);
+          });
           return;
         }
         addresses.put(socket, address);

@@ -20,7 +20,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * A bridge socket whose register and unregister frames are served by {@link RoomFanout} instead of the stock
@@ -42,7 +42,7 @@ final class ListeningSocket implements SockJSSocket {
   private static final Set<Object> REQUEST_ADDRESSES = Set.of(Addresses.SEND, Addresses.HISTORY, Addresses.READ,
     Addresses.TYPING);
   /** How long a socket over its limits is not read from: the sender's own TCP buffers then hold it back. */
-  static final long SLOW_DOWN_MS = 100;
+  static final long SLOW_DOWN_MS = 250;
 
   private final Vertx vertx;
   private final SockJSSocket socket;
@@ -50,7 +50,7 @@ final class ListeningSocket implements SockJSSocket {
   private boolean slowedDown;
   private final BiFunction<SockJSSocket, String, Future<Boolean>> mayListen;
   private final int maxRegistrations;
-  private final Predicate<SockJSSocket> withinBudget;
+  private final BiPredicate<SockJSSocket, Integer> withinBudget;
   /** Addresses whose registration is being checked: they count as registered until the answer. */
   private final Set<String> pending = new HashSet<>();
   /** Reply addresses of this socket's requests that the bridge has not answered yet. */
@@ -58,7 +58,7 @@ final class ListeningSocket implements SockJSSocket {
 
   ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout,
                   BiFunction<SockJSSocket, String, Future<Boolean>> mayListen, int maxRegistrations,
-                  Predicate<SockJSSocket> withinBudget) {
+                  BiPredicate<SockJSSocket, Integer> withinBudget) {
     this.vertx = vertx;
     this.socket = socket;
     this.fanout = fanout;
@@ -131,7 +131,8 @@ final class ListeningSocket implements SockJSSocket {
     if (reply.length() > MAX_REPLY_ADDRESS) {
       return data; // the bridge refuses it as it is
     }
-    if (inFlight.size() >= BridgeLimits.MAX_IN_FLIGHT_PER_SOCKET || !withinBudget.test(this)) {
+    int cost = BridgeLimits.cost(frame.getValue("address"), frame.getValue("body") instanceof JsonObject body ? body : null);
+    if (inFlight.size() >= BridgeLimits.MAX_IN_FLIGHT_PER_SOCKET || !withinBudget.test(this, cost)) {
       if (replyAddress != null) {
         socket.write(new JsonObject().put("type", "err").put("address", replyAddress)
           .put("failureCode", Failure.TOO_MANY).put("failureType", "RECIPIENT_FAILURE")
@@ -156,7 +157,7 @@ final class ListeningSocket implements SockJSSocket {
   }
 
   private void register(String type, String listenTo) {
-    if (!withinBudget.test(this)) {
+    if (!withinBudget.test(this, 1)) {
       error("too_many_requests");
       slowDown();
     } else if (type.equals("unregister")) {

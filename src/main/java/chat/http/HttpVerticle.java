@@ -24,6 +24,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ public class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   static final int MAX_BODY_BYTES = 16 * 1024;
   public static final String SESSION_COOKIE = "chat.session";
+  private static final String SECRETS_MAP = "chat.secrets";
+  private static final String SESSION_SECRET = "session-cookie";
 
   private final ChatConfig config;
   private final ClusterView cluster;
@@ -67,6 +71,9 @@ public class HttpVerticle extends VerticleBase {
       .setCookieSecureFlag(config.http().secureCookie())
       .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
       .setLazySession(true);
+    // The cookie carries the session id with an HMAC of it: a made-up id is refused without asking the store, a
+    // cluster round trip for every request an attacker makes up.
+    Future<String> signed = sessionSecret().onSuccess(sessions::setSigningSecret);
     SessionGuard guard = new SessionGuard(vertx, cluster, config.security().sessionTimeoutMinutes() * 60_000L);
     Throttles throttles = new Throttles(vertx, counters, config.security());
     AccountApi api = new AccountApi(vertx, config, sessions, guard, throttles, metrics);
@@ -82,7 +89,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post("/api/register").handler(api::register);
     router.post("/api/login").handler(api::login);
-    router.route("/api/*").handler(HttpVerticle::requireUser);
+    router.route("/api/*").handler(this::requireUser);
     router.post("/api/logout").handler(api::logout);
     router.get("/api/me").handler(api::me);
     router.get("/api/rooms").handler(api::rooms);
@@ -96,7 +103,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(sameOrigin);
     router.route("/eventbus/*").handler(sessions);
     router.route("/eventbus/*").handler(guard);
-    router.route("/eventbus/*").handler(HttpVerticle::requireUser);
+    router.route("/eventbus/*").handler(this::requireUser);
     bridge = new ChatBridge(vertx, config, metrics, bridgeLimits, request -> ProxyHeaders.of(request).address(),
       new SessionLookup() {
         public boolean ended(String sessionId) {
@@ -124,13 +131,26 @@ public class HttpVerticle extends VerticleBase {
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())));
     // port 0 asks for a free port; -1 asks for one free port shared by every instance of this verticle
     int port = config.http().port() == 0 ? -1 : config.http().port();
-    return guard.start()
+    return signed.compose(v -> guard.start())
       .compose(v -> vertx.createHttpServer(serverOptions).requestHandler(router).listen(port, config.http().host()))
       .onSuccess(listening -> {
         server = listening;
         LOG.info("HTTP{} listening on {}:{}", config.http().tls().isPresent() ? "S" : "", config.http().host(),
           listening.actualPort());
       });
+  }
+
+  /**
+   * The key session cookies are signed with: made once per cluster (the first node to start puts it in a cluster
+   * map, the others take that one), or per node when it runs alone; it lives as long as the sessions it signs.
+   */
+  private Future<String> sessionSecret() {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String mine = Base64.getEncoder().encodeToString(random);
+    return vertx.sharedData().<String, String>getAsyncMap(SECRETS_MAP)
+      .compose(secrets -> secrets.putIfAbsent(SESSION_SECRET, mine))
+      .map(existing -> existing == null ? mine : existing);
   }
 
   /** Draining: no new connections, every open socket told to reconnect elsewhere, requests in flight finish. */
@@ -190,11 +210,21 @@ public class HttpVerticle extends VerticleBase {
     }
   }
 
-  private static void requireUser(RoutingContext ctx) {
-    if (ctx.user() == null) {
+  /**
+   * 401 without a logged-in user. An address that keeps asking without one (a flood of made-up session cookies)
+   * gets its answers a second late: a timer costs nothing, and the flood slows to what its connections carry.
+   */
+  private void requireUser(RoutingContext ctx) {
+    if (ctx.user() != null) {
+      ctx.next();
+    } else if (bridgeLimits.tryRefusal(ProxyHeaders.of(ctx).address())) {
       Replies.error(ctx, 401, "not logged in");
     } else {
-      ctx.next();
+      vertx.setTimer(Throttles.REFUSAL_DELAY_MS, id -> {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          Replies.error(ctx, 401, "not logged in");
+        }
+      });
     }
   }
 }

@@ -53,4 +53,29 @@ class BridgeLimitsTest {
     limits.socketClosed("alice", "10.0.0.1");
     assertTrue(limits.openSocket("alice", "10.0.0.1"));
   }
+
+  @Test
+  void aPageOfHistoryCostsByItsSizeAndAnythingElseOne() {
+    assertEquals(11, BridgeLimits.cost("chat.history", new JsonObject().put("room", "global").put("limit", 100)));
+    assertEquals(6, BridgeLimits.cost("chat.history", new JsonObject().put("room", "global")), "the default page of 50");
+    assertEquals(6, BridgeLimits.cost("chat.history", new JsonObject().put("limit", 1_000_000)), "refused as too big");
+    assertEquals(1, BridgeLimits.cost("chat.send", new JsonObject().put("limit", 100)));
+    assertTrue(limits.tryFrame("alice", 11));
+    assertFalse(limits.tryFrame("alice", 11), "9 left of 20: not enough for another page of 100");
+    assertTrue(limits.tryFrame("alice", 1), "but enough for a send");
+  }
+
+  @Test
+  void refusalsOfRequestsWithoutASessionAreCountedPerAddress() {
+    for (int i = 0; i < BridgeLimits.REFUSALS_BURST; i++) {
+      assertTrue(limits.tryRefusal("10.0.0.9"), "refusal " + i + " answered at once");
+    }
+    assertFalse(limits.tryRefusal("10.0.0.9"));
+    assertTrue(limits.tryRefusal("10.0.0.10"), "another address is not slowed down");
+    now.addAndGet(1_000_000_000L);
+    assertTrue(limits.tryRefusal("10.0.0.9"), "a second later, the address is answered at once again");
+    now.addAndGet(10_000_000_000L);
+    limits.forgetIdle();
+    assertEquals(0, limits.budgetsKept());
+  }
 }
