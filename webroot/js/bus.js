@@ -3,8 +3,6 @@
 // itself, registers them again on each new socket, reconnects with a backoff, and
 // fails requests whose reply can no longer come (so callers may retry).
 
-const EventBus = window.EventBus;
-
 // WebSocket only: SockJS's iframe and JSONP fallbacks load scripts the page's
 // Content-Security-Policy refuses, and its XHR fallbacks spread one session over
 // many requests, which a round-robin front would send to different nodes.
@@ -81,7 +79,8 @@ export class ChatBus {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.setState('connecting');
-    const eb = new EventBus(this.url, { transports: TRANSPORTS });
+    // Looked up here rather than at import, so the modules that only need BusError load without a browser.
+    const eb = new window.EventBus(this.url, { transports: TRANSPORTS });
     this.eb = eb;
     // Refusals (e.g. access_denied) arrive without an address; they are expected
     // now and then and are no page error.

@@ -63,9 +63,11 @@ function newMarker() {
 // The open room's messages: full renders keep the first visible message in place
 // (so loading older ones does not jump), appends take the fast path.
 export class MessageView {
-  constructor(container, me) {
+  // markerOf(room): the id of the message the "new messages" line stands before, or null (unread.js decides).
+  constructor(container, me, markerOf = () => null) {
     this.container = container;
     this.me = me;
+    this.markerOf = markerOf;
     this.lastRendered = null;  // { id, day } of the bottom message on screen
   }
 
@@ -130,11 +132,12 @@ export class MessageView {
     edge.setAttribute('aria-live', 'off');
     fragment.append(edge);
     let day = null;
+    const markerId = this.markerOf(room);
     for (const m of room.messages) {
       const key = dayKey(m.ts);
       if (key !== day) fragment.append(daySeparator(m.ts));
       day = key;
-      if (m.id === room.markerId) fragment.append(newMarker());
+      if (m.id === markerId) fragment.append(newMarker());
       fragment.append(messageElement(m, this.me));
     }
     c.setAttribute('aria-busy', 'true');
@@ -165,11 +168,12 @@ export class MessageView {
     }
     const stick = this.isAtBottom();
     let day = this.lastRendered ? this.lastRendered.day : null;
+    const markerId = this.markerOf(room);
     for (const m of added) {
       const key = dayKey(m.ts);
       if (key !== day) this.container.append(daySeparator(m.ts));
       day = key;
-      if (m.id === room.markerId) this.container.append(newMarker());
+      if (m.id === markerId) this.container.append(newMarker());
       this.container.append(messageElement(m, this.me));
       this.lastRendered = { id: m.id, day };
     }

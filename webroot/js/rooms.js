@@ -42,6 +42,8 @@ export function sameUser(a, b) {
   return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
+// The messages held for one room and how far they reach; only history.js changes the flags. Unread counts
+// and the "new messages" line live in unread.js.
 export class RoomState {
   constructor(id) {
     this.id = id;
@@ -54,12 +56,6 @@ export class RoomState {
     // starts there. `live` says the socket has delivered everything since then.
     this.syncedId = 0;
     this.live = false;
-    this.unread = 0;
-    this.readSent = 0;        // highest id already sent with chat.read
-    this.markerId = null;     // "new messages" line goes before this message
-    this.markerPending = 0;   // unread count still looking for its first message
-    this.markerStale = false; // the person has looked since the line was placed
-    this.unreadAtOpen = 0;
     this.loading = false;
     this.catchingUp = false;
   }

@@ -1,0 +1,198 @@
+// The chat view's elements: the message list, room list and people list (render.js draws those), and around
+// them the room header, status line, typing line, composer, counters and the address's #room. It also turns
+// the person's clicks, keys and scrolling into calls on the session. Every user string goes in as text.
+
+import { MessageView, PeopleView, RoomListView } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class ChatView {
+  constructor(me, { markerOf }) {
+    this.dom = {
+      meName: $('me-name'),
+      input: $('message-input'),
+      send: $('send-button'),
+      composer: $('composer'),
+      sendError: $('send-error'),
+      messages: $('messages'),
+      jumpNew: $('jump-new'),
+      typing: $('typing-indicator'),
+      status: $('connection-status'),
+      roomList: $('room-list'),
+      roomTitle: $('room-title'),
+      roomKind: $('room-kind'),
+      roomPresence: $('room-presence'),
+      peopleSearch: $('people-search'),
+      peopleList: $('people-list'),
+      sidebar: $('sidebar'),
+      sidebarUnread: $('sidebar-unread'),
+      notifyButton: $('notify-button'),
+    };
+    this.messages = new MessageView(this.dom.messages, me, markerOf);
+    this.roomList = new RoomListView(this.dom.roomList, $('room-group-public'), $('room-group-dm'), $('dm-empty'));
+    this.people = new PeopleView(this.dom.peopleList, $('people-status'));
+  }
+
+  // on: openRoom(id), openDm(username), searchTyped(), nearTop(), send(), composerInput(), visible(), hidden().
+  // Everything is let go when `signal` aborts.
+  bind(on, signal) {
+    const d = this.dom;
+    d.roomList.addEventListener('click', (e) => {
+      const item = e.target.closest('[data-room]');
+      if (item) on.openRoom(item.dataset.room);
+    }, { signal });
+    d.peopleList.addEventListener('click', (e) => {
+      const item = e.target.closest('[data-user]');
+      if (item && !item.disabled) on.openDm(item.dataset.user);
+    }, { signal });
+    d.peopleSearch.addEventListener('input', () => on.searchTyped(), { signal });
+    d.messages.addEventListener('scroll', () => {
+      if (d.messages.scrollTop < 150) on.nearTop();
+      if (this.messages.isAtBottom()) d.jumpNew.hidden = true;
+    }, { signal, passive: true });
+    d.jumpNew.addEventListener('click', () => {
+      this.messages.scrollToBottom();
+      d.jumpNew.hidden = true;
+      d.input.focus();
+    }, { signal });
+    d.composer.addEventListener('submit', (e) => {
+      e.preventDefault();
+      on.send();
+    }, { signal });
+    d.input.addEventListener('keydown', (e) => {
+      // Enter sends, Shift+Enter is a new line; never while an IME is composing.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        on.send();
+      }
+    }, { signal });
+    d.input.addEventListener('input', () => on.composerInput(), { signal });
+    document.addEventListener('visibilitychange', () => {
+      if (this.isVisible()) on.visible();
+      else on.hidden();
+    }, { signal });
+    window.addEventListener('focus', () => on.visible(), { signal });
+  }
+
+  isVisible() {
+    return document.visibilityState === 'visible';
+  }
+
+  // ---- header, status, counters -----------------------------------------------
+
+  showMe(username) {
+    this.dom.meName.textContent = username;
+  }
+
+  showConnection(state, label) {
+    this.dom.status.dataset.state = state;
+    this.dom.status.querySelector('.label').textContent = label;
+  }
+
+  // online: the partner's presence in a private room, null for other rooms.
+  showRoomTitle(title, kind, online) {
+    this.dom.roomTitle.textContent = title;
+    this.dom.roomKind.textContent = kind;
+    this.dom.roomPresence.hidden = online === null;
+    if (online !== null) this.showRoomOnline(online);
+    this.dom.messages.setAttribute('aria-label', `Messages in ${title}`);
+  }
+
+  showRoomOnline(online) {
+    this.dom.roomPresence.dataset.online = String(online);
+  }
+
+  showUnreadTotal(total) {
+    document.title = total ? `(${total}) Chat` : 'Chat';
+    this.dom.sidebarUnread.textContent = String(total);
+    this.dom.sidebarUnread.hidden = total === 0;
+  }
+
+  showTyping(text) {
+    this.dom.typing.textContent = text;
+  }
+
+  showJumpNew(shown) {
+    this.dom.jumpNew.hidden = !shown;
+  }
+
+  // The browser tests, and anything else that waits for the page, read this.
+  setReady() {
+    document.body.dataset.ready = 'true';
+  }
+
+  // ---- the address: the open room, so a reload comes back to it ----------------
+
+  wantedRoom() {
+    return location.hash.slice(1);
+  }
+
+  rememberRoom(id) {
+    history.replaceState(null, '', `#${id}`);
+  }
+
+  // ---- side bar and people search ----------------------------------------------
+
+  peopleQuery() {
+    return this.dom.peopleSearch.value.trim();
+  }
+
+  closeSidebar() {
+    const sidebar = this.dom.sidebar;
+    if (sidebar.classList.contains('show') && window.bootstrap) {
+      window.bootstrap.Offcanvas.getOrCreateInstance(sidebar).hide();
+    }
+  }
+
+  // ---- composer -------------------------------------------------------------
+
+  composerText() {
+    return this.dom.input.value;
+  }
+
+  clearComposer() {
+    this.dom.input.value = '';
+  }
+
+  focusInput() {
+    // On a phone, focusing would pop the keyboard up over the messages.
+    if (window.matchMedia('(min-width: 992px)').matches) this.dom.input.focus({ preventScroll: true });
+  }
+
+  setSending(sending) {
+    // Read-only rather than disabled, so focus (and the keyboard on a phone) stays.
+    this.dom.input.readOnly = sending;
+    this.dom.send.disabled = sending;
+    this.dom.composer.setAttribute('aria-busy', String(sending));
+  }
+
+  showSendError(message) {
+    this.dom.sendError.textContent = message;
+    this.dom.sendError.hidden = false;
+    this.dom.input.setAttribute('aria-invalid', 'true');
+  }
+
+  hideSendError() {
+    if (this.dom.sendError.hidden) return;
+    this.dom.sendError.hidden = true;
+    this.dom.sendError.textContent = '';
+    this.dom.input.removeAttribute('aria-invalid');
+  }
+
+  // ---- logout ---------------------------------------------------------------
+
+  // Back to how the page was before the session, for the next person to log in.
+  clear() {
+    this.messages.clear();
+    this.roomList.clear();
+    this.people.clear();
+    this.dom.typing.textContent = '';
+    this.dom.input.value = '';
+    this.dom.peopleSearch.value = '';
+    this.setSending(false);
+    this.hideSendError();
+    delete document.body.dataset.ready;
+    document.title = 'Chat';
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+}

@@ -1,0 +1,77 @@
+// Sending a message: the length rule, one send at a time, and retries of a request that got no answer,
+// always with the same cid so the server stores the message once. No DOM: it is given the bus, and tells
+// the caller when it is busy, what went wrong and what the server stored.
+
+import { BusError } from './bus.js';
+
+export const MAX_TEXT = 2000;  // code points, as the server counts them
+export const SEND_ATTEMPTS = 3;
+export const OPEN_WAIT = 15000;
+
+export function randomId() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);  // works on plain http too, unlike crypto.randomUUID
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class Composer {
+  // bus: whenOpen(ms) and request(address, body). Hooks:
+  //   busy(sending)           a send started or ended
+  //   problem(message|null)   what to tell the person, or null to take the last message away
+  //   sent(roomId, stored)    the server's reply: the stored message
+  constructor({ bus, newId = randomId, busy = () => {}, problem = () => {}, sent = () => {} }) {
+    this.bus = bus;
+    this.newId = newId;
+    this.hooks = { busy, problem, sent };
+    this.sending = false;
+    this.stopped = false;
+  }
+
+  // Sends `text` to `roomId`; true when the server stored it. Nothing happens without a room, for blank text
+  // or while the previous message is still on its way.
+  async send(roomId, text) {
+    const trimmed = text.trim();
+    if (!roomId || this.sending || !trimmed) return false;
+    const length = [...trimmed].length;
+    if (length > MAX_TEXT) {
+      this.hooks.problem(`This message has ${length} characters; the limit is ${MAX_TEXT}.`);
+      return false;
+    }
+    this.hooks.problem(null);
+    this.setSending(true);
+    // The same cid on every attempt lets the server drop a retry it already stored.
+    const body = { room: roomId, text: trimmed, cid: this.newId() };
+    try {
+      const stored = await this.requestWithRetry('chat.send', body);
+      if (this.stopped) return false;
+      this.hooks.sent(roomId, stored);
+      return true;
+    } catch (e) {
+      if (!this.stopped) this.hooks.problem(`Not sent: ${e.message}`);
+      return false;
+    } finally {
+      this.setSending(false);
+    }
+  }
+
+  // A request that got no answer (socket lost, timeout) may be sent again; a refusal may not.
+  async requestWithRetry(address, body) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.bus.whenOpen(OPEN_WAIT);
+        return await this.bus.request(address, body);
+      } catch (e) {
+        if (!(e instanceof BusError) || !e.retryable || attempt >= SEND_ATTEMPTS || this.stopped) throw e;
+      }
+    }
+  }
+
+  setSending(sending) {
+    this.sending = sending;
+    this.hooks.busy(sending);
+  }
+
+  stop() {
+    this.stopped = true;
+  }
+}
