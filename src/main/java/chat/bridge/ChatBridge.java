@@ -35,7 +35,7 @@ import java.util.function.Function;
 /**
  * The SockJS event-bus bridge: only logged-in sockets, only the chat's addresses, and every frame a browser
  * sends is stamped with the session's user so nobody can speak for someone else. Requests go through the stock
- * bridge; what browsers listen to is delivered by {@link RoomFanout}, one consumer per address per node.
+ * bridge; what browsers listen to is delivered by {@link RoomFanout}, one consumer per address per HTTP verticle instance (one per event loop).
  */
 public final class ChatBridge {
 

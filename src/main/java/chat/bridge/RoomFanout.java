@@ -19,10 +19,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Delivers what browsers listen to with one event-bus consumer per address per node, not one per socket: a
- * message crosses the cluster once per node, is encoded into a bridge frame once, and the same buffer is written
- * to every local socket listening on that address. The frames are exactly the stock bridge's, so the official
- * client cannot tell the difference. Used from the HTTP verticle's event loop only.
+ * Delivers what browsers listen to with one event-bus consumer per address per HTTP verticle instance (one per
+ * event loop that serves sockets), not one per socket: a message crosses the cluster once per instance, is encoded
+ * into a bridge frame once there, and the same buffer is written to every socket of that instance listening on the
+ * address. The frames are exactly the stock bridge's, so the official client cannot tell the difference. Used from
+ * its HTTP verticle instance's event loop only.
  */
 final class RoomFanout {
 

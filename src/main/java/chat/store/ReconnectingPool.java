@@ -19,6 +19,10 @@ import java.util.function.Function;
  * JDBC connection forever (its connections always report themselves valid), so after a database restart every
  * query would keep failing; here the first failure that says "connection lost" swaps in a fresh pool, and the
  * node recovers by itself as soon as the database is back.
+ *
+ * <p>Upstream: vert-x3/vertx-jdbc-client#357 ("Report dead connections to the pool") makes the pool drop a dead
+ * connection itself; it was merged after 5.0.7. This class can go once the Vert.x BOM we use ships a
+ * vertx-jdbc-client with it, when {@code DurabilityIT}'s database outage test passes on a plain pool.
  */
 public final class ReconnectingPool {
 
