@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Accepts messages: validates a {@code chat.send} from a browser, has the store save it, then publishes it to
@@ -39,6 +40,8 @@ public class RoomVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RoomVerticle.class);
   public static final int MAX_TEXT = 2000;
   public static final int MAX_CID = 64;
+  /** Keys made by the server for sends without a cid (a client could pick one too, but only among its own sends). */
+  static final String SERVER_CID_PREFIX = "server:";
   static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
@@ -233,10 +236,15 @@ public class RoomVerticle extends VerticleBase {
     return text;
   }
 
+  /**
+   * The client's idempotency key, or one made here when it sent none: a send re-routed after its owner did not
+   * answer in time (the owner may have stored it all the same) then finds the stored message instead of storing
+   * it again. Made once, before the send leaves this node, so every route carries the same key.
+   */
   private static String cid(JsonObject body) {
     Object cid = body.getValue("cid");
     if (cid == null) {
-      return null;
+      return SERVER_CID_PREFIX + UUID.randomUUID();
     }
     if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
       throw Failure.badRequest("cid must be a string of 1 to " + MAX_CID + " characters");

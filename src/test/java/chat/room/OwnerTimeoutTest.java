@@ -1,0 +1,77 @@
+package chat.room;
+
+import chat.support.BridgeClient;
+import chat.support.Http;
+import chat.support.Names;
+import chat.support.TestCluster;
+import chat.support.TestNode;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * A room's owner that stores a message but whose answer never reaches the sender's node (lost on the way, or the
+ * owner too slow): the sender's node turns to the next owner, which must not store the message a second time,
+ * whether the client gave a cid or not.
+ */
+class OwnerTimeoutTest {
+
+  private static TestCluster cluster;
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    cluster = new TestCluster(2);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void aSendWithoutCidWhoseOwnerNeverAnsweredIsStoredOnceAfterTheReRoute() {
+    List<String> nodes = List.of(cluster.node(0).node().nodeId(), cluster.node(1).node().nodeId());
+    String room = "topic.news";
+    TestNode owner = RoomOwners.owner(room, nodes).equals(nodes.get(0)) ? cluster.node(0) : cluster.node(1);
+    TestNode sendersNode = owner == cluster.node(0) ? cluster.node(1) : cluster.node(0);
+
+    String name = Names.unique("lost");
+    String text = "stored once, answered once " + name;
+    Http http = new Http(vertx, sendersNode.port()).signUp(name);
+    AtomicInteger dropped = new AtomicInteger();
+    // the owner's answer to the sender's node is lost on the way (the store's answer to the owner is a Saved, with
+    // the message one level down, and what the owner publishes to the room goes out as usual)
+    Handler<DeliveryContext<Object>> loseTheAnswer = delivery -> {
+      if (delivery.message().address().startsWith("__vertx.reply") && delivery.body() instanceof JsonObject body
+        && text.equals(body.getString("text"))) {
+        dropped.incrementAndGet();
+        return;
+      }
+      delivery.next();
+    };
+    owner.node().vertx().eventBus().addOutboundInterceptor(loseTheAnswer);
+    try (BridgeClient bus = BridgeClient.connect(vertx, sendersNode.port(), http.cookie())) {
+      BridgeClient.Reply reply = bus.request("chat.send", new JsonObject().put("room", room).put("text", text));
+      assertFalse(reply.failed(), reply.frame().encode());
+      assertEquals(1, dropped.get(), "the owner stored it and answered, and the answer was lost");
+      List<JsonObject> stored = bus.historyAfter(room, 0).stream()
+        .filter(message -> text.equals(message.getString("text"))).toList();
+      assertEquals(List.of(reply.body()), stored, "stored once, and the reply is the stored message");
+    } finally {
+      owner.node().vertx().eventBus().removeOutboundInterceptor(loseTheAnswer);
+    }
+  }
+}
