@@ -68,7 +68,7 @@ public final class Accounts {
         return;
       }
       int port = endpoints.get(i % endpoints.size()).port();
-      one(http, port, name(i)).onComplete(result -> {
+      one(vertx, http, port, name(i)).onComplete(result -> {
         if (result.succeeded()) {
           users[i] = new User(name(i), result.result());
         } else {
@@ -102,27 +102,63 @@ public final class Accounts {
     return List.of(users);
   }
 
-  private static Future<String> one(HttpClient http, int port, String name) {
+  /**
+   * Registers and logs in one user. A node whose password hashing is busy answers 503 with Retry-After at once
+   * (issue 14: it never queues minutes of bcrypt); like a browser, the bench then waits as told and asks again.
+   */
+  private static Future<String> one(Vertx vertx, HttpClient http, int port, String name) {
     JsonObject registration = new JsonObject().put("username", name).put("email", name + "@bench.example.com")
       .put("password", PASSWORD).put("confirmPassword", PASSWORD);
-    return post(http, port, "/api/register", registration)
+    return whenNotBusy(vertx, MAX_BUSY_ANSWERS, () -> post(http, port, "/api/register", registration)
       .compose(status -> status == 201 || status == 409 ? Future.succeededFuture()
-        : Future.failedFuture("register " + name + ": HTTP " + status))
-      .compose(v -> http.request(HttpMethod.POST, port, "127.0.0.1", "/api/login")
-        .compose(request -> request.putHeader("content-type", "application/json")
-          .send(new JsonObject().put("username", name).put("password", PASSWORD).toBuffer()))
-        .compose(response -> response.body().map(body -> {
-          if (response.statusCode() != 200) {
-            throw new IllegalStateException("login " + name + ": HTTP " + response.statusCode() + " " + body);
+        : Future.failedFuture(status == 503 ? new Busy(1) : new IllegalStateException("register " + name + ": HTTP " + status))))
+      .compose(v -> whenNotBusy(vertx, MAX_BUSY_ANSWERS, () -> logIn(http, port, name)));
+  }
+
+  private static final int MAX_BUSY_ANSWERS = 30;
+
+  /** A 503 from a busy node, with the seconds it asked us to wait. */
+  private static final class Busy extends RuntimeException {
+    final int retryAfterSeconds;
+
+    Busy(int retryAfterSeconds) {
+      super("busy, retry after " + retryAfterSeconds + " s", null, false, false);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+  }
+
+  private static <T> Future<T> whenNotBusy(Vertx vertx, int attemptsLeft, java.util.function.Supplier<Future<T>> call) {
+    return call.get().recover(err -> {
+      if (!(err instanceof Busy busy) || attemptsLeft <= 1) {
+        return Future.failedFuture(err);
+      }
+      Promise<T> later = Promise.promise();
+      vertx.setTimer(Math.max(1, busy.retryAfterSeconds) * 1000L,
+        id -> whenNotBusy(vertx, attemptsLeft - 1, call).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private static Future<String> logIn(HttpClient http, int port, String name) {
+    return http.request(HttpMethod.POST, port, "127.0.0.1", "/api/login")
+      .compose(request -> request.putHeader("content-type", "application/json")
+        .send(new JsonObject().put("username", name).put("password", PASSWORD).toBuffer()))
+      .compose(response -> response.body().map(body -> {
+        if (response.statusCode() == 503) {
+          String retryAfter = response.getHeader("Retry-After");
+          throw new Busy(retryAfter == null || !retryAfter.matches("\\d{1,3}") ? 1 : Integer.parseInt(retryAfter));
+        }
+        if (response.statusCode() != 200) {
+          throw new IllegalStateException("login " + name + ": HTTP " + response.statusCode() + " " + body);
+        }
+        for (String cookie : response.cookies()) {
+          if (cookie.startsWith("chat.session=")) {
+            int end = cookie.indexOf(';');
+            return end < 0 ? cookie : cookie.substring(0, end);
           }
-          for (String cookie : response.cookies()) {
-            if (cookie.startsWith("chat.session=")) {
-              int end = cookie.indexOf(';');
-              return end < 0 ? cookie : cookie.substring(0, end);
-            }
-          }
-          throw new IllegalStateException("login " + name + ": no chat.session cookie");
-        })));
+        }
+        throw new IllegalStateException("login " + name + ": no chat.session cookie");
+      }));
   }
 
   private static Future<Integer> post(HttpClient http, int port, String uri, JsonObject body) {
