@@ -1,5 +1,6 @@
 package chat.http;
 
+import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.cluster.CounterKey;
 import chat.cluster.SharedCounters;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * The limits on password checks (login, password change) and registrations, counted across the cluster and
  * reserved before any bcrypt runs: every attempt is counted as a failure first, atomically (so a thousand
- * concurrent guesses cannot all pass on a count of zero), and a check that succeeds gives its failures back.
+ * concurrent guesses cannot all pass on a count of zero), and a check that succeeds, or that never ran (503), gives
+ * its failures back.
  * <ul>
  * <li>a username from one address: {@code loginFailuresPerUser} failures, then 429 for the rest of the window:
  *     a guesser elsewhere cannot lock the owner out of her own address;</li>
@@ -82,10 +84,10 @@ final class Throttles {
     if (!inFlight.tryEnter(address)) {
       return Future.failedFuture(new Throttled(1));
     }
-    Failure byAddress = new Failure(failuresByAddress, addressKey, limits.loginFailuresPerAddress());
-    List<Failure> failures = userKey == null ? List.of(byAddress)
-      : List.of(byAddress, new Failure(failuresByUserAtAddress, userAtAddressKey, limits.loginFailuresPerUser()),
-        new Failure(failuresByUser, CounterKey.of(userKey), Long.MAX_VALUE));
+    Reserved byAddress = new Reserved(failuresByAddress, addressKey, limits.loginFailuresPerAddress());
+    List<Reserved> failures = userKey == null ? List.of(byAddress)
+      : List.of(byAddress, new Reserved(failuresByUserAtAddress, userAtAddressKey, limits.loginFailuresPerUser()),
+        new Reserved(failuresByUser, CounterKey.of(userKey), Long.MAX_VALUE));
     Future<WindowCounters.Count> attempts = attemptsByAddress.increment(addressKey);
     List<Future<WindowCounters.Count>> counted = failures.stream().map(f -> f.counters.increment(f.key)).toList();
     return Future.all(attempts, Future.all(counted))
@@ -99,7 +101,7 @@ final class Throttles {
         if (addressOver != null || userOver != null) {
           // nothing was checked: the failures were not made, only the attempt; until its window ends, this node
           // refuses that address (or name there) without asking the cluster, however fast it comes back
-          failures.forEach(Failure::giveBack);
+          failures.forEach(Reserved::giveBack);
           if (addressOver != null) {
             refused.until("login " + addressKey, addressOver.resetsAtMs());
           }
@@ -118,7 +120,13 @@ final class Throttles {
         boolean slowDown = userKey != null && counted.get(2).result().count() > limits.loginSlowdownPerUser();
         return (slowDown ? after(SLOWDOWN_MS) : Future.<Void>succeededFuture())
           .compose(go -> check.get())
-          .onSuccess(ok -> failures.forEach(Failure::giveBack));
+          .onComplete(checked -> {
+            // a right password, or no check at all (a full bcrypt queue's 503, a database away): only a wrong
+            // password is a failure, or a busy node would lock out the crowd it told to come back
+            if (checked.succeeded() || Failure.code(checked.cause()) >= Failure.INTERNAL) {
+              failures.forEach(Reserved::giveBack);
+            }
+          });
       })
       .onComplete(done -> inFlight.leave(address));
   }
@@ -155,7 +163,7 @@ final class Throttles {
     return later.future();
   }
 
-  private record Failure(WindowCounters counters, String key, long limit) {
+  private record Reserved(WindowCounters counters, String key, long limit) {
     void giveBack() {
       counters.decrement(key);
     }

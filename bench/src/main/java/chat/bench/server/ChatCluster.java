@@ -81,7 +81,8 @@ public final class ChatCluster implements Target {
         .put("http", http)
         .put("db", new JsonObject().put("url", "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat"))
         .put("security", new JsonObject().put("bcryptCost", 4).put("registrationsPerAddress", 1_000_000)
-          .put("loginsPerAddress", 1_000_000).put("passwordChecksAtOncePerAddress", 1_000_000)
+          .put("loginsPerAddress", 1_000_000).put("loginFailuresPerAddress", 1_000_000)
+          .put("passwordChecksAtOncePerAddress", 1_000_000)
           .put("socketsPerAddress", 1_000_000))
         .put("rooms", new JsonArray(new ArrayList<>(topics)));
       if (nodeCount > 1) {
