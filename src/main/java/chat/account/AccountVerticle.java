@@ -4,8 +4,7 @@ import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
-import chat.store.ReconnectingPool;
-import chat.store.Sql;
+import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -94,7 +93,7 @@ public class AccountVerticle extends VerticleBase {
         return Future.failedFuture(Failure.of(Failure.CONFLICT, String.join(",", taken)));
       }
       return hashing.hash(form.password(), config.security().bcryptCost())
-        .compose(hash -> db.use(pool -> pool.preparedQuery(Sql.INSERT_USER)
+        .compose(hash -> db.use(pool -> pool.preparedQuery(AccountSql.INSERT_USER)
           .execute(Tuple.of(key, form.username(), form.email(), emailKey, hash, System.currentTimeMillis()))))
         .map(done -> new Account(form.username(), form.email()))
         // Two registrations racing for one name: the constraint decides, the loser gets the same 409.
@@ -105,7 +104,7 @@ public class AccountVerticle extends VerticleBase {
   }
 
   private Future<List<String>> takenFields(String key, String emailKey) {
-    return db.use(pool -> pool.preparedQuery(Sql.USER_TAKEN).execute(Tuple.of(key, emailKey))).map(rows -> {
+    return db.use(pool -> pool.preparedQuery(AccountSql.USER_TAKEN).execute(Tuple.of(key, emailKey))).map(rows -> {
       List<String> taken = new ArrayList<>();
       for (Row row : rows) {
         if (key.equals(row.getString(0)) && !taken.contains("username")) {
@@ -123,7 +122,7 @@ public class AccountVerticle extends VerticleBase {
     if (username == null || password == null || !RoomId.USERNAME.matcher(username).matches()) {
       return refuseLogin(password);
     }
-    return db.use(pool -> pool.preparedQuery(Sql.ACCOUNT_WITH_PASSWORD).execute(Tuple.of(RoomId.key(username))))
+    return db.use(pool -> pool.preparedQuery(AccountSql.ACCOUNT_WITH_PASSWORD).execute(Tuple.of(RoomId.key(username))))
       .compose(rows -> {
         // bcrypt only reads 72 bytes: a longer password must not log in as its own prefix.
         if (rows.size() == 0 || password.getBytes(StandardCharsets.UTF_8).length > PasswordRule.MAX_BYTES) {
@@ -139,12 +138,12 @@ public class AccountVerticle extends VerticleBase {
   Future<Account> changeEmail(String username, String email) {
     String key = RoomId.key(username);
     String emailKey = email.toLowerCase(Locale.ROOT);
-    return db.use(pool -> pool.preparedQuery(Sql.EMAIL_OWNER).execute(Tuple.of(emailKey)))
+    return db.use(pool -> pool.preparedQuery(AccountSql.EMAIL_OWNER).execute(Tuple.of(emailKey)))
       .compose(owners -> {
         if (owners.size() > 0 && !key.equals(owners.iterator().next().getString(0))) {
           return Future.failedFuture(Failure.of(Failure.CONFLICT, "email"));
         }
-        return db.use(pool -> pool.preparedQuery(Sql.UPDATE_EMAIL).execute(Tuple.of(email, emailKey, key)))
+        return db.use(pool -> pool.preparedQuery(AccountSql.UPDATE_EMAIL).execute(Tuple.of(email, emailKey, key)))
           .recover(err -> Future.failedFuture(Failure.of(Failure.CONFLICT, "email")));
       })
       .compose(updated -> find(username));
@@ -154,7 +153,7 @@ public class AccountVerticle extends VerticleBase {
   Future<Void> changePassword(String username, String currentPassword, String newPassword) {
     return login(username, currentPassword)
       .compose(account -> hashing.hash(newPassword, config.security().bcryptCost()))
-      .compose(hash -> db.use(pool -> pool.preparedQuery(Sql.UPDATE_PASSWORD).execute(Tuple.of(hash, RoomId.key(username)))))
+      .compose(hash -> db.use(pool -> pool.preparedQuery(AccountSql.UPDATE_PASSWORD).execute(Tuple.of(hash, RoomId.key(username)))))
       .mapEmpty();
   }
 
@@ -170,13 +169,13 @@ public class AccountVerticle extends VerticleBase {
     if (username == null) {
       return Future.succeededFuture();
     }
-    return db.use(pool -> pool.preparedQuery(Sql.USER_BY_KEY).execute(Tuple.of(RoomId.key(username))))
+    return db.use(pool -> pool.preparedQuery(AccountSql.USER_BY_KEY).execute(Tuple.of(RoomId.key(username))))
       .map(rows -> rows.size() == 0 ? null : toAccount(rows.iterator().next()));
   }
 
   private Future<JsonObject> search(String prefix, int limit) {
-    String pattern = Sql.literalLike(RoomId.key(prefix)) + "%";
-    return db.use(pool -> pool.preparedQuery(Sql.SEARCH_USERS).execute(Tuple.of(pattern, limit))).map(rows -> {
+    String pattern = AccountSql.literalLike(RoomId.key(prefix)) + "%";
+    return db.use(pool -> pool.preparedQuery(AccountSql.SEARCH_USERS).execute(Tuple.of(pattern, limit))).map(rows -> {
       JsonArray users = new JsonArray();
       rows.forEach(row -> users.add(row.getString(0)));
       return new JsonObject().put("users", users);

@@ -7,6 +7,7 @@ import chat.cluster.HazelcastSetup;
 import chat.cluster.PresenceVerticle;
 import chat.cluster.SharedCounters;
 import chat.config.ChatConfig;
+import chat.db.Migrations;
 import chat.http.HttpVerticle;
 import chat.room.RoomVerticle;
 import chat.store.StoreVerticle;
@@ -107,7 +108,6 @@ public final class ChatNode {
     metrics.gauge("chat_sockets", "open bridge sockets on this node",
       () -> http.stream().mapToInt(HttpVerticle::openSockets).sum());
     metrics.gauge("chat_cluster_size", "members of the cluster this node sees", () -> cluster.liveNodes().size());
-    // the store comes first: it creates the schema the others use
     BridgeLimits bridgeLimits = new BridgeLimits(config.security());
     vertx.setPeriodic(60_000, id -> bridgeLimits.forgetIdle());
     Future<Void> metricsUp = Future.succeededFuture();
@@ -115,7 +115,9 @@ public final class ChatNode {
       metricsEndpoint = new MetricsVerticle(config.metrics(), (PrometheusMeterRegistry) metrics.registry());
       metricsUp = deploy(vertx.deployVerticle(metricsEndpoint));
     }
+    // the schema before any verticle that uses it
     return metricsUp
+      .compose(v -> Migrations.migrate(vertx, config.db()))
       .compose(v -> deploy(vertx.deployVerticle(new StoreVerticle(config, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new AccountVerticle(config))))
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))

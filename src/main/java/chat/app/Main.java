@@ -2,6 +2,7 @@ package chat.app;
 
 import chat.config.ChatConfig;
 import chat.config.ConfigException;
+import chat.db.Migrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,12 @@ public final class Main {
     ChatNode node;
     try {
       node = ChatNode.start(config).await(2, TimeUnit.MINUTES);
+    } catch (Migrations.SchemaTooNew | Migrations.SchemaTooOld e) {
+      // like a config error: starting again will not help, another build (or database) will
+      LOG.error("chat node refused to start: {}", e.getMessage());
+      stopLogging();
+      System.exit(2);
+      return;
     } catch (Exception e) {
       LOG.error("chat node failed to start: {}", e.toString());
       stopLogging();

@@ -3,9 +3,12 @@ package chat.store;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.bus.NewMessage;
+import chat.db.Dialect;
+import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -151,6 +154,6 @@ final class GroupCommit {
       values.addAll(List.of(m.room(), m.sender(), m.text(), ts));
       values.add(m.cid());
     }
-    return dialect.insertMessages(conn, values, batch.size());
+    return dialect.insertReturningIds(conn, Sql.insertMessages(batch.size()), Tuple.from(values), batch.size());
   }
 }

@@ -11,6 +11,9 @@ import chat.bus.NewMessage;
 import chat.bus.RoomId;
 import chat.bus.Saved;
 import chat.config.ChatConfig;
+import chat.db.Database;
+import chat.db.Dialect;
+import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -70,16 +73,15 @@ public class StoreVerticle extends VerticleBase {
     users = new UserDirectory(vertx);
     dialect = Dialect.of(config.db().url());
     commits = new GroupCommit(db, dialect);
-    health = new HealthProbe(() -> reads.use(pool -> pool.query(Sql.PING).execute()).mapEmpty(), System::currentTimeMillis);
-    return db.use(pool -> Database.migrate(pool, config.db()))
-      .compose(v -> listOlderPrivateRooms())
-      .compose(v -> Future.all(
+    health = new HealthProbe(() -> reads.use(pool -> pool.query(Database.PING).execute()).mapEmpty(),
+      System::currentTimeMillis);
+    return Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
         vertx.eventBus().localConsumer(Addresses.STORE_HEALTH, this::onHealth).completion(),
         vertx.eventBus().localConsumer(Addresses.HISTORY, this::onHistory).completion(),
         vertx.eventBus().localConsumer(Addresses.READ, this::onRead).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_UNREAD, this::onUnread).completion(),
-        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_PRIVATE_ROOMS, this::onPrivateRooms).completion()));
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_PRIVATE_ROOMS, this::onPrivateRooms).completion());
   }
 
   @Override
@@ -225,7 +227,7 @@ public class StoreVerticle extends VerticleBase {
     if (!(RoomId.parse(message.room(), topics) instanceof RoomId.Direct direct) || listedRooms.contains(direct.id())) {
       return Future.succeededFuture();
     }
-    String statement = dialect.insertPrivateRoom();
+    String statement = Sql.insertPrivateRoom(dialect);
     return db.use(pool -> pool.preparedQuery(statement).executeBatch(List.of(Tuple.of(direct.first(), direct.id()),
         Tuple.of(direct.second(), direct.id()))))
       .onSuccess(done -> {
@@ -235,26 +237,6 @@ public class StoreVerticle extends VerticleBase {
         listedRooms.add(direct.id());
       })
       .mapEmpty();
-  }
-
-  /**
-   * Lists the private rooms of a database from before private_rooms (once: only while the table is empty); every
-   * node starting at once may do it, which lists nothing twice.
-   */
-  private Future<Void> listOlderPrivateRooms() {
-    return db.use(pool -> pool.query(Sql.ANY_PRIVATE_ROOM).execute()
-      .compose(count -> count.iterator().next().getLong(0) > 0 ? Future.succeededFuture()
-        : pool.query(Sql.PRIVATE_ROOMS_IN_MESSAGES).execute().compose(rooms -> {
-          List<Tuple> members = new ArrayList<>();
-          for (Row row : rooms) {
-            if (RoomId.parse(row.getString(0), topics) instanceof RoomId.Direct direct) {
-              members.add(Tuple.of(direct.first(), direct.id()));
-              members.add(Tuple.of(direct.second(), direct.id()));
-            }
-          }
-          return members.isEmpty() ? Future.succeededFuture()
-            : pool.preparedQuery(dialect.insertPrivateRoom()).executeBatch(members).mapEmpty();
-        })));
   }
 
   private record Page(String room, JsonArray json) {

@@ -1,4 +1,4 @@
-package chat.store;
+package chat.db;
 
 import chat.bus.Failure;
 import chat.config.ChatConfig;
