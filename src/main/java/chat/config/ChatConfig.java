@@ -13,13 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The whole node configuration, read once at start and validated. Every key is optional; a bad value or an
- * unknown key stops the start with a {@link ConfigException} naming the key.
+ * The whole node configuration, read once at start and validated. Every key is optional ({@link ConfigKey#ALL} lists
+ * them); a bad value or an unknown key stops the start with a {@link ConfigException} naming the key.
  */
 public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
                          Metrics metrics) {
@@ -141,18 +140,14 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
 
   public static ChatConfig fromJson(JsonObject json) {
     Section root = new Section("", json);
-    root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security", "metrics");
+    root.allowOnly(ConfigKey.namesIn(""));
 
-    Section http = root.section("http", "host", "port", "secureCookie", "trustedProxies", "forwardedHeaders",
-      "publicOrigin", "tls");
-    Section db = root.section("db", "url", "user", "password", "maxPoolSize");
-    Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name", "tls");
-    Section eventBus = root.section("eventBus", "port");
-    Section metrics = root.section("metrics", "enabled", "host", "port");
-    Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
-      "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "loginsPerAddress", "loginSlowdownPerUser",
-      "passwordChecksAtOncePerAddress", "registrationsPerAddress", "requestsPerSecond", "requestBurst", "socketsPerUser", "socketsPerAddress",
-      "socketLifetimeMinutes");
+    Section http = root.section("http");
+    Section db = root.section("db");
+    Section cluster = root.section("cluster");
+    Section eventBus = root.section("eventBus");
+    Section metrics = root.section("metrics");
+    Section security = root.section("security");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -257,7 +252,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     if (http.json.getValue("tls") == null) {
       return Optional.empty();
     }
-    Section tls = http.section("tls", "certPath", "keyPath");
+    Section tls = http.section("tls");
     Tls files = new Tls(tls.string("certPath", ""), tls.string("keyPath", ""));
     PemFiles.checkKeyPair(tls.key("certPath"), files.certPath(), tls.key("keyPath"), files.keyPath());
     return Optional.of(files);
@@ -267,7 +262,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     if (cluster.json.getValue("tls") == null) {
       return Optional.empty();
     }
-    Section tls = cluster.section("tls", "certPath", "keyPath", "caPath");
+    Section tls = cluster.section("tls");
     ClusterTls files = new ClusterTls(tls.string("certPath", ""), tls.string("keyPath", ""), tls.string("caPath", ""));
     PemFiles.checkKeyPair(tls.key("certPath"), files.certPath(), tls.key("keyPath"), files.keyPath());
     PemFiles.checkSignedBy(tls.key("certPath"), files.certPath(), tls.key("caPath"), files.caPath());
@@ -313,16 +308,16 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       return path.isEmpty() ? name : path + "." + name;
     }
 
-    void allowOnly(String... names) {
-      Set<String> allowed = Set.of(names);
+    void allowOnly(List<String> names) {
       for (String name : json.fieldNames()) {
-        if (!allowed.contains(name)) {
-          throw new ConfigException("config key '" + key(name) + "': unknown key (allowed: " + String.join(", ", names) + ")");
+        if (!names.contains(name)) {
+          throw ConfigException.forKey(key(name), "unknown key (allowed: " + String.join(", ", names) + ")");
         }
       }
     }
 
-    Section section(String name, String... keys) {
+    /** The keys it allows are {@link ConfigKey#ALL}'s under its path. */
+    Section section(String name) {
       Object value = json.getValue(name);
       if (value == null) {
         return new Section(key(name), new JsonObject());
@@ -331,7 +326,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         throw ConfigException.badKey(key(name), "an object", value);
       }
       Section section = new Section(key(name), object);
-      section.allowOnly(keys);
+      section.allowOnly(ConfigKey.namesIn(section.path));
       return section;
     }
 

@@ -7,8 +7,13 @@ public class ConfigException extends RuntimeException {
     super(message, null, false, false);
   }
 
+  /** {@code config key 'http.port': <detail>} */
+  static ConfigException forKey(String key, String detail) {
+    return new ConfigException("config key '" + key + "': " + detail);
+  }
+
   static ConfigException badKey(String key, String expected, Object actual) {
-    return new ConfigException("config key '" + key + "': expected " + expected + ", got " + describe(actual));
+    return forKey(key, "expected " + expected + ", got " + describe(actual));
   }
 
   private static String describe(Object value) {

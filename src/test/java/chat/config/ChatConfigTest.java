@@ -99,6 +99,34 @@ class ChatConfigTest {
     assertFalse(e.getMessage().contains("\n"), "one line");
   }
 
+  /** ConfigKey.ALL is what the sections allow; each key in it must also be one fromJson reads and checks. */
+  @Test
+  void everyKeyOfTheTableIsReadAndChecked() {
+    for (ConfigKey key : ConfigKey.ALL) {
+      JsonObject json = new JsonObject();
+      String section = key.path().contains(".") ? key.path().substring(0, key.path().lastIndexOf('.')) : "";
+      if (section.endsWith(".tls")) {
+        // a tls section's paths are all read before any is checked: give the others a value
+        ConfigKey.namesIn(section).forEach(name -> put(json, section + "." + name, "x"));
+      }
+      put(json, key.path(), new JsonObject().put("wrong", "type"));
+      ConfigException e = assertThrows(ConfigException.class, () -> ChatConfig.fromJson(json), key.path());
+      assertTrue(e.getMessage().startsWith("config key '" + key.path() + "'"), e.getMessage());
+    }
+  }
+
+  private static void put(JsonObject json, String path, Object value) {
+    String[] names = path.split("\\.");
+    JsonObject section = json;
+    for (int i = 0; i < names.length - 1; i++) {
+      if (!section.containsKey(names[i])) {
+        section.put(names[i], new JsonObject());
+      }
+      section = section.getJsonObject(names[i]);
+    }
+    section.put(names[names.length - 1], value);
+  }
+
   @Test
   void missingOrBrokenFileIsOneLine(@TempDir Path dir) throws Exception {
     ConfigException missing = assertThrows(ConfigException.class, () -> ChatConfig.load(dir.resolve("nope.json")));
