@@ -10,9 +10,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -211,6 +213,16 @@ class ChatConfigTest {
     Path file = Files.writeString(dir.resolve("config.json"), "{\"http\": 5}");
     ConfigException e = assertThrows(ConfigException.class, () -> load(file, Map.of("CHAT_HTTP_PORT", "9000"), Map.of()));
     assertEquals("config key 'http': expected an object, got 5", e.getMessage());
+  }
+
+  @Test
+  void everyKeyHasItsOwnVariableAndReadmeNamesIt() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    Set<String> variables = new HashSet<>();
+    for (ConfigKey key : ConfigKey.ALL) {
+      assertTrue(variables.add(key.variable()), "two keys would share " + key.variable());
+      assertTrue(readme.contains("`" + key.variable() + "`"), "README's config table names " + key.variable());
+    }
   }
 
   /** The environment as given; the system properties set for the call only (a JVM can set its own). */
