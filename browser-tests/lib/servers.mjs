@@ -63,6 +63,15 @@ export async function waitFor(what, check, { timeout = 30_000, interval = 200 } 
   }
 }
 
+/**
+ * This runner's environment without the CHAT_ variables: a node takes every CHAT_ variable as config and refuses
+ * one that names no key, so neither the runner's own CHAT_JAR nor a developer's CHAT_HTTP_PORT may reach it; each
+ * node runs on exactly its config file.
+ */
+function childEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CHAT_')));
+}
+
 /** A started process with its log; `kill()` sends SIGKILL and resolves once it is gone. */
 class Child {
   constructor(name, args, logFile) {
@@ -71,7 +80,7 @@ class Child {
     const log = createWriteStream(logFile);
     // Started in the temp folder: a node serves webroot/ from its working folder before its own copy, and the
     // page under test must be the one inside the jar.
-    this.proc = spawn('java', args, { cwd: path.dirname(logFile), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn('java', args, { cwd: path.dirname(logFile), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout.pipe(log, { end: false });
     this.proc.stderr.pipe(log, { end: false });
     this.ended = false;

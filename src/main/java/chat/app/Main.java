@@ -32,7 +32,7 @@ public final class Main {
   public static void main(String[] args) {
     ChatConfig config;
     try {
-      config = ChatConfig.load(configFile(args));
+      config = ChatConfig.load(configFile(args), System.getenv());
     } catch (ConfigException e) {
       System.err.println("chat: " + e.getMessage());
       System.exit(2);

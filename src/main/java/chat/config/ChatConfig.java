@@ -1,25 +1,32 @@
 package chat.config;
 
-import io.vertx.core.json.DecodeException;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemException;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The whole node configuration, read once at start and validated. Every key is optional; a bad value or an
- * unknown key stops the start with a {@link ConfigException} naming the key.
+ * The whole node configuration, read once at start and validated. Every key is optional ({@link ConfigKey#ALL} lists
+ * them); the file's values can be overridden by environment variables and system properties ({@link Overrides}). A
+ * bad value or an unknown key stops the start with a {@link ConfigException} naming the key, and the variable or
+ * property when it came from one.
  */
 public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
                          Metrics metrics) {
@@ -117,22 +124,101 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
                          int requestBurst, int socketsPerUser, int socketsPerAddress, int socketLifetimeMinutes) {
   }
 
-  public static ChatConfig load(Path file) {
-    String text;
+  /**
+   * The file, then the environment, then the system properties, each overriding the one before key by key (see
+   * {@link Overrides} for the names). Main passes {@code System.getenv()}; a test passes its own environment, which
+   * a JVM cannot change for itself.
+   *
+   * <p>vertx-config 5.0.7 reads the file ("file" store, json format) and the system properties ("sys" store,
+   * raw-data: every value the string it was given). The environment comes in as a map instead of through its "env"
+   * store, whose factory always reads {@code System.getenv()} (the constructor taking another map is in
+   * io.vertx.config.impl.spi, not public API); with raw-data that store would give this same map as JSON. Each store
+   * is read on its own rather than merged by one ConfigRetriever: a merged object could not tell a variable from a
+   * key of the file, and each name must be mapped to its key and named in an error.
+   */
+  public static ChatConfig load(Path file, Map<String, String> environment) {
+    JsonObject fromFile;
+    JsonObject systemProperties;
+    Vertx reader = Vertx.vertx(readerOptions());
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("config file not found: " + file);
-    } catch (IOException e) {
-      throw new ConfigException("config file unreadable: " + file + " (" + e.getMessage() + ")");
+      fromFile = read(reader, new ConfigStoreOptions().setType("file").setFormat("json")
+        .setConfig(new JsonObject().put("path", file.toString())))
+        .recover(failure -> Future.failedFuture(fileProblem(file, failure)))
+        .await();
+      systemProperties = read(reader, new ConfigStoreOptions().setType("sys")
+        .setConfig(new JsonObject().put("raw-data", true)))
+        .await();
+    } finally {
+      reader.close().await();
     }
-    JsonObject json;
+    List<Overrides.Setting> settings = new ArrayList<>(Overrides.fromEnvironment(environment));
+    settings.addAll(Overrides.fromSystemProperties(systemProperties.getMap()));
+    return layered(fromFile, settings);
+  }
+
+  /**
+   * vertx-config reads through a Vertx (the file store with vertx.fileSystem(), its answers as futures) and has no
+   * synchronous API, and the node's own Vertx cannot exist yet: its options come from this config. So a small one
+   * is made for the reading and closed after it: one thread of each kind, files from the disk only (the config is
+   * the operator's file, never a resource of the jar), nothing cached. Blocking on it is fine: this is main, before
+   * any event loop work.
+   */
+  private static VertxOptions readerOptions() {
+    return new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
+      .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
+  }
+
+  /** One store, read once (no periodic scan) by a retriever closed after it. */
+  private static Future<JsonObject> read(Vertx vertx, ConfigStoreOptions store) {
+    ConfigRetriever retriever = ConfigRetriever.create(vertx,
+      new ConfigRetrieverOptions().setScanPeriod(0).addStore(store));
+    return retriever.getConfig().eventually(retriever::close);
+  }
+
+  /** The file store fails with Vert.x's FileSystemException when it cannot read, anything else when it cannot parse. */
+  private static ConfigException fileProblem(Path file, Throwable failure) {
+    if (failure instanceof FileSystemException) {
+      if (failure.getCause() instanceof NoSuchFileException) {
+        return new ConfigException("config file not found: " + file);
+      }
+      Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+      return new ConfigException("config file unreadable: " + file + " (" + cause.getMessage() + ")");
+    }
+    return new ConfigException("config file is not a JSON object: " + file);
+  }
+
+  /** The settings over the file's values, later ones winning; a bad value names its variable or property. */
+  static ChatConfig layered(JsonObject file, List<Overrides.Setting> settings) {
+    JsonObject json = file.copy();
+    Map<String, String> sources = new HashMap<>();
+    for (Overrides.Setting setting : settings) {
+      put(json, setting.key().path(), setting.key().value(setting.text()));
+      sources.put(setting.key().path(), setting.source());
+    }
     try {
-      json = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException("config file is not a JSON object: " + file);
+      return fromJson(json);
+    } catch (ConfigException e) {
+      String source = sources.get(e.keyPath());
+      throw source == null ? e : e.from(source);
     }
-    return fromJson(json);
+  }
+
+  /** Sets a dotted key, making its sections as needed; a section the file has as something else is the file's error. */
+  private static void put(JsonObject json, String path, Object value) {
+    String[] names = path.split("\\.");
+    JsonObject section = json;
+    for (int i = 0; i < names.length - 1; i++) {
+      Object inner = section.getValue(names[i]);
+      if (inner == null) {
+        inner = new JsonObject();
+        section.put(names[i], inner);
+      }
+      if (!(inner instanceof JsonObject object)) {
+        throw ConfigException.badKey(String.join(".", List.of(names).subList(0, i + 1)), "an object", inner);
+      }
+      section = object;
+    }
+    section.put(names[names.length - 1], value);
   }
 
   public static ChatConfig defaults() {
@@ -141,18 +227,14 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
 
   public static ChatConfig fromJson(JsonObject json) {
     Section root = new Section("", json);
-    root.allowOnly("http", "db", "rooms", "cluster", "eventBus", "security", "metrics");
+    root.allowOnly(ConfigKey.namesIn(""));
 
-    Section http = root.section("http", "host", "port", "secureCookie", "trustedProxies", "forwardedHeaders",
-      "publicOrigin", "tls");
-    Section db = root.section("db", "url", "user", "password", "maxPoolSize");
-    Section cluster = root.section("cluster", "enabled", "host", "port", "members", "name", "tls");
-    Section eventBus = root.section("eventBus", "port");
-    Section metrics = root.section("metrics", "enabled", "host", "port");
-    Section security = root.section("security", "bcryptCost", "sessionTimeoutMinutes", "messagesPerSecond",
-      "messageBurst", "loginFailuresPerUser", "loginFailuresPerAddress", "loginsPerAddress", "loginSlowdownPerUser",
-      "passwordChecksAtOncePerAddress", "registrationsPerAddress", "requestsPerSecond", "requestBurst", "socketsPerUser", "socketsPerAddress",
-      "socketLifetimeMinutes");
+    Section http = root.section("http");
+    Section db = root.section("db");
+    Section cluster = root.section("cluster");
+    Section eventBus = root.section("eventBus");
+    Section metrics = root.section("metrics");
+    Section security = root.section("security");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -257,7 +339,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     if (http.json.getValue("tls") == null) {
       return Optional.empty();
     }
-    Section tls = http.section("tls", "certPath", "keyPath");
+    Section tls = http.section("tls");
     Tls files = new Tls(tls.string("certPath", ""), tls.string("keyPath", ""));
     PemFiles.checkKeyPair(tls.key("certPath"), files.certPath(), tls.key("keyPath"), files.keyPath());
     return Optional.of(files);
@@ -267,7 +349,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     if (cluster.json.getValue("tls") == null) {
       return Optional.empty();
     }
-    Section tls = cluster.section("tls", "certPath", "keyPath", "caPath");
+    Section tls = cluster.section("tls");
     ClusterTls files = new ClusterTls(tls.string("certPath", ""), tls.string("keyPath", ""), tls.string("caPath", ""));
     PemFiles.checkKeyPair(tls.key("certPath"), files.certPath(), tls.key("keyPath"), files.keyPath());
     PemFiles.checkSignedBy(tls.key("certPath"), files.certPath(), tls.key("caPath"), files.caPath());
@@ -313,16 +395,16 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       return path.isEmpty() ? name : path + "." + name;
     }
 
-    void allowOnly(String... names) {
-      Set<String> allowed = Set.of(names);
+    void allowOnly(List<String> names) {
       for (String name : json.fieldNames()) {
-        if (!allowed.contains(name)) {
-          throw new ConfigException("config key '" + key(name) + "': unknown key (allowed: " + String.join(", ", names) + ")");
+        if (!names.contains(name)) {
+          throw ConfigException.forKey(key(name), "unknown key (allowed: " + String.join(", ", names) + ")");
         }
       }
     }
 
-    Section section(String name, String... keys) {
+    /** The keys it allows are {@link ConfigKey#ALL}'s under its path. */
+    Section section(String name) {
       Object value = json.getValue(name);
       if (value == null) {
         return new Section(key(name), new JsonObject());
@@ -331,7 +413,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         throw ConfigException.badKey(key(name), "an object", value);
       }
       Section section = new Section(key(name), object);
-      section.allowOnly(keys);
+      section.allowOnly(ConfigKey.namesIn(section.path));
       return section;
     }
 

@@ -125,6 +125,6 @@ final class PemFiles {
   }
 
   private static ConfigException problem(String key, String what, String path) {
-    return new ConfigException("config key '" + key + "': " + what + ": " + path);
+    return ConfigException.forKey(key, what + ": " + path);
   }
 }

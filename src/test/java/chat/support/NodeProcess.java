@@ -64,6 +64,9 @@ public final class NodeProcess implements AutoCloseable {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
+      // only the test's own CHAT_ variables: a node takes every one as config (and refuses unknown ones), so
+      // none from the shell that runs the build may change what the test starts
+      builder.environment().keySet().removeIf(variable -> variable.startsWith("CHAT_"));
       builder.environment().putAll(environment);
       Process process = builder.start();
       return new NodeProcess(process, log);
