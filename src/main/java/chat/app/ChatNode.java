@@ -9,6 +9,8 @@ import chat.cluster.SharedCounters;
 import chat.config.ChatConfig;
 import chat.db.Migrations;
 import chat.http.HttpVerticle;
+import chat.metrics.ChatMetrics;
+import chat.metrics.MetricsVerticle;
 import chat.room.RoomVerticle;
 import chat.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;

@@ -1,7 +1,7 @@
 package chat.bridge;
 
 import chat.account.UserDirectory;
-import chat.app.ChatMetrics;
+import chat.metrics.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;

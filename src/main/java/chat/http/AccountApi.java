@@ -1,7 +1,7 @@
 package chat.http;
 
 import chat.account.Account;
-import chat.app.ChatMetrics;
+import chat.metrics.ChatMetrics;
 import chat.account.Registration;
 import chat.bus.Addresses;
 import chat.bus.Failure;

@@ -1,6 +1,6 @@
 package chat.http;
 
-import chat.app.ChatMetrics;
+import chat.metrics.ChatMetrics;
 import chat.bridge.BridgeLimits;
 import chat.bridge.ChatBridge;
 import chat.bridge.SessionLookup;

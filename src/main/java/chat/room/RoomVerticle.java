@@ -1,7 +1,7 @@
 package chat.room;
 
 import chat.account.UserDirectory;
-import chat.app.ChatMetrics;
+import chat.metrics.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;

@@ -1,6 +1,6 @@
 package chat.bridge;
 
-import chat.app.ChatMetrics;
+import chat.metrics.ChatMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

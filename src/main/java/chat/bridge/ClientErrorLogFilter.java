@@ -1,4 +1,4 @@
-package chat.app;
+package chat.bridge;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

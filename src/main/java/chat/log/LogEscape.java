@@ -1,4 +1,4 @@
-package chat.app;
+package chat.log;
 
 /**
  * What a log line shows of a text that may come from a client (a bridge frame's type, an address, a reason, an

@@ -1,4 +1,4 @@
-package chat.app;
+package chat.cluster;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;

@@ -1,4 +1,4 @@
-package chat.app;
+package chat.log;
 
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.IThrowableProxy;

@@ -1,4 +1,4 @@
-package chat.app;
+package chat.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -62,7 +62,7 @@ class LogForgingTest {
     assertEquals(1, line.lines().count(), line);
     assertTrue(line.contains(" - request failed java.lang.IllegalStateException: a parser quoting the client: "
       + "x\\r\\n12:00:00.000 INFO  [main] chat.app.Main - forged\\n\\u001B[2K"), line);
-    assertTrue(line.contains("\\n\tat chat.app.LogForgingTest."), "the frames follow, line breaks escaped: " + line);
+    assertTrue(line.contains("\\n\tat chat.log.LogForgingTest."), "the frames follow, line breaks escaped: " + line);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package chat.app;
+package chat.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package chat.app;
+package chat.metrics;
 
 import chat.config.ChatConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

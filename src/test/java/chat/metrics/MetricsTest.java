@@ -1,4 +1,4 @@
-package chat.app;
+package chat.metrics;
 
 import chat.support.BridgeClient;
 import chat.support.Http;
