@@ -50,19 +50,51 @@ public final class Failure {
     return INTERNAL;
   }
 
+  /** What a client is told about a failure: a code and a text safe to show. */
+  public record Told(int code, String message) {
+
+    /** A server-side trouble (500 or 503) rather than a refusal of what the client asked. */
+    public boolean serverSide() {
+      return code >= INTERNAL;
+    }
+  }
+
   /**
-   * Answers a request with the failure: refusals keep their code and text; anything unexpected is logged
-   * here and the client only learns that it failed (never a stack trace or SQL text).
+   * The one mapping from a failure to what a client learns, on the bus and over HTTP: refusals keep their code
+   * and text; a deliberate 503 keeps its text (it says what is busy); a lost or timed-out request is a 503 with a
+   * plain text; anything unexpected is a 500 that says only that it failed (never a stack trace or SQL text:
+   * the caller logs it, naming what failed).
    */
-  public static void reply(Message<?> request, Throwable err) {
+  public static Told told(Throwable err) {
     int code = code(err);
     if (code == INTERNAL) {
-      LOG.warn("request to {} failed: {}", request.address(), err.toString());
-      request.fail(INTERNAL, "internal error");
-    } else if (code == UNAVAILABLE && !(err instanceof ReplyException r && r.failureCode() == UNAVAILABLE)) {
-      request.fail(UNAVAILABLE, "service unavailable, try again");
-    } else {
-      request.fail(code, err.getMessage());
+      return new Told(INTERNAL, "internal error");
     }
+    if (code == UNAVAILABLE && !(err instanceof ReplyException r && r.failureCode() == UNAVAILABLE)) {
+      return new Told(UNAVAILABLE, "service unavailable, try again");
+    }
+    return new Told(code, err.getMessage());
+  }
+
+  /** Answers a request with the failure, as {@link #told} says; an unexpected one is logged with its address. */
+  public static void reply(Message<?> request, Throwable err) {
+    Told told = told(err);
+    if (told.code() == INTERNAL) {
+      LOG.warn("request to {} failed: {}", request.address(), err.toString());
+    }
+    request.fail(told.code(), told.message());
+  }
+
+  /**
+   * For a verticle whose unexpected failures are its backing service being away (the store's database): a
+   * refusal stays as it is, anything else is logged once and becomes a 503 naming the service, so the client
+   * retries instead of giving up on a 500.
+   */
+  public static Throwable unavailableUnlessRefused(Throwable err, String service) {
+    if (code(err) < INTERNAL) {
+      return err;
+    }
+    LOG.warn("{} failure: {}", service, err.toString());
+    return of(UNAVAILABLE, service + " unavailable, try again");
   }
 }

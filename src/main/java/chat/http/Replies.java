@@ -5,10 +5,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Map;
 
 /** JSON answers of the API: a body, {@code {"error": …}} or {@code {"errors": {field: …}}}. */
 final class Replies {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
 
   /** What a 503 tells the client to wait: the busy moments it answers (a full bcrypt queue, a database away) pass. */
   static final int RETRY_AFTER_SECONDS = 2;
@@ -36,16 +41,21 @@ final class Replies {
     json(ctx, status, new JsonObject().put("errors", new JsonObject(Map.copyOf(errors))));
   }
 
-  /** A failed request to another verticle, told to the client with its code; never a stack trace. */
+  /**
+   * A failed request to another verticle, told to the client as {@link Failure#told} maps it; a server-side
+   * trouble reads the same whatever it was, and a 503 says when to come back.
+   */
   static void failure(RoutingContext ctx, Throwable err) {
-    int code = Failure.code(err);
-    if (code >= 500) {
-      if (code != Failure.INTERNAL) {
-        ctx.response().putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
-      }
-      error(ctx, code == Failure.INTERNAL ? 500 : 503, "service unavailable, try again");
-    } else {
-      error(ctx, code, err.getMessage());
+    Failure.Told told = Failure.told(err);
+    if (!told.serverSide()) {
+      error(ctx, told.code(), told.message());
+      return;
     }
+    if (told.code() == Failure.INTERNAL) {
+      LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.normalizedPath(), err.toString());
+    } else {
+      ctx.response().putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+    }
+    error(ctx, told.code(), "service unavailable, try again");
   }
 }

@@ -97,7 +97,7 @@ public class StoreVerticle extends VerticleBase {
         metrics.storeLatency(System.nanoTime() - start);
         request.reply(saved.toJson());
       })
-      .onFailure(err -> Failure.reply(request, unavailable(err)));
+      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
   }
 
   private void onHealth(Message<Object> request) {
@@ -116,7 +116,7 @@ public class StoreVerticle extends VerticleBase {
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
         .put("messages", messages.json)))
-      .onFailure(err -> Failure.reply(request, unavailable(err)));
+      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
   }
 
   /** chat.read {room, id}: the user has seen the room up to this id; only a higher mark is kept. */
@@ -132,7 +132,7 @@ public class StoreVerticle extends VerticleBase {
         return users.usable(room, read.user()).compose(usable -> raiseReadMark(RoomId.key(read.user()), room.id(), id));
       })
       .onSuccess(v -> request.reply(new JsonObject()))
-      .onFailure(err -> Failure.reply(request, unavailable(err)));
+      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
   }
 
   private Future<Void> raiseReadMark(String userKey, String room, long id) {
@@ -187,7 +187,7 @@ public class StoreVerticle extends VerticleBase {
         });
       })
       .onSuccess(unread -> request.reply(new JsonObject().put("unread", unread)))
-      .onFailure(err -> Failure.reply(request, unavailable(err)));
+      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
   }
 
   private void onPrivateRooms(Message<JsonObject> request) {
@@ -202,7 +202,7 @@ public class StoreVerticle extends VerticleBase {
         }
         request.reply(new JsonObject().put("rooms", list));
       })
-      .onFailure(err -> Failure.reply(request, unavailable(err)));
+      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
   }
 
   /** A room and its newest message id (null: not asked). */
@@ -286,14 +286,5 @@ public class StoreVerticle extends VerticleBase {
   private static ChatMessage toMessage(Row row) {
     // by position: HSQLDB reports column labels in upper case, PostgreSQL in lower case
     return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4));
-  }
-
-  /** A database that fails is, to the client, a store that is unavailable: worth a retry, never a 500. */
-  private static Throwable unavailable(Throwable err) {
-    if (Failure.code(err) < Failure.INTERNAL) {
-      return err;
-    }
-    LOG.warn("store failure: {}", err.toString());
-    return Failure.of(Failure.UNAVAILABLE, "store unavailable, try again");
   }
 }
