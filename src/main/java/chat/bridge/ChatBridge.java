@@ -6,10 +6,9 @@ import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
-import io.netty.channel.Channel;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -22,7 +21,6 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
-import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -84,7 +82,7 @@ public final class ChatBridge {
     this.socketLifetimeMs = config.security().socketLifetimeMinutes() * 60_000L;
     vertx.setPeriodic(SESSION_CHECK_MS, id -> checkSessions());
     this.topics = Set.copyOf(config.rooms());
-    this.fanout = new RoomFanout(vertx, ChatBridge::cutOff, metrics);
+    this.fanout = new RoomFanout(vertx, VertxInternals::dropConnection, metrics);
     this.limits = limits;
     this.clientAddress = clientAddress;
     this.users = new UserDirectory(vertx);
@@ -111,7 +109,7 @@ public final class ChatBridge {
       .addDisabledTransport(Transport.EVENT_SOURCE.name())
       .addDisabledTransport(Transport.HTML_FILE.name());
     // the stock bridge for requests and replies, its sockets wrapped so their subscriptions go to the fan-out
-    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
+    Handler<SockJSSocket> bridge = VertxInternals.stockBridge(vertx, options, this::onEvent);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
       new ListeningSocket(vertx, socket, fanout, this::mayListen, MAX_REGISTRATIONS_PER_SOCKET,
         (listener, cost) -> limits.tryFrame(RoomId.key(socketUser(listener)), cost))));
@@ -173,7 +171,7 @@ public final class ChatBridge {
         // A browser that stopped reading would make the server hold every message for it: cut it off; it
         // catches up from history when it reconnects.
         if (full) {
-          cutOff(socket);
+          VertxInternals.dropConnection(socket);
           event.complete(false);
           return;
         }
@@ -226,21 +224,6 @@ public final class ChatBridge {
     }
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
-  }
-
-  /**
-   * Drops the connection itself. A polite WebSocket close queues its close frame behind everything the client is
-   * not reading, and Vert.x turns a channel close into that same graceful close; only Netty's unsafe close, which
-   * skips the pipeline, ends it now (Vert.x then reports the socket closed as usual).
-   */
-  private static void cutOff(SockJSSocket socket) {
-    if (socket.routingContext() != null
-      && socket.routingContext().request().connection() instanceof HttpServerConnection connection) {
-      Channel channel = connection.channelHandlerContext().channel();
-      channel.unsafe().close(channel.voidPromise());
-    } else {
-      socket.close();
-    }
   }
 
   /**

@@ -14,12 +14,11 @@ import org.slf4j.Marker;
  */
 public class ClientErrorLogFilter extends TurboFilter {
 
-  private static final String BRIDGE = "io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl";
   private static final org.slf4j.Logger CLIENT_ERRORS = LoggerFactory.getLogger("chat.bridge.ClientErrors");
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level != Level.ERROR || !BRIDGE.equals(logger.getName()) || format == null) {
+    if (level != Level.ERROR || !VertxInternals.STOCK_BRIDGE_LOGGER.equals(logger.getName()) || format == null) {
       return FilterReply.NEUTRAL;
     }
     if (format.startsWith("SockJSSocket exception") || format.startsWith("Invalid type in incoming message")
