@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +21,35 @@ public enum Dialect {
     List<String> settings() {
       // HSQLDB's default write delay (500 ms) would lose commits it has already acknowledged on kill -9
       return List.of("SET FILES WRITE DELAY FALSE");
+    }
+
+    /**
+     * Flyway's own lock does not hold on HSQLDB: it is a LOCK TABLE on the connection that also runs the
+     * migration, and HSQLDB commits (so unlocks) before every CREATE, letting a second node read the half-made
+     * schema as empty and run V1 again. This lock is a row inserted and never committed on a connection of its
+     * own: another node's insert waits for it, and a node that dies mid-way lets it go with its session.
+     */
+    @Override
+    void lockMigrations(Connection conn) throws SQLException {
+      // in a schema of its own: Flyway will not migrate a schema that has tables but no history of its own
+      for (String create : List.of("CREATE SCHEMA " + MIGRATION_LOCK_SCHEMA,
+        "CREATE TABLE " + MIGRATION_LOCK_SCHEMA + ".held (id INT PRIMARY KEY)")) {
+        try (Statement sql = conn.createStatement()) {
+          sql.execute(create);
+        } catch (SQLException madeBefore) {
+          // made by an earlier start or by another node just now: either way it is there
+        }
+      }
+      conn.setAutoCommit(false);
+      try (Statement sql = conn.createStatement()) {
+        sql.execute("INSERT INTO " + MIGRATION_LOCK_SCHEMA + ".held (id) VALUES (1)");
+      }
+    }
+
+    @Override
+    void unlockMigrations(Connection conn) throws SQLException {
+      conn.rollback();
+      conn.setAutoCommit(true);
     }
 
     @Override
@@ -37,6 +69,21 @@ public enum Dialect {
   },
 
   POSTGRESQL("") {
+    /** A session-level advisory lock (its key is the chat's own, apart from Flyway's), gone with the session. */
+    @Override
+    void lockMigrations(Connection conn) throws SQLException {
+      try (Statement sql = conn.createStatement()) {
+        sql.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK_KEY + ")");
+      }
+    }
+
+    @Override
+    void unlockMigrations(Connection conn) throws SQLException {
+      try (Statement sql = conn.createStatement()) {
+        sql.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK_KEY + ")");
+      }
+    }
+
     @Override
     public Future<List<Long>> insertReturningIds(SqlConnection conn, String insert, Tuple values, int rows) {
       return conn.preparedQuery(insert + " RETURNING id").execute(values)
@@ -47,6 +94,11 @@ public enum Dialect {
         });
     }
   };
+
+  /** The HSQLDB schema whose table's one uncommitted row is the migration lock (apart from Flyway's schema). */
+  static final String MIGRATION_LOCK_SCHEMA = "chat_migration_lock";
+  /** PostgreSQL's advisory lock key for migrations: "chat" in ASCII. */
+  static final long MIGRATION_LOCK_KEY = 0x63686174L;
 
   private final String tableKind;
 
@@ -68,6 +120,13 @@ public enum Dialect {
     return List.of();
   }
 
+  /**
+   * Holds off every other node's migrations until {@link #unlockMigrations}, on this connection of its own (not
+   * the one Flyway migrates on), so looking at the schema, baselining and migrating happen one node at a time.
+   */
+  abstract void lockMigrations(Connection conn) throws SQLException;
+
+  abstract void unlockMigrations(Connection conn) throws SQLException;
 
   /** Runs an INSERT of {@code rows} rows into a table with an identity column {@code id}; the ids in row order. */
   public abstract Future<List<Long>> insertReturningIds(SqlConnection conn, String insert, Tuple values, int rows);

@@ -25,8 +25,9 @@ import java.util.Map;
  * {@code db/migration/hsqldb} or {@code db/migration/postgresql} for a step whose SQL differs. A migration only
  * adds (tables, columns, indexes), so nodes of the previous version keep working while a cluster rolls over.
  *
- * <p>Nodes starting together against one database migrate it once: Flyway locks its history table (an advisory
- * lock on PostgreSQL, {@code LOCK TABLE} on HSQLDB) and a node that finds a step applied skips it. A database made
+ * <p>Nodes starting together against one database migrate it once: each looks at the schema and migrates under a
+ * lock of the dialect's ({@link Dialect#lockMigrations}: Flyway's own does not hold on HSQLDB), and a node that
+ * finds a step applied skips it. A database made
  * before migrations existed (every table of V1, no history) is taken over by baselining it at version 1. A database
  * whose schema is newer than this build knows is refused ({@link SchemaTooNew}): an older node must not write to
  * tables it does not understand.
@@ -55,12 +56,17 @@ public final class Migrations {
       for (String statement : dialect.settings()) {
         applySetting(conn, statement, db);
       }
-      Flyway flyway = flyway(db, dialect, baselineNeeded(conn));
-      refuseNewerSchema(flyway.info());
-      int applied = flyway.migrate().migrationsExecuted;
-      MigrationInfo current = flyway.info().current();
-      LOG.info("database schema at version {}{}", current == null ? "none" : current.getVersion(),
-        applied == 0 ? "" : " (" + applied + " migration" + (applied == 1 ? "" : "s") + " applied now)");
+      dialect.lockMigrations(conn);
+      try {
+        Flyway flyway = flyway(db, dialect, baselineNeeded(conn));
+        refuseNewerSchema(flyway.info());
+        int applied = flyway.migrate().migrationsExecuted;
+        MigrationInfo current = flyway.info().current();
+        LOG.info("database schema at version {}{}", current == null ? "none" : current.getVersion(),
+          applied == 0 ? "" : " (" + applied + " migration" + (applied == 1 ? "" : "s") + " applied now)");
+      } finally {
+        dialect.unlockMigrations(conn);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("database " + db.url() + " not usable: " + e.getMessage(), e);
     }
