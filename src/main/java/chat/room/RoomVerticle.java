@@ -12,12 +12,9 @@ import chat.bus.Saved;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import org.slf4j.Logger;
@@ -50,6 +47,7 @@ public class RoomVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private final RoomQueue queue = new RoomQueue();
+  private Peers peers;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private SendLimiter limiter;
   private UserDirectory users;
@@ -65,6 +63,7 @@ public class RoomVerticle extends VerticleBase {
   public Future<?> start() {
     limiter = new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst());
     users = new UserDirectory(vertx);
+    peers = new Peers(vertx);
     vertx.setPeriodic(60_000, id -> {
       forgetOldTyping();
       limiter.forgetIdle(System.nanoTime());
@@ -118,11 +117,11 @@ public class RoomVerticle extends VerticleBase {
     if (home == null || home.equals(cluster.nodeId())) {
       return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
     }
-    return toPeer(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
+    return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
       .<Void>mapEmpty()
       // the home node is gone: count here until the members agree on a new home
-      .recover(err -> peerUnreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
-        ? Future.succeededFuture() : Future.failedFuture(peerUnreachable(err) ? tooMany() : err));
+      .recover(err -> Peers.unreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
+        ? Future.succeededFuture() : Future.failedFuture(Peers.unreachable(err) ? tooMany() : err));
   }
 
   private void onSendLimit(Message<JsonObject> request) {
@@ -142,10 +141,10 @@ public class RoomVerticle extends VerticleBase {
     if (owner == null || owner.equals(cluster.nodeId())) {
       return ordered(room, message);
     }
-    return toPeer(Addresses.roomOwner(owner), message.toJson())
+    return peers.request(Addresses.roomOwner(owner), message.toJson())
       .map(reply -> ChatMessage.fromJson((JsonObject) reply))
       .recover(err -> {
-        if (!peerUnreachable(err)) {
+        if (!Peers.unreachable(err)) {
           return Future.failedFuture(err);
         }
         // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
@@ -155,34 +154,6 @@ public class RoomVerticle extends VerticleBase {
         others.remove(owner);
         return toOwner(room, message, others);
       });
-  }
-
-  /** Inter-node requests give up quickly, so a dead node costs a sender seconds, not the bridge's 30 s. */
-  private static final long PEER_TIMEOUT_MS = 3000;
-
-  /**
-   * A request to another node that always ends within the peer timeout. Our own timer backs up the event bus's:
-   * a request in flight to a node killed at that moment was seen to never complete at all.
-   */
-  private Future<Object> toPeer(String address, JsonObject body) {
-    Promise<Object> answer = Promise.promise();
-    long timer = vertx.setTimer(PEER_TIMEOUT_MS + 500, id -> answer.tryFail(
-      new ReplyException(ReplyFailure.TIMEOUT, "no answer from " + address)));
-    vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(PEER_TIMEOUT_MS))
-      .onComplete(reply -> {
-        vertx.cancelTimer(timer);
-        if (reply.succeeded()) {
-          answer.tryComplete(reply.result().body());
-        } else {
-          answer.tryFail(reply.cause());
-        }
-      });
-    return answer.future();
-  }
-
-  private static boolean peerUnreachable(Throwable err) {
-    return err instanceof ReplyException reply
-      && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT);
   }
 
   /** A send forwarded by another node because this node owns the room. */
