@@ -49,7 +49,7 @@ public class RoomVerticle extends VerticleBase {
   private final RoomQueue queue = new RoomQueue();
   private Peers peers;
   private final Map<String, Long> lastTyping = new HashMap<>();
-  private SendLimiter limiter;
+  private ClusterSendLimit sendLimit;
   private UserDirectory users;
 
   public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
@@ -61,17 +61,18 @@ public class RoomVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    limiter = new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst());
     users = new UserDirectory(vertx);
     peers = new Peers(vertx);
+    sendLimit = new ClusterSendLimit(cluster, peers,
+      new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
     vertx.setPeriodic(60_000, id -> {
       forgetOldTyping();
-      limiter.forgetIdle(System.nanoTime());
+      sendLimit.forgetIdle();
     });
     return Future.all(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), this::onOwnedSend).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), this::onSendLimit).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
       vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
   }
 
@@ -105,35 +106,9 @@ public class RoomVerticle extends VerticleBase {
     NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
-    return withinRate(request.user(), live)
+    return sendLimit.withinRate(request.user(), live)
       .compose(v -> users.usable(room, request.user()))
       .compose(v -> toOwner(room, message, live));
-  }
-
-  /** Asks the user's home node for a token; a flood is refused before anything is stored. */
-  private Future<Void> withinRate(String username, List<String> live) {
-    String userKey = RoomId.key(username);
-    String home = RoomOwners.owner("user." + userKey, live);
-    if (home == null || home.equals(cluster.nodeId())) {
-      return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
-    }
-    return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
-      .<Void>mapEmpty()
-      // the home node is gone: count here until the members agree on a new home
-      .recover(err -> Peers.unreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
-        ? Future.succeededFuture() : Future.failedFuture(Peers.unreachable(err) ? tooMany() : err));
-  }
-
-  private void onSendLimit(Message<JsonObject> request) {
-    if (limiter.tryAcquire(request.body().getString("user"), System.nanoTime())) {
-      request.reply(null);
-    } else {
-      Failure.reply(request, tooMany());
-    }
-  }
-
-  private static Throwable tooMany() {
-    return Failure.of(Failure.TOO_MANY, "too many messages, slow down");
   }
 
   private Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
