@@ -8,37 +8,31 @@ import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.bus.NewMessage;
 import chat.bus.RoomId;
-import chat.bus.Saved;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Accepts messages: validates a {@code chat.send} from a browser, has the store save it, then publishes it to
- * the room. One node owns each room (see {@link RoomOwners}) and stores and publishes its messages one at a
- * time, so ids reach every member in increasing order whichever node the sender is on. Also relays typing.
+ * Accepts messages: validates a {@code chat.send} from a browser, holds it to the user's rate
+ * ({@link ClusterSendLimit}) and hands it to its room's owner, which stores then publishes it in id order
+ * ({@link RoomOwnership}). Also relays typing.
  */
 public class RoomVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomVerticle.class);
   public static final int MAX_TEXT = 2000;
   public static final int MAX_CID = 64;
-  /** Keys made by the server for sends without a cid (a client could pick one too, but only among its own sends). */
-  static final String SERVER_CID_PREFIX = "server:";
   static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
@@ -46,8 +40,7 @@ public class RoomVerticle extends VerticleBase {
   private final Set<String> topics;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
-  private final RoomQueue queue = new RoomQueue();
-  private Peers peers;
+  private RoomOwnership ownership;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private ClusterSendLimit sendLimit;
   private UserDirectory users;
@@ -62,16 +55,17 @@ public class RoomVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     users = new UserDirectory(vertx);
-    peers = new Peers(vertx);
+    Peers peers = new Peers(vertx);
     sendLimit = new ClusterSendLimit(cluster, peers,
       new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
+    ownership = new RoomOwnership(vertx, cluster, topics, peers);
     vertx.setPeriodic(60_000, id -> {
       forgetOldTyping();
       sendLimit.forgetIdle();
     });
     return Future.all(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), this::onOwnedSend).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
       vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
   }
@@ -79,7 +73,7 @@ public class RoomVerticle extends VerticleBase {
   /** Sends already accepted are stored and published before the node goes. */
   @Override
   public Future<?> stop() {
-    return queue.idle().recover(failed -> Future.succeededFuture());
+    return ownership.idle().recover(failed -> Future.succeededFuture());
   }
 
   private void onSend(Message<Object> request) {
@@ -108,62 +102,7 @@ public class RoomVerticle extends VerticleBase {
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live)
       .compose(v -> users.usable(room, request.user()))
-      .compose(v -> toOwner(room, message, live));
-  }
-
-  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
-    String owner = RoomOwners.owner(room.id(), live);
-    if (owner == null || owner.equals(cluster.nodeId())) {
-      return ordered(room, message);
-    }
-    return peers.request(Addresses.roomOwner(owner), message.toJson())
-      .map(reply -> ChatMessage.fromJson((JsonObject) reply))
-      .recover(err -> {
-        if (!Peers.unreachable(err)) {
-          return Future.failedFuture(err);
-        }
-        // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
-        // not yet noticed. Every node that finds it so turns to the same next one, the owner among the others
-        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe.
-        List<String> others = new ArrayList<>(live);
-        others.remove(owner);
-        return toOwner(room, message, others);
-      });
-  }
-
-  /** A send forwarded by another node because this node owns the room. */
-  private void onOwnedSend(Message<JsonObject> request) {
-    NewMessage message = NewMessage.fromJson(request.body());
-    ordered(RoomId.parse(message.room(), topics), message)
-      .onSuccess(stored -> request.reply(stored.toJson()))
-      .onFailure(err -> Failure.reply(request, err));
-  }
-
-  private Future<ChatMessage> ordered(RoomId room, NewMessage message) {
-    return queue.submit(room.id(), () -> storeThenPublish(room, message));
-  }
-
-  private Future<ChatMessage> storeThenPublish(RoomId room, NewMessage message) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_SAVE, message.toJson())
-      .map(reply -> Saved.fromJson(reply.body()))
-      .map(saved -> {
-        if (!saved.duplicate()) {
-          publish(room, saved.message());
-        }
-        return saved.message();
-      });
-  }
-
-  /** Published as JSON text, encoded once (see {@link Addresses#ROOM_PREFIX}). */
-  private void publish(RoomId room, ChatMessage message) {
-    JsonObject json = message.toJson();
-    vertx.eventBus().publish(Addresses.room(room.id()), json.encode());
-    if (room instanceof RoomId.Direct direct) {
-      // lets the other member's page raise a badge for a private room it has not opened yet
-      vertx.eventBus().publish(Addresses.USER_NOTICES,
-        new JsonObject().put("room", room.id()).put("message", json).encode(),
-        new DeliveryOptions().addHeader(Addresses.NOTICE_TO_HEADER, Addresses.user(direct.other(message.sender()))));
-    }
+      .compose(v -> ownership.toOwner(room, message, live));
   }
 
   private static String text(JsonObject body) {
@@ -182,15 +121,11 @@ public class RoomVerticle extends VerticleBase {
     return text;
   }
 
-  /**
-   * The client's idempotency key, or one made here when it sent none: a send re-routed after its owner did not
-   * answer in time (the owner may have stored it all the same) then finds the stored message instead of storing
-   * it again. Made once, before the send leaves this node, so every route carries the same key.
-   */
+  /** The client's idempotency key, or null when it sent none ({@link RoomOwnership} makes one then). */
   private static String cid(JsonObject body) {
     Object cid = body.getValue("cid");
     if (cid == null) {
-      return SERVER_CID_PREFIX + UUID.randomUUID();
+      return null;
     }
     if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
       throw Failure.badRequest("cid must be a string of 1 to " + MAX_CID + " characters");
