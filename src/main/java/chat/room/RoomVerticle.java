@@ -6,7 +6,6 @@ import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
-import chat.bus.NewMessage;
 import chat.bus.RoomId;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
@@ -24,15 +23,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Accepts messages: validates a {@code chat.send} from a browser, holds it to the user's rate
- * ({@link ClusterSendLimit}) and hands it to its room's owner, which stores then publishes it in id order
+ * Accepts messages: validates a {@code chat.send} from a browser ({@link SendValidation}), holds it to the user's
+ * rate ({@link ClusterSendLimit}) and hands it to its room's owner, which stores then publishes it in id order
  * ({@link RoomOwnership}). Also relays typing.
  */
 public class RoomVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomVerticle.class);
-  public static final int MAX_TEXT = 2000;
-  public static final int MAX_CID = 64;
   static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
@@ -40,6 +37,7 @@ public class RoomVerticle extends VerticleBase {
   private final Set<String> topics;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
+  private final SendValidation validation;
   private RoomOwnership ownership;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private ClusterSendLimit sendLimit;
@@ -50,6 +48,7 @@ public class RoomVerticle extends VerticleBase {
     this.topics = Set.copyOf(config.rooms());
     this.cluster = cluster;
     this.metrics = metrics;
+    this.validation = new SendValidation(topics);
   }
 
   @Override
@@ -95,42 +94,13 @@ public class RoomVerticle extends VerticleBase {
       });
   }
 
-  Future<ChatMessage> accept(BridgeRequest request) {
-    RoomId room = request.room(topics);
-    NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
+  private Future<ChatMessage> accept(BridgeRequest request) {
+    SendValidation.Send send = validation.check(request);
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live)
-      .compose(v -> users.usable(room, request.user()))
-      .compose(v -> ownership.toOwner(room, message, live));
-  }
-
-  private static String text(JsonObject body) {
-    if (!(body.getValue("text") instanceof String raw)) {
-      throw Failure.badRequest("text must be a string");
-    }
-    String text = raw.strip();
-    int length = text.codePointCount(0, text.length());
-    if (length < 1 || length > MAX_TEXT) {
-      throw Failure.badRequest("text must be 1 to " + MAX_TEXT + " characters");
-    }
-    // PostgreSQL refuses U+0000 outright, and no control character but a line break or a tab belongs in a chat
-    if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
-      throw Failure.badRequest("text must not contain control characters other than line breaks and tabs");
-    }
-    return text;
-  }
-
-  /** The client's idempotency key, or null when it sent none ({@link RoomOwnership} makes one then). */
-  private static String cid(JsonObject body) {
-    Object cid = body.getValue("cid");
-    if (cid == null) {
-      return null;
-    }
-    if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
-      throw Failure.badRequest("cid must be a string of 1 to " + MAX_CID + " characters");
-    }
-    return s;
+      .compose(v -> users.usable(send.room(), request.user()))
+      .compose(v -> ownership.toOwner(send.room(), send.message(), live));
   }
 
   /** Relays "typing" at most once per 2 s per user and room, for rooms the user may use (made-up partners: no). */
