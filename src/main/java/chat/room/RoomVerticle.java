@@ -6,7 +6,6 @@ import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
-import chat.bus.RoomId;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
@@ -17,20 +16,17 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Accepts messages: validates a {@code chat.send} from a browser ({@link SendValidation}), holds it to the user's
  * rate ({@link ClusterSendLimit}) and hands it to its room's owner, which stores then publishes it in id order
- * ({@link RoomOwnership}). Also relays typing.
+ * ({@link RoomOwnership}). Also relays typing ({@link Typing}).
  */
 public class RoomVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomVerticle.class);
-  static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
   /** The configured topics as a set: every room id a browser sends is checked against it. */
@@ -39,7 +35,7 @@ public class RoomVerticle extends VerticleBase {
   private final ChatMetrics metrics;
   private final SendValidation validation;
   private RoomOwnership ownership;
-  private final Map<String, Long> lastTyping = new HashMap<>();
+  private Typing typing;
   private ClusterSendLimit sendLimit;
   private UserDirectory users;
 
@@ -58,15 +54,16 @@ public class RoomVerticle extends VerticleBase {
     sendLimit = new ClusterSendLimit(cluster, peers,
       new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
     ownership = new RoomOwnership(vertx, cluster, topics, peers);
+    typing = new Typing(vertx, topics, users);
     vertx.setPeriodic(60_000, id -> {
-      forgetOldTyping();
+      typing.forgetOld();
       sendLimit.forgetIdle();
     });
     return Future.all(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
-      vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
+      vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion());
   }
 
   /** Sends already accepted are stored and published before the node goes. */
@@ -101,34 +98,5 @@ public class RoomVerticle extends VerticleBase {
     return sendLimit.withinRate(request.user(), live)
       .compose(v -> users.usable(send.room(), request.user()))
       .compose(v -> ownership.toOwner(send.room(), send.message(), live));
-  }
-
-  /** Relays "typing" at most once per 2 s per user and room, for rooms the user may use (made-up partners: no). */
-  private void onTyping(Message<Object> request) {
-    BridgeRequest typing;
-    RoomId room;
-    try {
-      typing = BridgeRequest.of(request);
-      room = typing.room(topics);
-    } catch (RuntimeException err) {
-      Failure.reply(request, err);
-      return;
-    }
-    users.usable(room, typing.user()).onComplete(usable -> {
-      String key = RoomId.key(typing.user()) + " " + room.id();
-      long now = System.currentTimeMillis();
-      Long last = lastTyping.get(key);
-      if (last == null || now - last >= TYPING_INTERVAL_MS) {
-        lastTyping.put(key, now);
-        vertx.eventBus().publish(Addresses.typing(room.id()),
-          new JsonObject().put("room", room.id()).put("username", typing.user()));
-      }
-      request.reply(new JsonObject());
-    }, err -> Failure.reply(request, err));
-  }
-
-  private void forgetOldTyping() {
-    long cutoff = System.currentTimeMillis() - TYPING_INTERVAL_MS;
-    lastTyping.values().removeIf(time -> time < cutoff);
   }
 }
