@@ -1,13 +1,13 @@
 package chat.room;
 
 import chat.account.UserDirectory;
-import chat.metrics.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
+import chat.metrics.ChatMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -34,10 +34,11 @@ public class RoomVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final ChatMetrics metrics;
   private final SendValidation validation;
-  private RoomOwnership ownership;
-  private Typing typing;
+  // the other jobs need vertx, so they are made in start()
   private ClusterSendLimit sendLimit;
   private UserDirectory users;
+  private RoomOwnership ownership;
+  private Typing typing;
 
   public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
@@ -49,10 +50,10 @@ public class RoomVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    users = new UserDirectory(vertx);
     Peers peers = new Peers(vertx);
     sendLimit = new ClusterSendLimit(cluster, peers,
       new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
+    users = new UserDirectory(vertx);
     ownership = new RoomOwnership(vertx, cluster, topics, peers);
     typing = new Typing(vertx, topics, users);
     vertx.setPeriodic(60_000, id -> {
@@ -91,6 +92,7 @@ public class RoomVerticle extends VerticleBase {
       });
   }
 
+  /** In this order, so a bad send costs no token and a flood is refused before a private partner is looked up. */
   private Future<ChatMessage> accept(BridgeRequest request) {
     SendValidation.Send send = validation.check(request);
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
