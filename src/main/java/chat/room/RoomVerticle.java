@@ -1,85 +1,76 @@
 package chat.room;
 
 import chat.account.UserDirectory;
-import chat.metrics.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
-import chat.bus.NewMessage;
-import chat.bus.RoomId;
-import chat.bus.Saved;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
+import chat.metrics.ChatMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Accepts messages: validates a {@code chat.send} from a browser, has the store save it, then publishes it to
- * the room. One node owns each room (see {@link RoomOwners}) and stores and publishes its messages one at a
- * time, so ids reach every member in increasing order whichever node the sender is on. Also relays typing.
+ * Accepts messages: validates a {@code chat.send} from a browser ({@link SendValidation}), holds it to the user's
+ * rate ({@link ClusterSendLimit}) and hands it to its room's owner, which stores then publishes it in id order
+ * ({@link RoomOwnership}). Also relays typing ({@link Typing}).
  */
 public class RoomVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomVerticle.class);
-  public static final int MAX_TEXT = 2000;
-  public static final int MAX_CID = 64;
-  /** Keys made by the server for sends without a cid (a client could pick one too, but only among its own sends). */
-  static final String SERVER_CID_PREFIX = "server:";
-  static final long TYPING_INTERVAL_MS = 2000;
 
   private final ChatConfig config;
   /** The configured topics as a set: every room id a browser sends is checked against it. */
   private final Set<String> topics;
   private final ClusterView cluster;
   private final ChatMetrics metrics;
-  private final RoomQueue queue = new RoomQueue();
-  private final Map<String, Long> lastTyping = new HashMap<>();
-  private SendLimiter limiter;
+  private final SendValidation validation;
+  // the other jobs need vertx, so they are made in start()
+  private ClusterSendLimit sendLimit;
   private UserDirectory users;
+  private RoomOwnership ownership;
+  private Typing typing;
 
   public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
     this.topics = Set.copyOf(config.rooms());
     this.cluster = cluster;
     this.metrics = metrics;
+    this.validation = new SendValidation(topics);
   }
 
   @Override
   public Future<?> start() {
-    limiter = new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst());
+    Peers peers = new Peers(vertx);
+    sendLimit = new ClusterSendLimit(cluster, peers,
+      new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
     users = new UserDirectory(vertx);
+    ownership = new RoomOwnership(vertx, cluster, topics, peers);
+    typing = new Typing(vertx, topics, users);
     vertx.setPeriodic(60_000, id -> {
-      forgetOldTyping();
-      limiter.forgetIdle(System.nanoTime());
+      typing.forgetOld();
+      sendLimit.forgetIdle();
     });
     return Future.all(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), this::onOwnedSend).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), this::onSendLimit).completion(),
-      vertx.eventBus().localConsumer(Addresses.TYPING, this::onTyping).completion());
+      vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
+      vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion());
   }
 
   /** Sends already accepted are stored and published before the node goes. */
   @Override
   public Future<?> stop() {
-    return queue.idle().recover(failed -> Future.succeededFuture());
+    return ownership.idle().recover(failed -> Future.succeededFuture());
   }
 
   private void onSend(Message<Object> request) {
@@ -101,183 +92,13 @@ public class RoomVerticle extends VerticleBase {
       });
   }
 
-  Future<ChatMessage> accept(BridgeRequest request) {
-    RoomId room = request.room(topics);
-    NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
+  /** In this order, so a bad send costs no token and a flood is refused before a private partner is looked up. */
+  private Future<ChatMessage> accept(BridgeRequest request) {
+    SendValidation.Send send = validation.check(request);
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
-    return withinRate(request.user(), live)
-      .compose(v -> users.usable(room, request.user()))
-      .compose(v -> toOwner(room, message, live));
-  }
-
-  /** Asks the user's home node for a token; a flood is refused before anything is stored. */
-  private Future<Void> withinRate(String username, List<String> live) {
-    String userKey = RoomId.key(username);
-    String home = RoomOwners.owner("user." + userKey, live);
-    if (home == null || home.equals(cluster.nodeId())) {
-      return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
-    }
-    return toPeer(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
-      .<Void>mapEmpty()
-      // the home node is gone: count here until the members agree on a new home
-      .recover(err -> peerUnreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
-        ? Future.succeededFuture() : Future.failedFuture(peerUnreachable(err) ? tooMany() : err));
-  }
-
-  private void onSendLimit(Message<JsonObject> request) {
-    if (limiter.tryAcquire(request.body().getString("user"), System.nanoTime())) {
-      request.reply(null);
-    } else {
-      Failure.reply(request, tooMany());
-    }
-  }
-
-  private static Throwable tooMany() {
-    return Failure.of(Failure.TOO_MANY, "too many messages, slow down");
-  }
-
-  private Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
-    String owner = RoomOwners.owner(room.id(), live);
-    if (owner == null || owner.equals(cluster.nodeId())) {
-      return ordered(room, message);
-    }
-    return toPeer(Addresses.roomOwner(owner), message.toJson())
-      .map(reply -> ChatMessage.fromJson((JsonObject) reply))
-      .recover(err -> {
-        if (!peerUnreachable(err)) {
-          return Future.failedFuture(err);
-        }
-        // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
-        // not yet noticed. Every node that finds it so turns to the same next one, the owner among the others
-        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe.
-        List<String> others = new ArrayList<>(live);
-        others.remove(owner);
-        return toOwner(room, message, others);
-      });
-  }
-
-  /** Inter-node requests give up quickly, so a dead node costs a sender seconds, not the bridge's 30 s. */
-  private static final long PEER_TIMEOUT_MS = 3000;
-
-  /**
-   * A request to another node that always ends within the peer timeout. Our own timer backs up the event bus's:
-   * a request in flight to a node killed at that moment was seen to never complete at all.
-   */
-  private Future<Object> toPeer(String address, JsonObject body) {
-    Promise<Object> answer = Promise.promise();
-    long timer = vertx.setTimer(PEER_TIMEOUT_MS + 500, id -> answer.tryFail(
-      new ReplyException(ReplyFailure.TIMEOUT, "no answer from " + address)));
-    vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(PEER_TIMEOUT_MS))
-      .onComplete(reply -> {
-        vertx.cancelTimer(timer);
-        if (reply.succeeded()) {
-          answer.tryComplete(reply.result().body());
-        } else {
-          answer.tryFail(reply.cause());
-        }
-      });
-    return answer.future();
-  }
-
-  private static boolean peerUnreachable(Throwable err) {
-    return err instanceof ReplyException reply
-      && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT);
-  }
-
-  /** A send forwarded by another node because this node owns the room. */
-  private void onOwnedSend(Message<JsonObject> request) {
-    NewMessage message = NewMessage.fromJson(request.body());
-    ordered(RoomId.parse(message.room(), topics), message)
-      .onSuccess(stored -> request.reply(stored.toJson()))
-      .onFailure(err -> Failure.reply(request, err));
-  }
-
-  private Future<ChatMessage> ordered(RoomId room, NewMessage message) {
-    return queue.submit(room.id(), () -> storeThenPublish(room, message));
-  }
-
-  private Future<ChatMessage> storeThenPublish(RoomId room, NewMessage message) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_SAVE, message.toJson())
-      .map(reply -> Saved.fromJson(reply.body()))
-      .map(saved -> {
-        if (!saved.duplicate()) {
-          publish(room, saved.message());
-        }
-        return saved.message();
-      });
-  }
-
-  /** Published as JSON text, encoded once (see {@link Addresses#ROOM_PREFIX}). */
-  private void publish(RoomId room, ChatMessage message) {
-    JsonObject json = message.toJson();
-    vertx.eventBus().publish(Addresses.room(room.id()), json.encode());
-    if (room instanceof RoomId.Direct direct) {
-      // lets the other member's page raise a badge for a private room it has not opened yet
-      vertx.eventBus().publish(Addresses.USER_NOTICES,
-        new JsonObject().put("room", room.id()).put("message", json).encode(),
-        new DeliveryOptions().addHeader(Addresses.NOTICE_TO_HEADER, Addresses.user(direct.other(message.sender()))));
-    }
-  }
-
-  private static String text(JsonObject body) {
-    if (!(body.getValue("text") instanceof String raw)) {
-      throw Failure.badRequest("text must be a string");
-    }
-    String text = raw.strip();
-    int length = text.codePointCount(0, text.length());
-    if (length < 1 || length > MAX_TEXT) {
-      throw Failure.badRequest("text must be 1 to " + MAX_TEXT + " characters");
-    }
-    // PostgreSQL refuses U+0000 outright, and no control character but a line break or a tab belongs in a chat
-    if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
-      throw Failure.badRequest("text must not contain control characters other than line breaks and tabs");
-    }
-    return text;
-  }
-
-  /**
-   * The client's idempotency key, or one made here when it sent none: a send re-routed after its owner did not
-   * answer in time (the owner may have stored it all the same) then finds the stored message instead of storing
-   * it again. Made once, before the send leaves this node, so every route carries the same key.
-   */
-  private static String cid(JsonObject body) {
-    Object cid = body.getValue("cid");
-    if (cid == null) {
-      return SERVER_CID_PREFIX + UUID.randomUUID();
-    }
-    if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
-      throw Failure.badRequest("cid must be a string of 1 to " + MAX_CID + " characters");
-    }
-    return s;
-  }
-
-  /** Relays "typing" at most once per 2 s per user and room, for rooms the user may use (made-up partners: no). */
-  private void onTyping(Message<Object> request) {
-    BridgeRequest typing;
-    RoomId room;
-    try {
-      typing = BridgeRequest.of(request);
-      room = typing.room(topics);
-    } catch (RuntimeException err) {
-      Failure.reply(request, err);
-      return;
-    }
-    users.usable(room, typing.user()).onComplete(usable -> {
-      String key = RoomId.key(typing.user()) + " " + room.id();
-      long now = System.currentTimeMillis();
-      Long last = lastTyping.get(key);
-      if (last == null || now - last >= TYPING_INTERVAL_MS) {
-        lastTyping.put(key, now);
-        vertx.eventBus().publish(Addresses.typing(room.id()),
-          new JsonObject().put("room", room.id()).put("username", typing.user()));
-      }
-      request.reply(new JsonObject());
-    }, err -> Failure.reply(request, err));
-  }
-
-  private void forgetOldTyping() {
-    long cutoff = System.currentTimeMillis() - TYPING_INTERVAL_MS;
-    lastTyping.values().removeIf(time -> time < cutoff);
+    return sendLimit.withinRate(request.user(), live)
+      .compose(v -> users.usable(send.room(), request.user()))
+      .compose(v -> ownership.toOwner(send.room(), send.message(), live));
   }
 }

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /**
  * A token bucket per user: {@code burst} messages at once, then {@code perSecond} sustained. Each user's bucket
- * lives on one node (the user's home, chosen like a room's owner), so the limit holds across all their sockets
- * and nodes. Used from one event loop only.
+ * lives on one node (see {@link ClusterSendLimit}). Used from one event loop only.
  */
 final class SendLimiter {
 

@@ -1,0 +1,59 @@
+package chat.room;
+
+import chat.bus.Addresses;
+import chat.bus.Failure;
+import chat.bus.RoomId;
+import chat.cluster.ClusterView;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The send rate per user across the cluster: each user's {@link SendLimiter} bucket lives on one node, the user's
+ * home, chosen like a room's owner, so the limit holds across all their sockets and nodes.
+ */
+final class ClusterSendLimit {
+
+  private final ClusterView cluster;
+  private final Peers peers;
+  private final SendLimiter limiter;
+
+  ClusterSendLimit(ClusterView cluster, Peers peers, SendLimiter limiter) {
+    this.cluster = cluster;
+    this.peers = peers;
+    this.limiter = limiter;
+  }
+
+  /** Asks the user's home node for a token; a flood is refused before anything is stored. */
+  Future<Void> withinRate(String username, List<String> live) {
+    String userKey = RoomId.key(username);
+    String home = RoomOwners.owner("user." + userKey, live);
+    if (home == null || home.equals(cluster.nodeId())) {
+      return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
+    }
+    return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
+      .<Void>mapEmpty()
+      // the home node is gone: count here until the members agree on a new home
+      .recover(err -> Peers.unreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
+        ? Future.succeededFuture() : Future.failedFuture(Peers.unreachable(err) ? tooMany() : err));
+  }
+
+  /** A token asked for by another node because this node is the user's home. */
+  void onSendLimit(Message<JsonObject> request) {
+    if (limiter.tryAcquire(request.body().getString("user"), System.nanoTime())) {
+      request.reply(null);
+    } else {
+      Failure.reply(request, tooMany());
+    }
+  }
+
+  void forgetIdle() {
+    limiter.forgetIdle(System.nanoTime());
+  }
+
+  private static Throwable tooMany() {
+    return Failure.of(Failure.TOO_MANY, "too many messages, slow down");
+  }
+}

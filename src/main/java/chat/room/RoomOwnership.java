@@ -1,0 +1,115 @@
+package chat.room;
+
+import chat.bus.Addresses;
+import chat.bus.ChatMessage;
+import chat.bus.Failure;
+import chat.bus.NewMessage;
+import chat.bus.RoomId;
+import chat.bus.Saved;
+import chat.cluster.ClusterView;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One node owns each room (see {@link RoomOwners}) and stores and publishes its messages one at a time, so ids
+ * reach every member in increasing order whichever node the sender is on. A send goes to its room's owner, or to
+ * the next one when the owner cannot take it.
+ */
+final class RoomOwnership {
+
+  /** Keys made by the server for sends without a cid (a client could pick one too, but only among its own sends). */
+  static final String SERVER_CID_PREFIX = "server:";
+
+  private final Vertx vertx;
+  private final ClusterView cluster;
+  private final Set<String> topics;
+  private final Peers peers;
+  private final RoomQueue queue = new RoomQueue();
+
+  RoomOwnership(Vertx vertx, ClusterView cluster, Set<String> topics, Peers peers) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.topics = topics;
+    this.peers = peers;
+  }
+
+  /**
+   * Has the room's owner store and publish the message, under the client's idempotency key or, when it sent none,
+   * one made here: a send re-routed after its owner did not answer in time (the owner may have stored it all the
+   * same) then finds the stored message instead of storing it again. Made once, before the send leaves this node,
+   * so every route carries the same key.
+   */
+  Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
+    NewMessage keyed = message.cid() != null ? message
+      : new NewMessage(message.room(), message.sender(), message.text(), SERVER_CID_PREFIX + UUID.randomUUID());
+    return toOwnerAmong(room, keyed, live);
+  }
+
+  private Future<ChatMessage> toOwnerAmong(RoomId room, NewMessage message, List<String> live) {
+    String owner = RoomOwners.owner(room.id(), live);
+    if (owner == null || owner.equals(cluster.nodeId())) {
+      return ordered(room, message);
+    }
+    return peers.request(Addresses.roomOwner(owner), message.toJson())
+      .map(reply -> ChatMessage.fromJson((JsonObject) reply))
+      .recover(err -> {
+        if (!Peers.unreachable(err)) {
+          return Future.failedFuture(err);
+        }
+        // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
+        // not yet noticed. Every node that finds it so turns to the same next one, the owner among the others
+        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe.
+        List<String> others = new ArrayList<>(live);
+        others.remove(owner);
+        return toOwnerAmong(room, message, others);
+      });
+  }
+
+  /** A send forwarded by another node because this node owns the room. */
+  void onOwnedSend(Message<JsonObject> request) {
+    NewMessage message = NewMessage.fromJson(request.body());
+    ordered(RoomId.parse(message.room(), topics), message)
+      .onSuccess(stored -> request.reply(stored.toJson()))
+      .onFailure(err -> Failure.reply(request, err));
+  }
+
+  /** Completes when every send taken so far has been stored and published (or has failed). */
+  Future<Void> idle() {
+    return queue.idle();
+  }
+
+  private Future<ChatMessage> ordered(RoomId room, NewMessage message) {
+    return queue.submit(room.id(), () -> storeThenPublish(room, message));
+  }
+
+  private Future<ChatMessage> storeThenPublish(RoomId room, NewMessage message) {
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_SAVE, message.toJson())
+      .map(reply -> Saved.fromJson(reply.body()))
+      .map(saved -> {
+        if (!saved.duplicate()) {
+          publish(room, saved.message());
+        }
+        return saved.message();
+      });
+  }
+
+  /** Published as JSON text, encoded once (see {@link Addresses#ROOM_PREFIX}). */
+  private void publish(RoomId room, ChatMessage message) {
+    JsonObject json = message.toJson();
+    vertx.eventBus().publish(Addresses.room(room.id()), json.encode());
+    if (room instanceof RoomId.Direct direct) {
+      // lets the other member's page raise a badge for a private room it has not opened yet
+      vertx.eventBus().publish(Addresses.USER_NOTICES,
+        new JsonObject().put("room", room.id()).put("message", json).encode(),
+        new DeliveryOptions().addHeader(Addresses.NOTICE_TO_HEADER, Addresses.user(direct.other(message.sender()))));
+    }
+  }
+}
