@@ -9,7 +9,6 @@ import chat.bus.RoomId;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
@@ -48,7 +47,7 @@ final class AccountApi {
   }
 
   void register(RoutingContext ctx) {
-    JsonObject form = jsonBody(ctx);
+    JsonObject form = Requests.jsonBody(ctx);
     if (form == null) {
       return;
     }
@@ -59,7 +58,7 @@ final class AccountApi {
     }
     Registration registration = new Registration(form.getString("username"), form.getString("email"),
       form.getString("password"));
-    throttles.registration(clientAddress(ctx),
+    throttles.registration(Requests.clientAddress(ctx),
         () -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_REGISTER, registration.toJson()))
       .onSuccess(reply -> Replies.json(ctx, 201, reply.body()))
       .onFailure(err -> {
@@ -78,24 +77,18 @@ final class AccountApi {
   }
 
   void login(RoutingContext ctx) {
-    JsonObject form = jsonBody(ctx);
+    JsonObject form = Requests.jsonBody(ctx);
     if (form == null) {
       return;
     }
-    Map<String, String> problems = new LinkedHashMap<>();
-    if (!(form.getValue("username") instanceof String)) {
-      problems.put("username", "required");
-    }
-    if (!(form.getValue("password") instanceof String)) {
-      problems.put("password", "required");
-    }
+    Map<String, String> problems = Requests.missing(form, "username", "password");
     if (!problems.isEmpty()) {
       Replies.fieldErrors(ctx, 400, problems);
       return;
     }
     String username = form.getString("username");
     JsonObject credentials = new JsonObject().put("username", username).put("password", form.getString("password"));
-    String address = clientAddress(ctx);
+    String address = Requests.clientAddress(ctx);
     throttles.passwordCheck(username, address,
         () -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_LOGIN, credentials).onFailure(err -> {
           metrics.login(false);
@@ -130,11 +123,6 @@ final class AccountApi {
     return RoomId.USERNAME.matcher(username).matches() ? username : "(invalid name)";
   }
 
-  /** The client's real address: the peer's, or the one a trusted proxy forwards (see {@link ProxyHeaders}). */
-  private static String clientAddress(RoutingContext ctx) {
-    return ProxyHeaders.of(ctx).address();
-  }
-
   /** The session ends on every node (see {@link SessionGuard}) and its sockets close, before the answer. */
   void logout(RoutingContext ctx) {
     String sessionId = ctx.session().id();
@@ -147,7 +135,8 @@ final class AccountApi {
   }
 
   void me(RoutingContext ctx) {
-    relay(ctx, Addresses.ACCOUNT_FIND, new JsonObject().put("username", username(ctx)));
+    JsonObject user = new JsonObject().put("username", Requests.username(ctx));
+    Replies.relay(ctx, vertx.eventBus().request(Addresses.ACCOUNT_FIND, user));
   }
 
   void rooms(RoutingContext ctx) {
@@ -178,23 +167,23 @@ final class AccountApi {
       Replies.fieldErrors(ctx, 400, problems);
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
+    Replies.relay(ctx, vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
         new JsonObject().put("prefix", prefix).put("limit", limit))
-      .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body()))
-      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
-      .onFailure(err -> Replies.failure(ctx, err));
+      .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body())));
   }
 
   void unread(RoutingContext ctx) {
-    relay(ctx, Addresses.STORE_UNREAD, new JsonObject().put("username", username(ctx)));
+    JsonObject user = new JsonObject().put("username", Requests.username(ctx));
+    Replies.relay(ctx, vertx.eventBus().request(Addresses.STORE_UNREAD, user));
   }
 
   void privateRooms(RoutingContext ctx) {
-    relay(ctx, Addresses.STORE_PRIVATE_ROOMS, new JsonObject().put("username", username(ctx)));
+    JsonObject user = new JsonObject().put("username", Requests.username(ctx));
+    Replies.relay(ctx, vertx.eventBus().request(Addresses.STORE_PRIVATE_ROOMS, user));
   }
 
   void changeEmail(RoutingContext ctx) {
-    JsonObject form = jsonBody(ctx);
+    JsonObject form = Requests.jsonBody(ctx);
     if (form == null) {
       return;
     }
@@ -204,7 +193,7 @@ final class AccountApi {
       return;
     }
     vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_CHANGE_EMAIL,
-        new JsonObject().put("username", username(ctx)).put("email", form.getString("email")))
+        new JsonObject().put("username", Requests.username(ctx)).put("email", form.getString("email")))
       .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
       .onFailure(err -> {
         if (Failure.code(err) == Failure.CONFLICT) {
@@ -217,21 +206,19 @@ final class AccountApi {
 
   /** A new password ends every other session of the user, on every node, with their sockets. */
   void changePassword(RoutingContext ctx) {
-    JsonObject form = jsonBody(ctx);
+    JsonObject form = Requests.jsonBody(ctx);
     if (form == null) {
       return;
     }
     Map<String, String> problems = Registration.passwordProblems(form);
-    if (!(form.getValue("currentPassword") instanceof String)) {
-      problems.put("currentPassword", "required");
-    }
+    problems.putAll(Requests.missing(form, "currentPassword"));
     if (!problems.isEmpty()) {
       Replies.fieldErrors(ctx, 400, problems);
       return;
     }
-    String username = username(ctx);
+    String username = Requests.username(ctx);
     // the current password is checked like a login's, and throttled alike: a stolen session is no oracle
-    throttles.passwordCheck(username, clientAddress(ctx),
+    throttles.passwordCheck(username, Requests.clientAddress(ctx),
         () -> vertx.eventBus().request(Addresses.ACCOUNT_CHANGE_PASSWORD, new JsonObject()
           .put("username", username).put("currentPassword", form.getString("currentPassword"))
           .put("password", form.getString("password"))))
@@ -253,34 +240,5 @@ final class AccountApi {
           Replies.failure(ctx, err);
         }
       });
-  }
-
-  private void relay(RoutingContext ctx, String address, JsonObject request) {
-    vertx.eventBus().<JsonObject>request(address, request)
-      .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
-      .onFailure(err -> Replies.failure(ctx, err));
-  }
-
-  static String username(RoutingContext ctx) {
-    return ctx.user().principal().getString("username");
-  }
-
-  /** The request body as a JSON object, or null after answering 400/415. */
-  private static JsonObject jsonBody(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      Replies.error(ctx, 415, "Content-Type must be application/json");
-      return null;
-    }
-    try {
-      Object body = ctx.body().buffer() == null ? null : ctx.body().asJsonObject();
-      if (body instanceof JsonObject json) {
-        return json;
-      }
-    } catch (DecodeException | ClassCastException e) {
-      // answered below
-    }
-    Replies.error(ctx, 400, "body must be a JSON object");
-    return null;
   }
 }
