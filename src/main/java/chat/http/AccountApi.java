@@ -6,10 +6,8 @@ import chat.account.Registration;
 import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
-import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
@@ -30,17 +28,15 @@ final class AccountApi {
   private static final Pattern USER_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,20}");
 
   private final Vertx vertx;
-  private final ChatConfig config;
   private final SessionHandler sessions;
   private final SessionGuard guard;
   private final Throttles throttles;
   private final ChatMetrics metrics;
 
-  AccountApi(Vertx vertx, ChatConfig config, SessionHandler sessions, SessionGuard guard, Throttles throttles,
+  AccountApi(Vertx vertx, SessionHandler sessions, SessionGuard guard, Throttles throttles,
              ChatMetrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
-    this.config = config;
     this.sessions = sessions;
     this.guard = guard;
     this.throttles = throttles;
@@ -139,12 +135,6 @@ final class AccountApi {
     Replies.relay(ctx, vertx.eventBus().request(Addresses.ACCOUNT_FIND, user));
   }
 
-  void rooms(RoutingContext ctx) {
-    JsonArray rooms = new JsonArray().add(new JsonObject().put("id", RoomId.GLOBAL_ID));
-    config.rooms().forEach(topic -> rooms.add(new JsonObject().put("id", new RoomId.Topic(topic).id())));
-    Replies.json(ctx, 200, new JsonObject().put("rooms", rooms));
-  }
-
   void users(RoutingContext ctx) {
     String prefix = ctx.queryParams().get("q") == null ? "" : ctx.queryParams().get("q");
     String limitParam = ctx.queryParams().get("limit");
@@ -170,16 +160,6 @@ final class AccountApi {
     Replies.relay(ctx, vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
         new JsonObject().put("prefix", prefix).put("limit", limit))
       .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body())));
-  }
-
-  void unread(RoutingContext ctx) {
-    JsonObject user = new JsonObject().put("username", Requests.username(ctx));
-    Replies.relay(ctx, vertx.eventBus().request(Addresses.STORE_UNREAD, user));
-  }
-
-  void privateRooms(RoutingContext ctx) {
-    JsonObject user = new JsonObject().put("username", Requests.username(ctx));
-    Replies.relay(ctx, vertx.eventBus().request(Addresses.STORE_PRIVATE_ROOMS, user));
   }
 
   void changeEmail(RoutingContext ctx) {

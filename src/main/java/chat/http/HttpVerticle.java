@@ -76,7 +76,7 @@ public class HttpVerticle extends VerticleBase {
     Future<String> signed = sessionSecret().onSuccess(sessions::setSigningSecret);
     SessionGuard guard = new SessionGuard(vertx, cluster, config.security().sessionTimeoutMinutes() * 60_000L);
     Throttles throttles = new Throttles(vertx, counters, config.security());
-    AccountApi api = new AccountApi(vertx, config, sessions, guard, throttles, metrics);
+    AccountApi api = new AccountApi(vertx, sessions, guard, throttles, metrics);
 
     Router router = Router.router(vertx);
     router.route().handler(new ProxyHeaders(config.http()));
@@ -92,10 +92,8 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(this::requireUser);
     router.post("/api/logout").handler(api::logout);
     router.get("/api/me").handler(api::me);
-    router.get("/api/rooms").handler(api::rooms);
     router.get("/api/users").handler(api::users);
-    router.get("/api/unread").handler(api::unread);
-    router.get("/api/private-rooms").handler(api::privateRooms);
+    new RoomsApi(vertx, config.rooms()).mount(router);
     router.post("/api/profile/email").handler(api::changeEmail);
     router.post("/api/profile/password").handler(api::changePassword);
     router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
