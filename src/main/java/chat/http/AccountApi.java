@@ -19,13 +19,11 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The JSON API: accounts, sessions, rooms and people. Accounts themselves live in the account verticle. */
 final class AccountApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccountApi.class);
-  private static final Pattern USER_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,20}");
 
   private final Vertx vertx;
   private final SessionHandler sessions;
@@ -133,33 +131,6 @@ final class AccountApi {
   void me(RoutingContext ctx) {
     JsonObject user = new JsonObject().put("username", Requests.username(ctx));
     Replies.relay(ctx, vertx.eventBus().request(Addresses.ACCOUNT_FIND, user));
-  }
-
-  void users(RoutingContext ctx) {
-    String prefix = ctx.queryParams().get("q") == null ? "" : ctx.queryParams().get("q");
-    String limitParam = ctx.queryParams().get("limit");
-    Map<String, String> problems = new LinkedHashMap<>();
-    if (!USER_PREFIX.matcher(prefix).matches()) {
-      problems.put("q", "up to 20 letters, digits, _ or -");
-    }
-    int limit = 50;
-    if (limitParam != null) {
-      try {
-        limit = Integer.parseInt(limitParam);
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > 100) {
-        problems.put("limit", "a number from 1 to 100");
-      }
-    }
-    if (!problems.isEmpty()) {
-      Replies.fieldErrors(ctx, 400, problems);
-      return;
-    }
-    Replies.relay(ctx, vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
-        new JsonObject().put("prefix", prefix).put("limit", limit))
-      .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body())));
   }
 
   void changeEmail(RoutingContext ctx) {

@@ -92,7 +92,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(this::requireUser);
     router.post("/api/logout").handler(api::logout);
     router.get("/api/me").handler(api::me);
-    router.get("/api/users").handler(api::users);
+    new UsersApi(vertx).mount(router);
     new RoomsApi(vertx, config.rooms()).mount(router);
     router.post("/api/profile/email").handler(api::changeEmail);
     router.post("/api/profile/password").handler(api::changePassword);
