@@ -94,8 +94,7 @@ public class HttpVerticle extends VerticleBase {
     router.get("/api/me").handler(api::me);
     new UsersApi(vertx).mount(router);
     new RoomsApi(vertx, config.rooms()).mount(router);
-    router.post("/api/profile/email").handler(api::changeEmail);
-    router.post("/api/profile/password").handler(api::changePassword);
+    new ProfileApi(vertx, sessions, guard, throttles).mount(router);
     router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
 
     router.route("/eventbus/*").handler(sameOrigin);
