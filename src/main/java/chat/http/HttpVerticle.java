@@ -62,7 +62,7 @@ public class HttpVerticle extends VerticleBase {
     // No retry for a session that is not in the store: Vert.x's default polls the store every 5 ms for 5 s in case
     // a session written on another node is not there yet, which made every request with an ended or made-up
     // session id cost a thousand cluster reads and answer after 5 s. Hazelcast's map answers a read after a
-    // write at once, and a login stores its session before it answers (AccountApi).
+    // write at once, and a login stores its session before it answers (AuthApi).
     SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx, 0) : LocalSessionStore.create(vertx);
     SessionHandler sessions = SessionHandler.create(store)
       .setSessionCookieName(SESSION_COOKIE)
@@ -76,7 +76,7 @@ public class HttpVerticle extends VerticleBase {
     Future<String> signed = sessionSecret().onSuccess(sessions::setSigningSecret);
     SessionGuard guard = new SessionGuard(vertx, cluster, config.security().sessionTimeoutMinutes() * 60_000L);
     Throttles throttles = new Throttles(vertx, counters, config.security());
-    AccountApi api = new AccountApi(vertx, sessions, guard, throttles, metrics);
+    AuthApi auth = new AuthApi(vertx, sessions, guard, throttles, metrics);
 
     Router router = Router.router(vertx);
     router.route().handler(new ProxyHeaders(config.http()));
@@ -87,11 +87,9 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(sessions);
     router.route("/api/*").handler(guard);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.post("/api/register").handler(api::register);
-    router.post("/api/login").handler(api::login);
+    auth.mountOpen(router);
     router.route("/api/*").handler(this::requireUser);
-    router.post("/api/logout").handler(api::logout);
-    router.get("/api/me").handler(api::me);
+    auth.mount(router);
     new UsersApi(vertx).mount(router);
     new RoomsApi(vertx, config.rooms()).mount(router);
     new ProfileApi(vertx, sessions, guard, throttles).mount(router);

@@ -1,15 +1,15 @@
 package chat.http;
 
 import chat.account.Account;
-import chat.metrics.ChatMetrics;
 import chat.account.Registration;
 import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
-import io.vertx.core.Future;
+import chat.metrics.ChatMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SessionHandler;
 
@@ -17,13 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
-/** The JSON API: accounts, sessions, rooms and people. Accounts themselves live in the account verticle. */
-final class AccountApi {
+/**
+ * Getting in and out: register, log in, log out, and who this session is. Accounts themselves live in the account
+ * verticle; this class ties them to sessions.
+ */
+final class AuthApi {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AccountApi.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AuthApi.class);
 
   private final Vertx vertx;
   private final SessionHandler sessions;
@@ -31,16 +33,27 @@ final class AccountApi {
   private final Throttles throttles;
   private final ChatMetrics metrics;
 
-  AccountApi(Vertx vertx, SessionHandler sessions, SessionGuard guard, Throttles throttles,
-             ChatMetrics metrics) {
-    this.metrics = metrics;
+  AuthApi(Vertx vertx, SessionHandler sessions, SessionGuard guard, Throttles throttles, ChatMetrics metrics) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.guard = guard;
     this.throttles = throttles;
+    this.metrics = metrics;
   }
 
-  void register(RoutingContext ctx) {
+  /** Registering and logging in: the only API calls made without a login, so mounted before the login wall. */
+  void mountOpen(Router router) {
+    router.post("/api/register").handler(this::register);
+    router.post("/api/login").handler(this::login);
+  }
+
+  /** Logging out and asking who you are: behind the login wall. */
+  void mount(Router router) {
+    router.post("/api/logout").handler(this::logout);
+    router.get("/api/me").handler(this::me);
+  }
+
+  private void register(RoutingContext ctx) {
     JsonObject form = Requests.jsonBody(ctx);
     if (form == null) {
       return;
@@ -70,7 +83,7 @@ final class AccountApi {
       });
   }
 
-  void login(RoutingContext ctx) {
+  private void login(RoutingContext ctx) {
     JsonObject form = Requests.jsonBody(ctx);
     if (form == null) {
       return;
@@ -118,7 +131,7 @@ final class AccountApi {
   }
 
   /** The session ends on every node (see {@link SessionGuard}) and its sockets close, before the answer. */
-  void logout(RoutingContext ctx) {
+  private void logout(RoutingContext ctx) {
     String sessionId = ctx.session().id();
     ctx.userContext().clear();
     guard.endSession(sessionId)
@@ -128,7 +141,7 @@ final class AccountApi {
       });
   }
 
-  void me(RoutingContext ctx) {
+  private void me(RoutingContext ctx) {
     JsonObject user = new JsonObject().put("username", Requests.username(ctx));
     Replies.relay(ctx, vertx.eventBus().request(Addresses.ACCOUNT_FIND, user));
   }
