@@ -47,6 +47,10 @@ public class HttpVerticle extends VerticleBase {
   private final ChatMetrics metrics;
   private HttpServer server;
   private ChatBridge bridge;
+  // made at start, for the API and the bridge alike
+  private SessionStore sessionStore;
+  private SessionHandler sessions;
+  private SessionGuard guard;
 
   public HttpVerticle(ChatConfig config, ClusterView cluster, SharedCounters counters, BridgeLimits bridgeLimits,
                       ChatMetrics metrics) {
@@ -57,52 +61,52 @@ public class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
   }
 
+  /** Serves once the session cookies' signing key is known and this node has its copy of the ended sessions. */
   @Override
   public Future<?> start() {
-    // No retry for a session that is not in the store: Vert.x's default polls the store every 5 ms for 5 s in case
-    // a session written on another node is not there yet, which made every request with an ended or made-up
-    // session id cost a thousand cluster reads and answer after 5 s. Hazelcast's map answers a read after a
-    // write at once, and a login stores its session before it answers (AccountApi).
-    SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx, 0) : LocalSessionStore.create(vertx);
-    SessionHandler sessions = SessionHandler.create(store)
-      .setSessionCookieName(SESSION_COOKIE)
-      .setCookieHttpOnlyFlag(true)
-      .setCookieSameSite(CookieSameSite.STRICT)
-      .setCookieSecureFlag(config.http().secureCookie())
-      .setSessionTimeout(config.security().sessionTimeoutMinutes() * 60_000L)
-      .setLazySession(true);
-    // The cookie carries the session id with an HMAC of it: a made-up id is refused without asking the store, a
-    // cluster round trip for every request an attacker makes up.
-    Future<String> signed = sessionSecret().onSuccess(sessions::setSigningSecret);
-    SessionGuard guard = new SessionGuard(vertx, cluster, config.security().sessionTimeoutMinutes() * 60_000L);
-    Throttles throttles = new Throttles(vertx, counters, config.security());
-    AccountApi api = new AccountApi(vertx, config, sessions, guard, throttles, metrics);
+    sessionStore = sessionStore();
+    sessions = sessionHandler(sessionStore);
+    guard = new SessionGuard(vertx, cluster, sessionTimeoutMs());
+    Router router = router();
+    return signSessionCookies()
+      .compose(v -> guard.start())
+      .compose(v -> listen(router));
+  }
 
+  /** Every route, in the order a request passes them. */
+  private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(new ProxyHeaders(config.http()));
     router.route().handler(new SecurityHeaders());
     router.get("/health").handler(this::health);
-    OriginCheck sameOrigin = new OriginCheck(config.http().publicOrigin());
-    router.route("/api/*").handler(sameOrigin);
-    router.route("/api/*").handler(sessions);
-    router.route("/api/*").handler(guard);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.post("/api/register").handler(api::register);
-    router.post("/api/login").handler(api::login);
-    router.route("/api/*").handler(this::requireUser);
-    router.post("/api/logout").handler(api::logout);
-    router.get("/api/me").handler(api::me);
-    router.get("/api/rooms").handler(api::rooms);
-    router.get("/api/users").handler(api::users);
-    router.get("/api/unread").handler(api::unread);
-    router.get("/api/private-rooms").handler(api::privateRooms);
-    router.post("/api/profile/email").handler(api::changeEmail);
-    router.post("/api/profile/password").handler(api::changePassword);
-    router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
+    mountApi(router);
+    mountBridge(router);
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    router.route().failureHandler(HttpVerticle::onFailure);
+    return router;
+  }
 
-    router.route("/eventbus/*").handler(sameOrigin);
-    router.route("/eventbus/*").handler(sessions);
-    router.route("/eventbus/*").handler(guard);
+  /**
+   * The JSON API, one class per resource, each mounting its own routes. Register and login are the only calls
+   * without a login: they come before the login wall, every other /api path after it.
+   */
+  private void mountApi(Router router) {
+    mountSessions(router, "/api/*");
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    Throttles throttles = new Throttles(vertx, counters, config.security());
+    AuthApi auth = new AuthApi(vertx, sessions, guard, throttles, metrics);
+    auth.mountOpen(router);
+    router.route("/api/*").handler(this::requireUser);
+    auth.mount(router);
+    new RoomsApi(vertx, config.rooms()).mount(router);
+    new UsersApi(vertx).mount(router);
+    new ProfileApi(vertx, sessions, guard, throttles).mount(router);
+    router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
+  }
+
+  /** The SockJS event-bus bridge, for logged-in sessions only. */
+  private void mountBridge(Router router) {
+    mountSessions(router, "/eventbus/*");
     router.route("/eventbus/*").handler(this::requireUser);
     bridge = new ChatBridge(vertx, config, metrics, bridgeLimits, request -> ProxyHeaders.of(request).address(),
       new SessionLookup() {
@@ -111,15 +115,24 @@ public class HttpVerticle extends VerticleBase {
         }
 
         public Future<Long> deadline(String sessionId) {
-          return store.get(sessionId).map(session -> session == null || session.isDestroyed() ? null
+          return sessionStore.get(sessionId).map(session -> session == null || session.isDestroyed() ? null
             : session.lastAccessed() + session.timeout());
         }
       });
     router.route("/eventbus/*").subRouter(bridge.router());
+  }
 
-    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
-    router.route().failureHandler(HttpVerticle::onFailure);
+  /**
+   * In front of the API and the bridge alike: a cross-site request refused, then the session of the cookie, then
+   * its user dropped if a logout or a password change on any node ended it.
+   */
+  private void mountSessions(Router router, String path) {
+    router.route(path).handler(new OriginCheck(config.http().publicOrigin()));
+    router.route(path).handler(sessions);
+    router.route(path).handler(guard);
+  }
 
+  private Future<HttpServer> listen(Router router) {
     HttpServerOptions serverOptions = new HttpServerOptions()
       // Every response is written from this verticle's event loop (Vert.x calls back on it), so each connection
       // can write straight to its channel instead of through a queue for other threads: that queue costs 4.7 KB
@@ -131,13 +144,44 @@ public class HttpVerticle extends VerticleBase {
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())));
     // port 0 asks for a free port; -1 asks for one free port shared by every instance of this verticle
     int port = config.http().port() == 0 ? -1 : config.http().port();
-    return signed.compose(v -> guard.start())
-      .compose(v -> vertx.createHttpServer(serverOptions).requestHandler(router).listen(port, config.http().host()))
+    return vertx.createHttpServer(serverOptions).requestHandler(router).listen(port, config.http().host())
       .onSuccess(listening -> {
         server = listening;
         LOG.info("HTTP{} listening on {}:{}", config.http().tls().isPresent() ? "S" : "", config.http().host(),
           listening.actualPort());
       });
+  }
+
+  /**
+   * No retry for a session that is not in the store: Vert.x's default polls the store every 5 ms for 5 s in case
+   * a session written on another node is not there yet, which made every request with an ended or made-up
+   * session id cost a thousand cluster reads and answer after 5 s. Hazelcast's map answers a read after a
+   * write at once, and a login stores its session before it answers (AuthApi).
+   */
+  private SessionStore sessionStore() {
+    return vertx.isClustered() ? ClusteredSessionStore.create(vertx, 0) : LocalSessionStore.create(vertx);
+  }
+
+  private SessionHandler sessionHandler(SessionStore store) {
+    return SessionHandler.create(store)
+      .setSessionCookieName(SESSION_COOKIE)
+      .setCookieHttpOnlyFlag(true)
+      .setCookieSameSite(CookieSameSite.STRICT)
+      .setCookieSecureFlag(config.http().secureCookie())
+      .setSessionTimeout(sessionTimeoutMs())
+      .setLazySession(true);
+  }
+
+  private long sessionTimeoutMs() {
+    return config.security().sessionTimeoutMinutes() * 60_000L;
+  }
+
+  /**
+   * The cookie carries the session id with an HMAC of it: a made-up id is refused without asking the store, a
+   * cluster round trip for every request an attacker makes up.
+   */
+  private Future<Void> signSessionCookies() {
+    return sessionSecret().onSuccess(sessions::setSigningSecret).mapEmpty();
   }
 
   /**
@@ -211,8 +255,9 @@ public class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * 401 without a logged-in user. An address that keeps asking without one (a flood of made-up session cookies)
-   * gets its answers a second late: a timer costs nothing, and the flood slows to what its connections carry.
+   * The login wall of the API and the bridge: 401 without a logged-in user. An address that keeps asking without
+   * one (a flood of made-up session cookies) gets its answers a second late: a timer costs nothing, and the flood
+   * slows to what its connections carry.
    */
   private void requireUser(RoutingContext ctx) {
     if (ctx.user() != null) {

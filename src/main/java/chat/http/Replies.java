@@ -1,6 +1,8 @@
 package chat.http;
 
 import chat.bus.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -39,6 +41,13 @@ final class Replies {
 
   static void fieldErrors(RoutingContext ctx, int status, Map<String, String> errors) {
     json(ctx, status, new JsonObject().put("errors", new JsonObject(Map.copyOf(errors))));
+  }
+
+  /** Another verticle's answer, as it is, with 200; or its failure as {@link #failure} tells it. */
+  static void relay(RoutingContext ctx, Future<Message<JsonObject>> answer) {
+    answer
+      .onSuccess(reply -> json(ctx, 200, reply.body()))
+      .onFailure(err -> failure(ctx, err));
   }
 
   /**

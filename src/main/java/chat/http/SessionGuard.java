@@ -161,6 +161,6 @@ final class SessionGuard implements Handler<RoutingContext> {
   }
 
   private static String key(RoutingContext ctx) {
-    return RoomId.key(AccountApi.username(ctx));
+    return RoomId.key(Requests.username(ctx));
   }
 }

@@ -169,6 +169,29 @@ class AccountApiTest {
     assertEquals(401, http().post("/api/logout", null).status());
   }
 
+  // The API is served by one class per resource behind one login wall: these pin what the wall lets through.
+  @Test
+  void everyCallButRegisterAndLoginNeedsALoginEvenOneThatDoesNotExist() {
+    String[][] calls = {{"POST", "/api/logout"}, {"GET", "/api/me"}, {"GET", "/api/rooms"}, {"GET", "/api/users"},
+      {"GET", "/api/unread"}, {"GET", "/api/private-rooms"}, {"POST", "/api/profile/email"},
+      {"POST", "/api/profile/password"}, {"GET", "/api/no-such-call"}, {"GET", "/api/login"}};
+    for (String[] call : calls) {
+      Http.Response response = call[0].equals("POST") ? http().post(call[1], new JsonObject()) : http().get(call[1]);
+      assertEquals(401, response.status(), call[0] + " " + call[1]);
+      assertEquals("not logged in", response.json().getString("error"), call[0] + " " + call[1]);
+    }
+  }
+
+  @Test
+  void aCallThatDoesNotExistIsAJsonNotFoundOnceLoggedIn() {
+    Http client = http().signUp(Names.unique("Lost"));
+    for (String[] call : new String[][]{{"GET", "/api/no-such-call"}, {"POST", "/api/me"}, {"GET", "/api/logout"}}) {
+      Http.Response response = call[0].equals("POST") ? client.post(call[1], new JsonObject()) : client.get(call[1]);
+      assertEquals(404, response.status(), call[0] + " " + call[1]);
+      assertEquals("no such endpoint", response.json().getString("error"), call[0] + " " + call[1]);
+    }
+  }
+
   @Test
   void roomsListGlobalThenConfiguredTopics() {
     Http client = http().signUp(Names.unique("Rooms"));
