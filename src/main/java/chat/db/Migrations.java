@@ -27,10 +27,9 @@ import java.util.Map;
  *
  * <p>Nodes starting together against one database migrate it once: each looks at the schema and migrates under a
  * lock of the dialect's ({@link Dialect#lockMigrations}: Flyway's own does not hold on HSQLDB), and a node that
- * finds a step applied skips it. A database made
- * before migrations existed (every table of V1, no history) is taken over by baselining it at version 1. A database
- * whose schema is newer than this build knows is refused ({@link SchemaTooNew}): an older node must not write to
- * tables it does not understand.
+ * finds a step applied skips it. A database made before migrations existed (every table of V1, no history) is
+ * taken over by baselining it at version 1. A database whose schema is newer than this build knows is refused
+ * ({@link SchemaTooNew}): an older node must not write to tables it does not understand.
  */
 public final class Migrations {
 

@@ -9,7 +9,8 @@ import chat.db.Dialect;
 public final class Sql {
 
   /**
-   * The sizes of the message columns (V1__schema.sql), which {@link GroupCommit} checks before a row goes into a shared statement.
+   * The sizes of the message columns (V1__schema.sql), which {@link GroupCommit} checks before a row goes into a
+   * shared statement.
    * Counted in UTF-16 units as HSQLDB counts them (PostgreSQL counts code points, so it never counts more).
    */
   static final int ROOM_SIZE = 64;

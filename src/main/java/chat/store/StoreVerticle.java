@@ -22,8 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +39,6 @@ import java.util.Set;
  */
 public class StoreVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final ChatConfig config;
   /** The configured topics as a set: every room id a browser sends is checked against it. */
@@ -97,7 +94,7 @@ public class StoreVerticle extends VerticleBase {
         metrics.storeLatency(System.nanoTime() - start);
         request.reply(saved.toJson());
       })
-      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
+      .onFailure(err -> failed(request, err));
   }
 
   private void onHealth(Message<Object> request) {
@@ -116,7 +113,7 @@ public class StoreVerticle extends VerticleBase {
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
         .put("messages", messages.json)))
-      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
+      .onFailure(err -> failed(request, err));
   }
 
   /** chat.read {room, id}: the user has seen the room up to this id; only a higher mark is kept. */
@@ -132,7 +129,7 @@ public class StoreVerticle extends VerticleBase {
         return users.usable(room, read.user()).compose(usable -> raiseReadMark(RoomId.key(read.user()), room.id(), id));
       })
       .onSuccess(v -> request.reply(new JsonObject()))
-      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
+      .onFailure(err -> failed(request, err));
   }
 
   private Future<Void> raiseReadMark(String userKey, String room, long id) {
@@ -187,7 +184,7 @@ public class StoreVerticle extends VerticleBase {
         });
       })
       .onSuccess(unread -> request.reply(new JsonObject().put("unread", unread)))
-      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
+      .onFailure(err -> failed(request, err));
   }
 
   private void onPrivateRooms(Message<JsonObject> request) {
@@ -202,7 +199,7 @@ public class StoreVerticle extends VerticleBase {
         }
         request.reply(new JsonObject().put("rooms", list));
       })
-      .onFailure(err -> Failure.reply(request, Failure.unavailableUnlessRefused(err, "store")));
+      .onFailure(err -> failed(request, err));
   }
 
   /** A room and its newest message id (null: not asked). */
@@ -286,5 +283,10 @@ public class StoreVerticle extends VerticleBase {
   private static ChatMessage toMessage(Row row) {
     // by position: HSQLDB reports column labels in upper case, PostgreSQL in lower case
     return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4));
+  }
+
+  /** A database that fails is, to the client, a store that is unavailable: worth a retry, never a 500. */
+  private static void failed(Message<?> request, Throwable err) {
+    Failure.reply(request, Failure.unavailableUnlessRefused(err, "store"));
   }
 }
