@@ -204,7 +204,7 @@ class ChatConfigTest {
     // the log format (logback.xml), other programs' variables, and the build's and tests' chat.* properties
     ChatConfig config = load(file, Map.of("CHAT_LOG_FORMAT", "json", "PATH", "/usr/bin", "chat_http_port", "1"),
       Map.of("chat.jar", "target/chat.jar", "chat.test.db", "postgresql", "chat.skipPostgresTests", "true",
-        "chat.noisyNeighbour", "false", "CHAT_HTTP_PORT", "1"));
+        "CHAT_HTTP_PORT", "1"));
     assertEquals(ChatConfig.defaults(), config);
   }
 
