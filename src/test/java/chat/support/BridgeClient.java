@@ -212,9 +212,7 @@ public final class BridgeClient implements AutoCloseable {
     }
     List<Reply> replies = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
-      String replyAddress = replyAddresses.get(i);
-      JsonObject reply = sockets.get(i % sockets.size()).poll(f -> replyAddress.equals(f.getString("address"))
-        || "err".equals(f.getString("type")) && f.getString("address") == null, deadlineNanos);
+      JsonObject reply = sockets.get(i % sockets.size()).poll(answers(replyAddresses.get(i)), deadlineNanos);
       if (reply != null) {
         replies.add(new Reply(reply));
       }
@@ -235,8 +233,13 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   private Reply replyTo(String replyAddress) {
-    return new Reply(take(f -> replyAddress.equals(f.getString("address"))
-      || "err".equals(f.getString("type")) && f.getString("address") == null));
+    return new Reply(take(answers(replyAddress)));
+  }
+
+  /** The answer to the request with this reply address, or an error the bridge sends without one. */
+  private static Predicate<JsonObject> answers(String replyAddress) {
+    return f -> replyAddress.equals(f.getString("address"))
+      || "err".equals(f.getString("type")) && f.getString("address") == null;
   }
 
   /**
