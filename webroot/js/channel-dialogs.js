@@ -73,7 +73,8 @@ export class ChannelDialogs {
     const li = el('li', 'channel-result');
     li.dataset.channel = c.name;
     const head = el('div', 'channel-result-head');
-    head.append(el('span', 'channel-result-name', `${c.visibility === 'private' ? '🔒' : '#'} ${c.name}`));
+    head.append(el('span', 'channel-result-name', `# ${c.name}`));
+    if (c.visibility === 'private') head.append(el('span', 'badge text-bg-secondary', 'private'));
     const count = Number.isInteger(c.memberCount) ? c.memberCount : 0;
     head.append(el('span', 'channel-result-count', `${count} ${count === 1 ? 'member' : 'members'}`));
     const button = el('button', 'btn btn-sm btn-outline-primary', c.role ? 'Open' : 'Join');
@@ -180,7 +181,7 @@ export class ChannelDialogs {
     if (!details || !channelOf(details.id)) return;
     this.shown = details;
     const role = details.role || null;
-    $('channel-title').textContent = `${details.visibility === 'private' ? '🔒' : '#'} ${details.name}`;
+    $('channel-title').textContent = `# ${details.name}`;
     const count = Number.isInteger(details.memberCount) ? details.memberCount : 0;
     $('channel-facts').textContent = `${details.visibility === 'private' ? 'Private' : 'Public'} channel · `
       + `${count} ${count === 1 ? 'member' : 'members'} · you are ${role ? `a ${role}` : 'not a member'}`;

@@ -41,7 +41,7 @@ export class NoticesView {
     li.dataset.notice = n.key;
     const line = el('p', 'notice-text');
     line.append(el('strong', null, n.from || 'Someone'), ' invited you to ',
-      el('strong', null, `${n.visibility === 'private' ? '🔒' : '#'} ${n.channel}`));
+      el('strong', null, `#${n.channel}`));
     li.append(line);
     if (n.description) li.append(el('p', 'notice-detail', n.description));
     const actions = el('div', 'notice-actions');

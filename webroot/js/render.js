@@ -264,7 +264,8 @@ export class RoomListView {
       dot.setAttribute('aria-hidden', 'true');
       button.append(dot);
     } else {
-      button.append(el('span', 'room-sigil', isPrivate ? '🔒' : '#'));
+      button.append(el('span', 'room-sigil', '#'));
+      if (isPrivate) button.dataset.private = 'true';
     }
     button.append(el('span', 'room-name', label));
     const badge = el('span', 'badge rounded-pill text-bg-danger unread', '0');
@@ -288,7 +289,10 @@ export class RoomListView {
   updateLabel(button) {
     const name = button.querySelector('.room-name').textContent;
     const count = Number(button.querySelector('.unread').textContent);
-    const kinds = { dm: `private chat with ${name}`, channel: `channel ${name}` };
+    const kinds = {
+      dm: `private chat with ${name}`,
+      channel: button.dataset.private ? `private channel ${name}` : `channel ${name}`,
+    };
     const kind = kinds[button.dataset.kind] || `room ${name}`;
     button.setAttribute('aria-label', count ? `${kind}, ${count} unread` : kind);
   }
