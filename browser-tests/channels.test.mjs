@@ -27,10 +27,14 @@ async function people(...prefixes) {
   return Promise.all(prefixes.map((p) => registerAccount(node.url, uniqueName(p))));
 }
 
-/** Opens a dialog with its button and waits until it is shown. */
+/**
+ * Opens a dialog with its button and waits until it is shown: faded in, with the focus inside (Bootstrap ignores
+ * Esc and hide() while a dialog is still fading in).
+ */
 async function openDialog(page, button, dialog) {
   await page.click(button);
   await page.locator(`${dialog}.show`).waitFor();
+  await page.waitForFunction((d) => document.querySelector(d).contains(document.activeElement), dialog);
 }
 
 async function closeDialog(page, dialog) {
@@ -49,8 +53,7 @@ async function assertFits(page, what) {
 /** Opens the menu of `username` from the people list. */
 async function personMenu(page, username) {
   await page.fill('#people-search', username);
-  await page.click(`#people-list [data-person-menu="${username}"]`);
-  await page.locator('#person-modal.show').waitFor();
+  await openDialog(page, `#people-list [data-person-menu="${username}"]`, '#person-modal');
   await page.locator('#person-title', { hasText: username }).waitFor();
 }
 

@@ -7,13 +7,13 @@ import {
   channelNameProblem, channelOf, descriptionProblem, mayInvite, mayRemove, normalizeChannelName, sortMembers,
 } from './channel-name.js';
 import { clearErrors, clearErrorsOnInput, setBusy, showErrors, showSuccess } from './forms.js';
+import { hideModal, refocus } from './modals.js';
 import { el } from './render.js';
 import { sameUser } from './rooms.js';
 
 const $ = (id) => document.getElementById(id);
 const SEARCH_AFTER_INPUT = 200;
 
-const modal = (node) => window.bootstrap?.Modal.getOrCreateInstance(node);
 
 function fieldError(name, message) {
   const e = new Error(message);
@@ -91,12 +91,13 @@ export class ChannelDialogs {
     button.disabled = true;
     try {
       const details = await api.joinChannel(name);
-      modal($('channels-modal'))?.hide();
+      hideModal($('channels-modal'));
       this.hooks.joined(details);
     } catch (e) {
       $('channel-results-status').textContent = `Could not join ${name}: ${e.message}`;
     } finally {
       button.disabled = false;
+      refocus(button);
     }
   }
 
@@ -125,7 +126,7 @@ export class ChannelDialogs {
           visibility: form.elements.namedItem('visibility').value,
           description,
         });
-        modal($('channels-modal'))?.hide();
+        hideModal($('channels-modal'));
         this.hooks.joined(details);
       } catch (e) {
         showErrors(form, e);
@@ -238,8 +239,10 @@ export class ChannelDialogs {
       await api.removeFromChannel(name, username);
       this.show(await api.channel(name));
     } catch (e) {
-      button.disabled = false;
       this.showInfoError(`Could not remove ${username}: ${e.message}`);
+    } finally {
+      button.disabled = false;
+      refocus(button, $('channel-modal'));
     }
   }
 
@@ -249,7 +252,7 @@ export class ChannelDialogs {
     this.showInfoError('');
     try {
       await api.leaveChannel(details.name);
-      modal($('channel-modal'))?.hide();
+      hideModal($('channel-modal'));
       this.hooks.left(details.id);
     } catch (e) {
       this.showInfoError(`Could not leave: ${e.message}`);
@@ -269,7 +272,7 @@ export class ChannelDialogs {
     this.showInfoError('');
     try {
       await api.deleteChannel(details.name);
-      modal($('channel-modal'))?.hide();
+      hideModal($('channel-modal'));
       this.hooks.left(details.id);
     } catch (e) {
       this.showInfoError(`Could not delete: ${e.message}`);

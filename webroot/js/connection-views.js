@@ -1,6 +1,7 @@
 // DOM for the notices list and its badge, the contacts list, and one person's menu. They draw what they are
 // given and report clicks as data-action buttons; connections.js decides. Every user string goes in as text.
 
+import { hideModal, showModal } from './modals.js';
 import { el } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -154,10 +155,10 @@ export class PersonView {
 
   open() {
     this.showError('');
-    window.bootstrap?.Modal.getOrCreateInstance(this.modal).show();
+    showModal(this.modal);
   }
 
   close() {
-    window.bootstrap?.Modal.getOrCreateInstance(this.modal).hide();
+    hideModal(this.modal);
   }
 }

@@ -7,6 +7,7 @@ import { api } from './api.js';
 import { ContactsView, NoticesView, PersonView } from './connection-views.js';
 import { ContactBook } from './contacts.js';
 import { clearErrors, clearErrorsOnInput, setBusy, showErrors, showSuccess } from './forms.js';
+import { hideModal, refocus, showModal } from './modals.js';
 import { NoticeList } from './notices.js';
 import { sameUser } from './rooms.js';
 
@@ -77,7 +78,7 @@ export class Connections {
   // Shown only while the tab is hidden and notifications are allowed (the Notifier decides); a click opens the
   // notices.
   notify(title, body, tag) {
-    this.notifier.show(title, body, tag, () => window.bootstrap?.Modal.getOrCreateInstance($('notices-modal')).show());
+    this.notifier.show(title, body, tag, () => showModal($('notices-modal')));
   }
 
   draw() {
@@ -140,6 +141,7 @@ export class Connections {
     const who = button.dataset.name || person();
     if (!who) return;
     const action = button.dataset.action;
+    const dialog = button.closest('.modal');
     showError('');
     button.disabled = true;
     try {
@@ -149,6 +151,7 @@ export class Connections {
       showError(e.message);
     } finally {
       button.disabled = false;
+      refocus(button, dialog);
     }
   }
 
@@ -157,7 +160,7 @@ export class Connections {
       case 'join': {
         const details = await api.joinChannel(who);
         this.notices.answered(NoticeList.inviteKey(who));
-        window.bootstrap?.Modal.getOrCreateInstance($('notices-modal')).hide();
+        hideModal($('notices-modal'));
         this.hooks.joined(details);
         return;
       }
@@ -183,7 +186,7 @@ export class Connections {
         this.book.dropped(who);
         return;
       case 'message':
-        window.bootstrap?.Modal.getOrCreateInstance($('contacts-modal')).hide();
+        hideModal($('contacts-modal'));
         this.hooks.openDm(who);
         return;
       case 'block':
