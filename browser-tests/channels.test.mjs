@@ -147,6 +147,18 @@ browserTest('privateChannelInvitationsChatAndRemoval', async (session) => {
   const after = 'Carry on, the two of us';
   await sendMessage(alicePage, after);
   await waitForMessage(carolPage, after);
+
+  // alice deletes it (the button asks twice): carol is told who did; alice, who did it, is told nothing.
+  await openDialog(alicePage, '#channel-info-button', '#channel-modal');
+  await alicePage.click('#channel-delete');
+  await alicePage.locator('#channel-delete', { hasText: 'for everyone' }).waitFor();
+  await alicePage.click('#channel-delete');
+  await alicePage.locator('#channel-modal').waitFor({ state: 'hidden' });
+  await roomItem(alicePage, room).waitFor({ state: 'detached' });
+  await roomLoaded(alicePage, 'global');
+  await carolPage.locator('#room-notice', { hasText: `${alice} deleted #${name}.` }).waitFor();
+  await roomItem(carolPage, room).waitFor({ state: 'detached' });
+  assert.equal(await alicePage.locator('#room-notice').isVisible(), false, 'no "removed" for the one who deleted it');
 });
 
 browserTest('requestToConnectBeforeAPrivateMessageToSomeoneWhoTakesThemFromContactsOnly', async (session) => {

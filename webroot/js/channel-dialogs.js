@@ -24,11 +24,13 @@ function fieldError(name, message) {
 export class ChannelDialogs {
   // me: the username. current(): the open room's id. Hooks:
   //   joined(details)  a channel this person is now in (created or joined): list it and open it
-  //   left(roomId)     this person left or deleted it: drop it from the list
-  constructor(me, { current, joined, left }, signal) {
+  //   leaving(roomId)  this person is about to leave or delete it: the server's "removed from this room" on its
+  //                    address, which comes before the answer, is then no removal to tell them about
+  //   left(roomId, ok) done: drop it from the list when ok, or keep it (the request was refused)
+  constructor(me, { current, joined, leaving, left }, signal) {
     this.me = me;
     this.current = current;
-    this.hooks = { joined, left };
+    this.hooks = { joined, leaving, left };
     this.searchTicket = 0;
     this.searchTimer = null;
     this.shown = null;  // the details the channel view shows
@@ -250,11 +252,13 @@ export class ChannelDialogs {
     const details = this.shown;
     if (!details) return;
     this.showInfoError('');
+    this.hooks.leaving(details.id);
     try {
       await api.leaveChannel(details.name);
       hideModal($('channel-modal'));
-      this.hooks.left(details.id);
+      this.hooks.left(details.id, true);
     } catch (e) {
+      this.hooks.left(details.id, false);
       this.showInfoError(`Could not leave: ${e.message}`);
     }
   }
@@ -270,11 +274,13 @@ export class ChannelDialogs {
       return;
     }
     this.showInfoError('');
+    this.hooks.leaving(details.id);
     try {
       await api.deleteChannel(details.name);
       hideModal($('channel-modal'));
-      this.hooks.left(details.id);
+      this.hooks.left(details.id, true);
     } catch (e) {
+      this.hooks.left(details.id, false);
       this.showInfoError(`Could not delete: ${e.message}`);
     }
   }

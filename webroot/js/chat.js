@@ -51,8 +51,14 @@ export class ChatSession {
     this.channels = new ChannelDialogs(username, {
       current: () => this.current && this.current.id,
       joined: (details) => this.joinedChannel(details),
-      left: (id) => this.rooms.removeChannel(id),
+      leaving: (id) => this.leaving.add(id),
+      left: (id, ok) => {
+        this.leaving.delete(id);
+        if (ok) this.rooms.removeChannel(id);
+      },
     }, this.abort.signal);
+    this.leaving = new Set();  // channels this person is leaving or deleting right now
+    this.lost = null;          // { id, kind } of the channel the room notice tells about
 
     this.session = new SessionWatch({ me: () => api.me(), ended: onSessionEnded });
     this.connection = new ConnectionState();
@@ -248,7 +254,13 @@ export class ChatSession {
   // Removed from a channel or the channel deleted, told by a notice or by the room's address (whichever comes
   // first; the other finds the room gone).
   lostChannel(id, kind, by) {
-    if (!this.rooms.channel(id)) return;
+    if (this.leaving.has(id)) return;
+    if (!this.rooms.channel(id)) {
+      // The address's error came first and said less: the notice names who did it, and whether it was deleted.
+      if (this.lost && this.lost.id === id && by) this.view.showRoomNotice(lostChannelText(kind, channelOf(id), by));
+      return;
+    }
+    this.lost = { id, kind };
     this.view.showRoomNotice(lostChannelText(kind, channelOf(id), by));
     this.rooms.removeChannel(id);
   }
