@@ -81,6 +81,7 @@ browserTest('privateChannelInvitationsChatAndRemoval', async (session) => {
   await roomLoaded(alicePage, room);
   assert.equal(await alicePage.textContent('#room-title'), `# ${name}`);
   assert.equal(await alicePage.textContent('#room-kind'), 'Private channel');
+  await assertFits(alicePage, '1440 px, channel');
 
   // She invites bob, who is not logged in yet: the invitation waits for him.
   await openDialog(alicePage, '#channel-info-button', '#channel-modal');
@@ -134,8 +135,11 @@ browserTest('privateChannelInvitationsChatAndRemoval', async (session) => {
   assert.equal(await bobPage.locator('#channel-invite-form').isVisible(), false, 'nor invites to a private one');
   await closeDialog(bobPage, '#channel-modal');
 
-  // alice removes bob: he is told, the channel leaves his list, and he is back in global.
+  // alice makes carol a moderator, then removes bob: he is told, the channel leaves his list, and he is back in
+  // global.
   await openDialog(alicePage, '#channel-info-button', '#channel-modal');
+  await alicePage.getByRole('button', { name: `Make ${carol} a moderator` }).click();
+  await alicePage.locator(`#channel-members [data-member="${carol}"] .member-role`, { hasText: 'moderator' }).waitFor();
   await alicePage.getByRole('button', { name: `Remove ${bob} from the channel` }).click();
   await alicePage.locator(`#channel-members [data-member="${bob}"]`).waitFor({ state: 'detached' });
   await closeDialog(alicePage, '#channel-modal');

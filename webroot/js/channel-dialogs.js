@@ -13,6 +13,7 @@ import { sameUser } from './rooms.js';
 
 const $ = (id) => document.getElementById(id);
 const SEARCH_AFTER_INPUT = 200;
+const ROLE_TEXT = { owner: 'you are the owner', moderator: 'you are a moderator', member: 'you are a member' };
 
 
 function fieldError(name, message) {
@@ -155,6 +156,8 @@ export class ChannelDialogs {
     $('channel-members').addEventListener('click', (e) => {
       const button = e.target.closest('[data-remove]');
       if (button) this.remove(button.dataset.remove, button);
+      const role = e.target.closest('[data-role]');
+      if (role) this.changeRole(role.dataset.user, role.dataset.role, role);
     }, { signal });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -187,7 +190,7 @@ export class ChannelDialogs {
     $('channel-title').textContent = `# ${details.name}`;
     const count = Number.isInteger(details.memberCount) ? details.memberCount : 0;
     $('channel-facts').textContent = `${details.visibility === 'private' ? 'Private' : 'Public'} channel · `
-      + `${count} ${count === 1 ? 'member' : 'members'} · you are ${role ? `a ${role}` : 'not a member'}`;
+      + `${count} ${count === 1 ? 'member' : 'members'} · ${ROLE_TEXT[role] || 'you are not a member'}`;
     $('channel-info-description').textContent = details.description || '';
     $('channel-members').replaceChildren(...sortMembers(details.members).map((m) => this.memberItem(m, role)));
     $('channel-invite-form').hidden = !mayInvite(role, details.visibility);
@@ -201,6 +204,17 @@ export class ChannelDialogs {
     li.append(el('span', 'member-name', m.username));
     if (sameUser(m.username, this.me)) li.append(el('span', 'person-note', 'you'));
     li.append(el('span', `badge member-role role-${m.role}`, m.role));
+    // The owner names moderators (who may remove members) and takes the role back.
+    if (myRole === 'owner' && !sameUser(m.username, this.me) && m.role !== 'owner') {
+      const next = m.role === 'moderator' ? 'member' : 'moderator';
+      const role = el('button', 'btn btn-sm btn-outline-secondary member-role-change',
+        next === 'moderator' ? 'Make moderator' : 'Make member');
+      role.type = 'button';
+      role.dataset.role = next;
+      role.dataset.user = m.username;
+      role.setAttribute('aria-label', `Make ${m.username} a ${next}`);
+      li.append(role);
+    }
     if (!sameUser(m.username, this.me) && mayRemove(myRole, m.role)) {
       const remove = el('button', 'btn btn-sm btn-outline-danger member-remove', 'Remove');
       remove.type = 'button';
@@ -242,6 +256,22 @@ export class ChannelDialogs {
       this.show(await api.channel(name));
     } catch (e) {
       this.showInfoError(`Could not remove ${username}: ${e.message}`);
+    } finally {
+      button.disabled = false;
+      refocus(button, $('channel-modal'));
+    }
+  }
+
+  async changeRole(username, role, button) {
+    const name = this.shown && this.shown.name;
+    if (!name) return;
+    button.disabled = true;
+    this.showInfoError('');
+    try {
+      await api.setChannelRole(name, username, role);
+      this.show(await api.channel(name));
+    } catch (e) {
+      this.showInfoError(`Could not change the role of ${username}: ${e.message}`);
     } finally {
       button.disabled = false;
       refocus(button, $('channel-modal'));

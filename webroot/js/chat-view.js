@@ -51,6 +51,10 @@ export class ChatView {
       if (show) on.reveal(Number(show.dataset.reveal));
     }, { signal });
     d.roomNotice.querySelector('.close-x').addEventListener('click', () => this.showRoomNotice(''), { signal });
+    // On a phone the side bar is a panel over the chat: a dialog opened from it closes it first.
+    for (const id of ['channels-button', 'contacts-button']) {
+      $(id).addEventListener('click', () => this.closeSidebar(), { signal });
+    }
     d.roomList.addEventListener('click', (e) => {
       const item = e.target.closest('[data-room]');
       if (item) on.openRoom(item.dataset.room);
