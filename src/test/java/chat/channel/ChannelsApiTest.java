@@ -117,6 +117,28 @@ class ChannelsApiTest {
   }
 
   @Test
+  void missingOrMistypedFieldsAreNamedAndNothingChanges() {
+    ChatUser alice = chat.user("alice");
+    Http.Response empty = alice.http().post("/api/channels", new JsonObject());
+    assertEquals(400, empty.status());
+    assertEquals(new JsonObject().put("name", "required").put("visibility", "must be public or private"),
+      empty.json().getJsonObject("errors"));
+    String name = channelName("fields");
+    create(alice, name, "public");
+    Http.Response noRole = post(alice, "/api/channels/" + name + "/role", new JsonObject().put("username", alice.name()));
+    assertEquals("must be owner, moderator or member", noRole.json().getJsonObject("errors").getString("role"));
+    Http.Response notJson = alice.http().call(HttpMethod.POST, "/api/channels/" + name + "/invite", "[1]",
+      "application/json");
+    assertEquals(400, notJson.status());
+    assertEquals(415, alice.http().call(HttpMethod.PATCH, "/api/channels/" + name, "x", "text/plain").status());
+    Http.Response badLimit = alice.http().get("/api/channels?limit=0");
+    assertEquals("must be from 1 to 100", badLimit.json().getJsonObject("errors").getString("limit"));
+    Http.Response noSetting = alice.http().post("/api/profile/settings", new JsonObject().put("directMessages", 1));
+    assertEquals(400, noSetting.status());
+    assertEquals(List.of(alice.name() + ":owner"), members(channel(alice, name)));
+  }
+
+  @Test
   void aPrivateChannelIsInvisibleToOthersUntilTheyAreInvited() {
     ChatUser alice = chat.user("alice");
     ChatUser bob = chat.user("bob");
