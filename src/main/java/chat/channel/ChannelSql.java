@@ -3,6 +3,7 @@ package chat.channel;
 /** The SQL of channels, their members and invitations (db/migration V2); the same on HSQLDB and PostgreSQL. */
 final class ChannelSql {
 
+  static final String NAMES = "SELECT name FROM channels";
   static final String VISIBILITY = "SELECT visibility FROM channels WHERE name = ?";
   static final String ROLES = "SELECT username_key, role FROM channel_members WHERE channel = ?";
   static final String ROLES_OF_ONE = "SELECT role FROM channel_members WHERE channel = ? AND username_key = ?";

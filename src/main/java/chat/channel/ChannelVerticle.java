@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,13 @@ public class ChannelVerticle extends VerticleBase {
   private final Set<String> topics;
   private final ClusterView cluster;
   private ReconnectingPool db;
+  /**
+   * Every channel's name: a snapshot of a name not in it is answered without the database, so a flood of frames to
+   * made-up channels costs no query. Kept by the access changes every node hears: any change of a channel says it
+   * exists (a creation is one), a deletion that it does not. They come in on this verticle's event loop before the
+   * node that made the change is answered, so no snapshot asked after a creation can miss it.
+   */
+  private final Set<String> names = new HashSet<>();
 
   public ChannelVerticle(ChatConfig config, ClusterView cluster) {
     this.config = config;
@@ -76,6 +84,23 @@ public class ChannelVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "channels");
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.ACCESS_CHANGED, change -> known(AccessChange.fromJson(change.body())));
+    return db.query(ChannelSql.NAMES, Tuple.tuple())
+      .onSuccess(rows -> rows.forEach(row -> names.add(row.getString(0))))
+      .compose(loaded -> serve());
+  }
+
+  private void known(AccessChange change) {
+    if (change.channel() != null) {
+      if (change.deleted()) {
+        names.remove(change.channel());
+      } else {
+        names.add(change.channel());
+      }
+    }
+  }
+
+  private Future<?> serve() {
     return Future.all(List.of(
       Service.serve(vertx, Addresses.CHANNEL_ACCESS, body -> snapshot(body.getString("channel")).map(ChannelSnapshot::toJson)),
       action("create", this::create),
@@ -103,6 +128,9 @@ public class ChannelVerticle extends VerticleBase {
   }
 
   private Future<ChannelSnapshot> snapshot(String name) {
+    if (!names.contains(name)) {
+      return Future.succeededFuture(ChannelSnapshot.NONE);
+    }
     return db.query(ChannelSql.VISIBILITY, Tuple.of(name)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(ChannelSnapshot.NONE);
@@ -276,7 +304,7 @@ public class ChannelVerticle extends VerticleBase {
         return Future.failedFuture(Failure.forbidden("only the owner gives roles"));
       }
       String role = action.arg("role");
-      if (!ChannelRules.ROLES.contains(role)) {
+      if (!ChannelRules.isRole(role)) {
         return Future.failedFuture(Failure.field("role", "must be owner, moderator or member"));
       }
       return People.other(vertx.eventBus(), action.arg("username"), seen.userKey()).compose(person -> {

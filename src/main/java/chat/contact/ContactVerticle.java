@@ -87,7 +87,7 @@ public class ContactVerticle extends VerticleBase {
 
   private Future<JsonObject> setSettings(UserAction action) {
     String setting = action.arg("directMessages");
-    if (!DirectPolicy.SETTINGS.contains(setting)) {
+    if (setting == null || !DirectPolicy.SETTINGS.contains(setting)) {
       return Future.failedFuture(Failure.field("directMessages", "must be everyone or contacts"));
     }
     String userKey = RoomId.key(action.user());
