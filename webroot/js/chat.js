@@ -6,13 +6,14 @@ import { api } from './api.js';
 import { ChatBus } from './bus.js';
 import { ChannelDialogs } from './channel-dialogs.js';
 import { channelOf } from './channel-name.js';
+import { ChannelRooms } from './channel-rooms.js';
 import { Connections } from './connections.js';
 import { ChatView } from './chat-view.js';
 import { Composer } from './composer.js';
 import { RoomDirectory } from './directory.js';
 import { HiddenMessages } from './hidden-messages.js';
 import { HistorySync } from './history.js';
-import { lostChannelText, readUserNotice } from './notices.js';
+import { readUserNotice } from './notices.js';
 import { Notifier } from './notify.js';
 import { People, SEARCH_AFTER_INPUT } from './people.js';
 import { GLOBAL_ROOM, dmRoomId, isDmRoom, isMessage, sameUser } from './rooms.js';
@@ -51,14 +52,9 @@ export class ChatSession {
     this.channels = new ChannelDialogs(username, {
       current: () => this.current && this.current.id,
       joined: (details) => this.joinedChannel(details),
-      leaving: (id) => this.leaving.add(id),
-      left: (id, ok) => {
-        this.leaving.delete(id);
-        if (ok) this.rooms.removeChannel(id);
-      },
+      leaving: (id) => this.channelRooms.leaving(id),
+      left: (id, ok) => this.channelRooms.left(id, ok),
     }, this.abort.signal);
-    this.leaving = new Set();  // channels this person is leaving or deleting right now
-    this.lost = null;          // { id, kind } of the channel the room notice tells about
 
     this.session = new SessionWatch({ me: () => api.me(), ended: onSessionEnded });
     this.connection = new ConnectionState();
@@ -71,6 +67,7 @@ export class ChatSession {
         if (this.current && this.current.id === id) this.showRoomTitle();
       },
     });
+    this.channelRooms = new ChannelRooms(this.rooms, { tell: (text) => view.showRoomNotice(text) });
     this.people = new People({
       find: (query, limit) => api.users(query, limit),
       query: () => view.peopleQuery(),
@@ -231,7 +228,7 @@ export class ChatSession {
     if (kind === 'dm') this.view.roomList.setOnline(id, this.people.isOnline(this.rooms.partner(id)));
     // A channel's member who is removed hears it here: the server fails the room's address with 403.
     const removed = (err) => {
-      if (err && err.failureCode === 403) this.lostChannel(id, 'removed', null);
+      if (err && err.failureCode === 403) this.channelRooms.lost(id, 'removed', null);
     };
     this.bus.subscribe(`chat.room.${id}`, (body) => {
       if (isMessage(body)) this.ingest(room, [body], true);
@@ -251,42 +248,20 @@ export class ChatSession {
     }
   }
 
-  // Removed from a channel or the channel deleted, told by a notice or by the room's address (whichever comes
-  // first; the other finds the room gone).
-  lostChannel(id, kind, by) {
-    if (this.leaving.has(id)) return;
-    if (!this.rooms.channel(id)) {
-      // The address's error came first and said less: the notice names who did it, and whether it was deleted.
-      if (this.lost && this.lost.id === id && by) this.view.showRoomNotice(lostChannelText(kind, channelOf(id), by));
-      return;
-    }
-    this.lost = { id, kind };
-    this.view.showRoomNotice(lostChannelText(kind, channelOf(id), by));
-    this.rooms.removeChannel(id);
-  }
-
   // Created, joined, or joined from an invitation: listed, and opened.
   joinedChannel(details) {
-    const room = this.rooms.addChannel(details);
-    if (!room) return;
-    this.view.showRoomNotice('');
-    this.openRoom(room.id);
+    const room = this.channelRooms.joined(details);
+    if (room) this.openRoom(room.id);
   }
 
   // After a reconnect: the channels the server lists are this person's (a removal may have been missed).
   async syncChannels() {
-    let list;
     try {
-      list = (await api.rooms())?.rooms;
+      const data = await api.rooms();
+      if (!this.stopped) this.channelRooms.synced(data?.rooms);
     } catch {
-      return;
+      // the next reconnect asks again
     }
-    if (this.stopped || !Array.isArray(list)) return;
-    const listed = new Set(list.filter((r) => r && channelOf(r.id)).map((r) => r.id));
-    for (const room of [...this.rooms.values()]) {
-      if (this.rooms.channel(room.id) && !listed.has(room.id)) this.lostChannel(room.id, 'removed', null);
-    }
-    for (const r of list) if (r && listed.has(r.id)) this.rooms.addChannel(r);
   }
 
   openDm(username) {
@@ -398,7 +373,7 @@ export class ChatSession {
       const room = this.rooms.ensure(notice.room);
       if (room && isMessage(notice.message)) this.ingest(room, [notice.message], true);
     } else if (notice.kind === 'removed' || notice.kind === 'deleted') {
-      this.lostChannel(notice.room, notice.kind, notice.by);
+      this.channelRooms.lost(notice.room, notice.kind, notice.by);
     } else {
       this.connections.heard(notice);
     }
