@@ -233,7 +233,10 @@ export class ChatSession {
     this.bus.subscribe(`chat.room.${id}`, (body) => {
       if (isMessage(body)) this.ingest(room, [body], true);
     }, channel ? removed : null);
-    this.bus.subscribe(`chat.typing.${id}`, (body) => this.typing.heard(id, body), channel ? removed : null);
+    // Someone blocked is not shown typing either: what they write is hidden.
+    this.bus.subscribe(`chat.typing.${id}`, (body) => {
+      if (!this.connections.isBlocked(body && body.username)) this.typing.heard(id, body);
+    }, channel ? removed : null);
   }
 
   // A channel left the directory: nothing more is heard from it, and the open room moves to global.
