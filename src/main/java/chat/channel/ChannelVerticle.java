@@ -171,8 +171,12 @@ public class ChannelVerticle extends VerticleBase {
             ? Failure.of(Failure.CONFLICT, "name: is already taken") : err));
       })
       .compose(inserted -> db.query(ChannelSql.INSERT_MEMBER, Tuple.of(name, owner, ChannelRules.OWNER, now))
-        // a channel without its owner would be nobody's: it goes again
-        .recover(err -> db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name)).transform(undone -> Future.failedFuture(err))))
+        .compose(member -> withinLimit(ChannelSql.OWNED_COUNT, owner, config.channels().maxPerUser(),
+          "you may own at most " + config.channels().maxPerUser() + " channels"))
+        // a channel without its owner would be nobody's, and one over the limit is refused: it goes again
+        .recover(err -> db.query(ChannelSql.DELETE_MEMBERS, Tuple.of(name))
+          .compose(members -> db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name)))
+          .transform(undone -> Future.failedFuture(err))))
       .compose(member -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(name)))
       .compose(announced -> systemLine(name, action.user(), "created", action.user() + " created the channel"))
       .compose(written -> details(name, owner));
@@ -204,13 +208,19 @@ public class ChannelVerticle extends VerticleBase {
       if (channel.memberCount() >= config.channels().maxMembers()) {
         return Future.failedFuture(Failure.forbidden("the channel is full"));
       }
+      Tuple membership = Tuple.of(channel.name(), seen.userKey());
       return db.query(ChannelSql.INSERT_MEMBER, Tuple.of(channel.name(), seen.userKey(), ChannelRules.MEMBER,
           System.currentTimeMillis()))
-        .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture() : Future.failedFuture(err))
-        .compose(joined -> db.query(ChannelSql.DELETE_INVITATION, Tuple.of(channel.name(), seen.userKey())))
-        .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(channel.name())))
-        .compose(announced -> systemLine(channel.name(), action.user(), "joined", action.user() + " joined"))
-        .compose(written -> details(channel.name(), seen.userKey()));
+        .map(true)
+        // joined at the same moment by another request of theirs: that one tells the room
+        .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
+        .compose(fresh -> !fresh ? details(channel.name(), seen.userKey())
+          : withinLimit(ChannelSql.MEMBER_COUNT, channel.name(), config.channels().maxMembers(), "the channel is full")
+            .recover(full -> db.query(ChannelSql.DELETE_MEMBER, membership).transform(undone -> Future.failedFuture(full)))
+            .compose(counted -> db.query(ChannelSql.DELETE_INVITATION, membership))
+            .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(channel.name())))
+            .compose(announced -> systemLine(channel.name(), action.user(), "joined", action.user() + " joined"))
+            .compose(written -> details(channel.name(), seen.userKey())));
     });
   }
 
@@ -406,6 +416,16 @@ public class ChannelVerticle extends VerticleBase {
   }
 
   // ---------------------------------------------------------------- look-ups
+
+  /**
+   * Counted after the row that may go over the limit is in, so that requests at the same moment, on any node,
+   * cannot all pass on a count taken before any of them: each sees at least the rows committed before its own, and
+   * one that finds the count over the limit takes its row out again (at worst, two at once both give way).
+   */
+  private Future<Void> withinLimit(String countSql, String key, int max, String refusal) {
+    return db.query(countSql, Tuple.of(key)).compose(rows -> rows.iterator().next().getLong(0) > max
+      ? Future.failedFuture(Failure.forbidden(refusal)) : Future.succeededFuture());
+  }
 
   /** The channel as the user sees it; 404 when it does not exist or is private to them. */
   private Future<Seen> seen(UserAction action) {

@@ -254,6 +254,36 @@ class ChannelsApiTest {
     assertEquals(4, channel(alice, first).getInteger("memberCount"));
   }
 
+  /** Limits met all at once, as an attacker would: neither is passed, whatever the timing. */
+  @Test
+  void concurrentCreationsAndJoinsStayWithinTheLimits() {
+    ChatUser alice = chat.user("alice");
+    String prefix = channelName("race");
+    List<Future<Http.Response>> creations = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      creations.add(alice.http().callAsync(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/channels")
+          .putHeader("Content-Type", "application/json"),
+        new JsonObject().put("name", prefix + "-" + i).put("visibility", "public").encode()));
+    }
+    List<Http.Response> created = Future.all(creations).await().<Http.Response>list().stream()
+      .filter(r -> r.status() == 201).toList();
+    long owned = alice.http().get("/api/channels?q=" + prefix).json().getJsonArray("channels").stream()
+      .filter(c -> alice.name().equals(((JsonObject) c).getString("owner"))).count();
+    assertTrue(created.size() >= 1 && created.size() <= 3, created.size() + " created");
+    assertEquals(created.size(), owned, "every refused creation left nothing behind");
+
+    String name = created.get(0).json().getString("name");
+    List<ChatUser> crowd = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      crowd.add(chat.user("crowd"));
+    }
+    List<Future<Http.Response>> joins = crowd.stream().map(user -> user.http().callAsync(
+      new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/channels/" + name + "/join"))).toList();
+    long joined = Future.all(joins).await().<Http.Response>list().stream().filter(r -> r.status() == 200).count();
+    assertTrue(joined >= 1 && joined <= 3, joined + " joined");
+    assertEquals(1 + joined, (long) channel(alice, name).getInteger("memberCount"));
+  }
+
   /**
    * 200 joins at once from one user: the user's 40 actions a minute pass (the creation was one), every other one is
    * 429, and someone else's join meanwhile goes through.

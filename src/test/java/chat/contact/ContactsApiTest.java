@@ -148,6 +148,12 @@ class ContactsApiTest {
 
     assertEquals(201, request(mallory, bob).status(), "the request seems to go");
     assertEquals(0, contacts(bob).getJsonArray("incoming").size(), "but bob never sees it");
+    String channel = ("m" + Names.unique("c")).toLowerCase(Locale.ROOT);
+    mallory.http().post("/api/channels", new JsonObject().put("name", channel).put("visibility", "private"));
+    assertEquals(204, mallory.http().post("/api/channels/" + channel + "/invite",
+      new JsonObject().put("username", bob.name())).status(), "the invitation seems to go");
+    assertEquals(0, bob.http().get("/api/invitations").json().getJsonArray("invitations").size(), "but it is nowhere");
+    assertEquals(404, post(bob, "/api/channels/" + channel + "/join").status());
 
     // in a shared room, mallory's messages do not count as unread for bob; the next person's do
     mallory.bus().request("chat.send", new JsonObject().put("room", "topic.news").put("text", "spam")).body();
