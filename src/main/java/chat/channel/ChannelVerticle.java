@@ -159,24 +159,17 @@ public class ChannelVerticle extends VerticleBase {
     }
     String owner = RoomId.key(action.user());
     long now = System.currentTimeMillis();
-    return db.query(ChannelSql.OWNED_COUNT, Tuple.of(owner))
-      .compose(owned -> {
-        int max = config.channels().maxPerUser();
-        if (owned.iterator().next().getLong(0) >= max) {
-          return Future.failedFuture(Failure.forbidden("you may own at most " + max + " channels"));
-        }
-        return db.query(ChannelSql.INSERT_CHANNEL, Tuple.of(name, visibility,
-            description == null ? "" : description, owner, now))
-          .recover(err -> Future.failedFuture(Database.constraintViolated(err)
-            ? Failure.of(Failure.CONFLICT, "name: is already taken") : err));
-      })
-      .compose(inserted -> db.query(ChannelSql.INSERT_MEMBER, Tuple.of(name, owner, ChannelRules.OWNER, now))
-        .compose(member -> withinLimit(ChannelSql.OWNED_COUNT, owner, config.channels().maxPerUser(),
-          "you may own at most " + config.channels().maxPerUser() + " channels"))
-        // a channel without its owner would be nobody's, and one over the limit is refused: it goes again
-        .recover(err -> db.query(ChannelSql.DELETE_MEMBERS, Tuple.of(name))
-          .compose(members -> db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name)))
-          .transform(undone -> Future.failedFuture(err))))
+    int max = config.channels().maxPerUser();
+    return db.insertIfAbsent(ChannelSql.OWNER_ROW, Tuple.of(owner))
+      .compose(row -> takePlace(ChannelSql.TAKE_OWNED_PLACE, owner, max, "you may own at most " + max + " channels"))
+      .compose(place -> db.query(ChannelSql.INSERT_CHANNEL, Tuple.of(name, visibility,
+          description == null ? "" : description, owner, now))
+        .recover(err -> Future.failedFuture(Database.constraintViolated(err)
+          ? Failure.of(Failure.CONFLICT, "name: is already taken") : err))
+        .compose(inserted -> db.query(ChannelSql.INSERT_MEMBER, Tuple.of(name, owner, ChannelRules.OWNER, now))
+          // a channel without its owner would be nobody's: it goes again
+          .recover(err -> db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name)).transform(undone -> Future.failedFuture(err))))
+        .recover(err -> givePlace(ChannelSql.GIVE_OWNED_PLACE, owner).transform(given -> Future.failedFuture(err))))
       .compose(member -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(name)))
       .compose(announced -> systemLine(name, action.user(), "created", action.user() + " created the channel"))
       .compose(written -> details(name, owner));
@@ -208,19 +201,17 @@ public class ChannelVerticle extends VerticleBase {
       if (channel.memberCount() >= config.channels().maxMembers()) {
         return Future.failedFuture(Failure.forbidden("the channel is full"));
       }
-      Tuple membership = Tuple.of(channel.name(), seen.userKey());
-      return db.query(ChannelSql.INSERT_MEMBER, Tuple.of(channel.name(), seen.userKey(), ChannelRules.MEMBER,
-          System.currentTimeMillis()))
-        .map(true)
-        // joined at the same moment by another request of theirs: that one tells the room
-        .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
-        .compose(fresh -> !fresh ? details(channel.name(), seen.userKey())
-          : withinLimit(ChannelSql.MEMBER_COUNT, channel.name(), config.channels().maxMembers(), "the channel is full")
-            .recover(full -> db.query(ChannelSql.DELETE_MEMBER, membership).transform(undone -> Future.failedFuture(full)))
-            .compose(counted -> db.query(ChannelSql.DELETE_INVITATION, membership))
-            .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(channel.name())))
-            .compose(announced -> systemLine(channel.name(), action.user(), "joined", action.user() + " joined"))
-            .compose(written -> details(channel.name(), seen.userKey())));
+      String name = channel.name();
+      return takePlace(ChannelSql.TAKE_MEMBER_PLACE, name, config.channels().maxMembers(), "the channel is full")
+        .compose(place -> db.insertIfAbsent(ChannelSql.INSERT_MEMBER, Tuple.of(name, seen.userKey(), ChannelRules.MEMBER,
+          System.currentTimeMillis())))
+        // joined at the same moment by another request of theirs: that one keeps its place and tells the room
+        .compose(fresh -> fresh ? Future.succeededFuture(true) : givePlace(ChannelSql.GIVE_MEMBER_PLACE, name).map(false))
+        .compose(fresh -> !fresh ? details(name, seen.userKey())
+          : db.query(ChannelSql.DELETE_INVITATION, Tuple.of(name, seen.userKey()))
+            .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(name)))
+            .compose(announced -> systemLine(name, action.user(), "joined", action.user() + " joined"))
+            .compose(written -> details(name, seen.userKey())));
     });
   }
 
@@ -231,7 +222,7 @@ public class ChannelVerticle extends VerticleBase {
           "the owner cannot leave: hand the channel to another member first, or delete it"));
       }
       String name = seen.channel().name();
-      return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, seen.userKey()))
+      return leaveChannel(name, seen.userKey())
         .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.removedFrom(name, List.of(seen.userKey()))))
         .compose(announced -> systemLine(name, action.user(), "left", action.user() + " left"))
         .map(new JsonObject());
@@ -261,9 +252,7 @@ public class ChannelVerticle extends VerticleBase {
           .compose(member -> member.size() > 0 ? Future.failedFuture(Failure.field("username", "is already a member"))
             : blocks(inviteeKey, seen.userKey()))
           .compose(blocked -> blocked ? Future.succeededFuture(new JsonObject())
-            : db.query(ChannelSql.INSERT_INVITATION, Tuple.of(name, inviteeKey, seen.userKey(), System.currentTimeMillis()))
-              .map(true)
-              .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
+            : db.insertIfAbsent(ChannelSql.INSERT_INVITATION, Tuple.of(name, inviteeKey, seen.userKey(), System.currentTimeMillis()))
               .compose(fresh -> !fresh ? Future.succeededFuture(new JsonObject())
                 : systemLine(name, action.user(), "invited", action.user() + " invited " + invitee).map(written -> {
                   Notices.tell(vertx.eventBus(), invitee, new JsonObject().put("type", "channel.invite")
@@ -294,7 +283,7 @@ public class ChannelVerticle extends VerticleBase {
           if (ChannelRules.MODERATOR.equals(role) && !ChannelRules.OWNER.equals(seen.role())) {
             return Future.failedFuture(Failure.forbidden("only the owner removes moderators"));
           }
-          return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, removedKey))
+          return leaveChannel(name, removedKey)
             .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.removedFrom(name, List.of(removedKey))))
             .compose(announced -> systemLine(name, action.user(), "removed", action.user() + " removed " + removed))
             .map(written -> {
@@ -326,6 +315,10 @@ public class ChannelVerticle extends VerticleBase {
           }
           Future<?> changed = ChannelRules.OWNER.equals(role)
             ? db.query(ChannelSql.SET_OWNER, Tuple.of(personKey, name))
+              // the channel counts against its new owner's channels now (handed over, it may take them past the limit)
+              .compose(owner -> givePlace(ChannelSql.GIVE_OWNED_PLACE, seen.userKey()))
+              .compose(given -> db.insertIfAbsent(ChannelSql.OWNER_ROW, Tuple.of(personKey)))
+              .compose(row -> db.query(ChannelSql.TAKE_OWNED_PLACE, Tuple.of(personKey, Integer.MAX_VALUE)))
               .compose(owner -> db.query(ChannelSql.SET_ROLE, Tuple.of(ChannelRules.OWNER, name, personKey)))
               .compose(owner -> db.query(ChannelSql.SET_ROLE, Tuple.of(ChannelRules.MODERATOR, name, seen.userKey())))
             : db.query(ChannelSql.SET_ROLE, Tuple.of(role, name, personKey));
@@ -380,6 +373,7 @@ public class ChannelVerticle extends VerticleBase {
         List<String> told = new ArrayList<>();
         members.forEach(row -> told.add(row.getString(0)));
         return db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name))
+          .compose(done -> givePlace(ChannelSql.GIVE_OWNED_PLACE, seen.userKey()))
           .compose(done -> db.query(ChannelSql.DELETE_MEMBERS, Tuple.of(name)))
           .compose(done -> db.query(ChannelSql.DELETE_INVITATIONS, Tuple.of(name)))
           .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.deleted(name)))
@@ -417,15 +411,22 @@ public class ChannelVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------- look-ups
 
-  /**
-   * Counted after the row that may go over the limit is in, so that requests at the same moment, on any node,
-   * cannot all pass on a count taken before any of them: each sees at least the rows committed before its own, and
-   * one that finds the count over the limit takes its row out again (at worst, two at once both give way).
-   */
-  private Future<Void> withinLimit(String countSql, String key, int max, String refusal) {
-    return db.query(countSql, Tuple.of(key)).compose(rows -> rows.iterator().next().getLong(0) > max
-      ? Future.failedFuture(Failure.forbidden(refusal)) : Future.succeededFuture());
+  /** One of a limit's places ({@link ChannelSql#TAKE_MEMBER_PLACE}), or 403 with the refusal when none is left. */
+  private Future<Void> takePlace(String takeSql, String key, int max, String refusal) {
+    return db.query(takeSql, Tuple.of(key, max)).compose(taken -> taken.rowCount() > 0
+      ? Future.succeededFuture() : Future.failedFuture(Failure.forbidden(refusal)));
   }
+
+  private Future<Void> givePlace(String giveSql, String key) {
+    return db.query(giveSql, Tuple.of(key)).mapEmpty();
+  }
+
+  /** A member goes, and gives back their place when they were there (a removal and a leave may race). */
+  private Future<Void> leaveChannel(String name, String userKey) {
+    return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, userKey)).compose(deleted -> deleted.rowCount() > 0
+      ? givePlace(ChannelSql.GIVE_MEMBER_PLACE, name) : Future.succeededFuture());
+  }
+
 
   /** The channel as the user sees it; 404 when it does not exist or is private to them. */
   private Future<Seen> seen(UserAction action) {
