@@ -45,6 +45,13 @@ public final class Addresses {
   public static final String STORE_DROP_ROOM = "store.drop-room";
   /** A room's system line ({@link NewMessage} with its system field), stored and published in order by its owner. */
   public static final String ROOM_SYSTEM = "room.system";
+  /**
+   * A file about to be shared: {"room", "user"} → {} when the user may write there and is within their send rate
+   * (a file counts as a message), else the refusal a send would get. Asked before any byte is read.
+   */
+  public static final String ROOM_FILE_ADMIT = "room.file-admit";
+  /** A stored file's message: {"room", "user", "caption", "file": {@link FileInfo}} → the stored {@link ChatMessage}. */
+  public static final String ROOM_FILE_POST = "room.file-post";
   /** A channel's access snapshot for a node's caches: {"channel"} → {@link ChannelSnapshot}. */
   public static final String CHANNEL_ACCESS = "channels.access";
   /** A user's private-message policy for a node's caches: {"username"} → {@link DirectPolicy}. */

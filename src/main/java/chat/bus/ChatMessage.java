@@ -5,22 +5,25 @@ import io.vertx.core.json.JsonObject;
 /**
  * A stored chat message, as published to chat.room.&lt;room id&gt; and returned by history. {@code system} names a
  * system line of the room ("joined", "invited", …; null for what a person wrote): {@code sender} did it, and
- * {@code text} says it.
+ * {@code text} says it. {@code file}: the file a message shares (its text is then the caption), or null.
  */
-public record ChatMessage(long id, String room, String sender, String text, long ts, String system) {
+public record ChatMessage(long id, String room, String sender, String text, long ts, String system, FileInfo file) {
 
   public ChatMessage(long id, String room, String sender, String text, long ts) {
-    this(id, room, sender, text, ts, null);
+    this(id, room, sender, text, ts, null, null);
   }
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("id", id).put("room", room).put("sender", sender).put("text", text)
       .put("ts", ts);
+    if (file != null) {
+      json.put("file", file.toJson());
+    }
     return system == null ? json : json.put("system", system);
   }
 
   public static ChatMessage fromJson(JsonObject json) {
     return new ChatMessage(json.getLong("id"), json.getString("room"), json.getString("sender"),
-      json.getString("text"), json.getLong("ts"), json.getString("system"));
+      json.getString("text"), json.getLong("ts"), json.getString("system"), FileInfo.fromJson(json.getJsonObject("file")));
   }
 }

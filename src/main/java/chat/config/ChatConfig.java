@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * property when it came from one.
  */
 public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
-                         Metrics metrics, Channels channels) {
+                         Metrics metrics, Channels channels, Files files) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -129,6 +129,14 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
    * contacts actions (create, join, invite, requests to connect, blocks, …) of one user, across the cluster.
    */
   public record Channels(int maxPerUser, int maxMembers, int actionsPerMinute) {
+  }
+
+  /**
+   * maxBytes: one shared file; quotaBytes: all of one user's files; uploadsAtOnce: one user's uploads in flight on
+   * a node; maxPixels: the largest picture a thumbnail is made of; dir: where the bytes go, on a volume every node
+   * shares (empty: in the database).
+   */
+  public record Files(long maxBytes, long quotaBytes, int uploadsAtOnce, long maxPixels, Optional<String> dir) {
   }
 
   /**
@@ -243,6 +251,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section metrics = root.section("metrics");
     Section security = root.section("security");
     Section channels = root.section("channels");
+    Section files = root.section("files");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -270,7 +279,11 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         security.integer("socketLifetimeMinutes", 24 * 60, 1, 30 * 24 * 60)),
       new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)),
       new Channels(channels.integer("maxPerUser", 100, 0, 1_000_000), channels.integer("maxMembers", 10_000, 2, 1_000_000),
-        channels.integer("actionsPerMinute", 60, 1, 1_000_000)));
+        channels.integer("actionsPerMinute", 60, 1, 1_000_000)),
+      new Files(files.integer("maxBytes", 25 * 1024 * 1024, 1, Integer.MAX_VALUE),
+        files.integer("quotaBytes", 1024 * 1024 * 1024, 1, Integer.MAX_VALUE), files.integer("uploadsAtOnce", 3, 1, 1000),
+        files.integer("maxPixels", 40_000_000, 1, Integer.MAX_VALUE),
+        files.json.getValue("dir") == null ? Optional.empty() : Optional.of(files.string("dir", ""))));
   }
 
   private static List<String> topics(Section root) {

@@ -39,7 +39,9 @@ record ConfigKey(String path, Type type) {
     integer("security.requestBurst"), integer("security.socketsPerUser"), integer("security.socketsPerAddress"),
     integer("security.socketLifetimeMinutes"),
     bool("metrics.enabled"), string("metrics.host"), integer("metrics.port"),
-    integer("channels.maxPerUser"), integer("channels.maxMembers"), integer("channels.actionsPerMinute"));
+    integer("channels.maxPerUser"), integer("channels.maxMembers"), integer("channels.actionsPerMinute"),
+    integer("files.maxBytes"), integer("files.quotaBytes"), integer("files.uploadsAtOnce"), integer("files.maxPixels"),
+    string("files.dir"));
 
   String variable() {
     return variableOf(path);

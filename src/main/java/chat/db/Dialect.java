@@ -16,7 +16,7 @@ import java.util.List;
  */
 public enum Dialect {
 
-  HSQLDB("CACHED ") {
+  HSQLDB("CACHED ", "VARBINARY(262144)") {
     @Override
     List<String> settings() {
       // HSQLDB's default write delay (500 ms) would lose commits it has already acknowledged on kill -9
@@ -68,7 +68,7 @@ public enum Dialect {
     }
   },
 
-  POSTGRESQL("") {
+  POSTGRESQL("", "BYTEA") {
     /** A session-level advisory lock (its key is the chat's own, apart from Flyway's), gone with the session. */
     @Override
     void lockMigrations(Connection conn) throws SQLException {
@@ -101,9 +101,11 @@ public enum Dialect {
   static final long MIGRATION_LOCK_KEY = 0x63686174L;
 
   private final String tableKind;
+  private final String binaryType;
 
-  Dialect(String tableKind) {
+  Dialect(String tableKind, String binaryType) {
     this.tableKind = tableKind;
+    this.binaryType = binaryType;
   }
 
   public static Dialect of(String jdbcUrl) {
@@ -113,6 +115,11 @@ public enum Dialect {
   /** What goes before TABLE in a migration's CREATE ("CACHED " for HSQLDB's disk tables): its ${table_kind}. */
   String tableKind() {
     return tableKind;
+  }
+
+  /** The column type of a chunk of a shared file's bytes (at most 256 KiB): its ${binary_type}. */
+  String binaryType() {
+    return binaryType;
   }
 
   /** Settings of the database itself, run at every start before the migrations. */

@@ -80,7 +80,7 @@ public final class Migrations {
     return Flyway.configure()
       .dataSource(db.url(), db.user(), db.password())
       .locations(locations.toArray(String[]::new))
-      .placeholders(Map.of("table_kind", dialect.tableKind()))
+      .placeholders(Map.of("table_kind", dialect.tableKind(), "binary_type", dialect.binaryType()))
       .table(HISTORY_TABLE)
       .baselineOnMigrate(baseline)
       .baselineVersion("1")

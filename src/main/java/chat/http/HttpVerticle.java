@@ -8,6 +8,7 @@ import chat.bus.Addresses;
 import chat.cluster.ClusterView;
 import chat.cluster.SharedCounters;
 import chat.config.ChatConfig;
+import chat.file.SharedFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -51,6 +52,7 @@ public class HttpVerticle extends VerticleBase {
   private SessionStore sessionStore;
   private SessionHandler sessions;
   private SessionGuard guard;
+  private SharedFiles sharedFiles;
 
   public HttpVerticle(ChatConfig config, ClusterView cluster, SharedCounters counters, BridgeLimits bridgeLimits,
                       ChatMetrics metrics) {
@@ -67,6 +69,7 @@ public class HttpVerticle extends VerticleBase {
     sessionStore = sessionStore();
     sessions = sessionHandler(sessionStore);
     guard = new SessionGuard(vertx, cluster, sessionTimeoutMs());
+    sharedFiles = new SharedFiles(vertx, config, "files");
     Router router = router();
     return signSessionCookies()
       .compose(v -> guard.start())
@@ -92,6 +95,9 @@ public class HttpVerticle extends VerticleBase {
    */
   private void mountApi(Router router) {
     mountSessions(router, "/api/*");
+    // an upload streams its own body, so it comes before the body handler (which would buffer it)
+    FilesApi files = new FilesApi(vertx, config, sharedFiles);
+    files.mountUpload(router, this::requireUser);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     Throttles throttles = new Throttles(vertx, counters, config.security());
     AuthApi auth = new AuthApi(vertx, sessions, guard, throttles, metrics);
@@ -102,9 +108,14 @@ public class HttpVerticle extends VerticleBase {
     new RoomsApi(vertx, config.rooms()).mount(router);
     new ChannelsApi(actions, config.rooms()).mount(router);
     new ContactsApi(actions).mount(router);
+    files.mount(router);
     new UsersApi(vertx).mount(router);
     new ProfileApi(vertx, sessions, guard, throttles).mount(router);
     router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));
+    // downloads: the session's user may read the file's room
+    mountSessions(router, "/files/*");
+    router.route("/files/*").handler(this::requireUser);
+    files.mountDownloads(router);
   }
 
   /** The SockJS event-bus bridge, for logged-in sessions only. */
@@ -204,7 +215,7 @@ public class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     bridge.closeAll();
-    return server.shutdown(5, TimeUnit.SECONDS);
+    return server.shutdown(5, TimeUnit.SECONDS).eventually(() -> sharedFiles.close());
   }
 
   public int openSockets() {

@@ -4,7 +4,9 @@ import chat.access.RoomAccess;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
+import chat.bus.FileInfo;
 import chat.bus.NewMessage;
+import chat.bus.Service;
 import chat.bus.RoomId;
 import chat.bus.Failure;
 import chat.cluster.ClusterView;
@@ -62,12 +64,14 @@ public class RoomVerticle extends VerticleBase {
       typing.forgetOld();
       sendLimit.forgetIdle();
     });
-    return Future.all(
+    return Future.all(List.of(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
       vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion(),
-      vertx.eventBus().<JsonObject>localConsumer(Addresses.ROOM_SYSTEM, this::onSystemLine).completion());
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.ROOM_SYSTEM, this::onSystemLine).completion(),
+      Service.serve(vertx, Addresses.ROOM_FILE_ADMIT, this::admitFile),
+      Service.serve(vertx, Addresses.ROOM_FILE_POST, this::postFile)));
   }
 
   /** Sends already accepted are stored and published before the node goes. */
@@ -101,6 +105,29 @@ public class RoomVerticle extends VerticleBase {
     ownership.toOwner(RoomId.parse(line.room(), topics), line, cluster.liveNodes())
       .onSuccess(stored -> request.reply(stored.toJson()))
       .onFailure(err -> Failure.reply(request, err));
+  }
+
+  /** Before a file's bytes are read: may this user write in the room, and is a message within their rate? */
+  private Future<JsonObject> admitFile(JsonObject asked) {
+    RoomId room = RoomId.parse(asked.getString("room"), topics);
+    if (room == null || !room.admits(asked.getString("user"))) {
+      return Future.failedFuture(Failure.badRequest("no such room"));
+    }
+    return sendLimit.withinRate(asked.getString("user"), cluster.liveNodes())
+      .compose(v -> access.writable(room, asked.getString("user")))
+      .map(v -> new JsonObject());
+  }
+
+  /** A stored file's message, its caption checked like a message's text (its rate was taken by the admission). */
+  private Future<JsonObject> postFile(JsonObject stored) {
+    RoomId room = RoomId.parse(stored.getString("room"), topics);
+    String user = stored.getString("user");
+    String caption = SendValidation.caption(stored.getString("caption"));
+    NewMessage message = new NewMessage(room.id(), user, caption, null, null,
+      FileInfo.fromJson(stored.getJsonObject("file")));
+    return access.writable(room, user)
+      .compose(v -> ownership.toOwner(room, message, cluster.liveNodes()))
+      .map(ChatMessage::toJson);
   }
 
   /** In this order, so a bad send costs no token and a flood is refused before a private partner is looked up. */

@@ -37,14 +37,23 @@ final class SendValidation {
     if (!(body.getValue("text") instanceof String raw)) {
       throw Failure.badRequest("text must be a string");
     }
+    return checked(raw, 1, "text");
+  }
+
+  /** A shared file's caption: a message's text, but it may be empty (or absent). */
+  static String caption(String raw) {
+    return raw == null ? "" : checked(raw, 0, "caption");
+  }
+
+  private static String checked(String raw, int min, String field) {
     String text = raw.strip();
     int length = text.codePointCount(0, text.length());
-    if (length < 1 || length > MAX_TEXT) {
-      throw Failure.badRequest("text must be 1 to " + MAX_TEXT + " characters");
+    if (length < min || length > MAX_TEXT) {
+      throw Failure.badRequest(field + " must be " + min + " to " + MAX_TEXT + " characters");
     }
     // PostgreSQL refuses U+0000 outright, and no control character but a line break or a tab belongs in a chat
     if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
-      throw Failure.badRequest("text must not contain control characters other than line breaks and tabs");
+      throw Failure.badRequest(field + " must not contain control characters other than line breaks and tabs");
     }
     return text;
   }

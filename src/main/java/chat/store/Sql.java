@@ -21,16 +21,18 @@ public final class Sql {
   // Messages
   /** Inserts {@code rows} messages in one statement. */
   static String insertMessages(int rows) {
-    return "INSERT INTO messages (room, sender, text, ts, cid, kind) VALUES "
-      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?)"));
+    return "INSERT INTO messages (room, sender, text, ts, cid, kind, file_id) VALUES "
+      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)"));
   }
-  public static final String MESSAGE_BY_CID = "SELECT id, room, sender, text, ts, kind FROM messages WHERE sender = ? AND cid = ?";
-  public static final String HISTORY_BEFORE = """
-    SELECT id, room, sender, text, ts, kind FROM messages
-    WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?""";
-  public static final String HISTORY_AFTER = """
-    SELECT id, room, sender, text, ts, kind FROM messages
-    WHERE room = ? AND id > ? ORDER BY id ASC LIMIT ?""";
+  /** A message's columns, with its file's (all null for a message without one). */
+  private static final String MESSAGE_COLUMNS = """
+    m.id, m.room, m.sender, m.text, m.ts, m.kind, f.id, f.name, f.size, f.type, f.width, f.height, f.state
+    FROM messages m LEFT JOIN files f ON f.id = m.file_id""";
+  public static final String MESSAGE_BY_CID = "SELECT " + MESSAGE_COLUMNS + " WHERE m.sender = ? AND m.cid = ?";
+  public static final String HISTORY_BEFORE = "SELECT " + MESSAGE_COLUMNS
+    + " WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?";
+  public static final String HISTORY_AFTER = "SELECT " + MESSAGE_COLUMNS
+    + " WHERE m.room = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?";
 
   // Read marks and unread counts
   public static final String RAISE_READ_MARK = """

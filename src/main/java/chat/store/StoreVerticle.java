@@ -6,6 +6,7 @@ import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
+import chat.bus.FileInfo;
 import chat.bus.HistoryQuery;
 import chat.bus.NewMessage;
 import chat.bus.RoomId;
@@ -300,8 +301,15 @@ public class StoreVerticle extends VerticleBase {
 
   private static ChatMessage toMessage(Row row) {
     // by position: HSQLDB reports column labels in upper case, PostgreSQL in lower case
+    FileInfo file = null;
+    if (row.getValue(6) != null) {
+      file = "stored".equals(row.getString(12))
+        ? new FileInfo(row.getLong(6), row.getString(7), row.getLong(8), row.getString(9), row.getInteger(10),
+          row.getInteger(11), false)
+        : FileInfo.removed(row.getLong(6));
+    }
     return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
-      row.getString(5));
+      row.getString(5), file);
   }
 
   /** A database that fails is, to the client, a store that is unavailable: worth a retry, never a 500. */
