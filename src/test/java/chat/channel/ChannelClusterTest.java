@@ -197,8 +197,34 @@ class ChannelClusterTest {
     assertEquals("now I am in", send(eve.bus(), "channel." + open, "now I am in").body().getString("text"));
   }
 
+  /** A file shared in a private channel on node 0: its members download it on node 1, nobody else can. */
   @Test
   @Order(3)
+  void aFileInAPrivateChannelIsForItsMembersOnTheOtherNodeToo() {
+    User alice = user("alice", 0);
+    User bob = user("bob", 1);
+    User eve = user("eve", 1);
+    String name = channel(alice, "private");
+    post(alice, "/api/channels/" + name + "/invite", new JsonObject().put("username", bob.name()));
+    post(bob, "/api/channels/" + name + "/join", null);
+    String boundary = "----cluster-file";
+    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\n"
+      + "Content-Type: text/plain\r\n\r\nthe plan\r\n--" + boundary + "--\r\n";
+    Http.Response shared = alice.http().call(HttpMethod.POST, "/api/rooms/channel." + name + "/files", body,
+      "multipart/form-data; boundary=" + boundary);
+    assertEquals(201, shared.status(), shared.body());
+    JsonObject file = shared.json().getJsonObject("file");
+    String url = "/files/" + file.getLong("id") + "/plan.txt";
+    Http.Response got = bob.http().get(url);
+    assertEquals(200, got.status());
+    assertEquals("the plan", got.body());
+    assertEquals(404, eve.http().get(url).status(), "not a member: no such file");
+    post(alice, "/api/channels/" + name + "/remove", new JsonObject().put("username", bob.name()));
+    assertEquals(404, bob.http().get(url).status(), "removed: no such file any more");
+  }
+
+  @Test
+  @Order(4)
   void contactsAndBlocksMadeOnOneNodeHoldOnTheOtherAtOnce() {
     User bob = user("bob", 1);
     User carol = user("carol", 0);
@@ -226,7 +252,7 @@ class ChannelClusterTest {
   private static User removedKeeper;
 
   @Test
-  @Order(4)
+  @Order(5)
   void everythingSurvivesARestartOfTheNode() {
     cluster.restart(1);
     // bob (contacts only, blocks mallory) logs in again on the new node 1
