@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,59 @@ class FilesTest {
     Answer bombed = upload(alice, "global", "bomb.png", "image/png", bomb, null);
     assertEquals(201, bombed.status());
     assertEquals(404, call(alice, HttpMethod.GET, url(bombed.json().getJsonObject("file")) + "?thumb", null).status());
+
+    // half a picture: shared, no thumbnail, and the node is fine
+    byte[] whole = png(400, 400);
+    JsonObject half = upload(alice, "global", "half.png", "image/png", java.util.Arrays.copyOf(whole, whole.length / 2), null)
+      .json().getJsonObject("file");
+    assertEquals(404, call(alice, HttpMethod.GET, url(half) + "?thumb", null).status());
+
+    // a GIF that is also a page: a GIF it is, shown as a picture only, sandboxed, never sniffed into a page
+    byte[] polyglot = "GIF89a/*<html><script>alert(1)</script></html>*/".getBytes(StandardCharsets.US_ASCII);
+    JsonObject gif = upload(alice, "global", "x.html", "text/html", polyglot, null).json().getJsonObject("file");
+    assertEquals("image/gif", gif.getString("type"));
+    Answer served = call(alice, HttpMethod.GET, url(gif), null);
+    assertEquals("image/gif", served.headers().get("Content-Type"));
+    assertEquals("nosniff", served.headers().get("X-Content-Type-Options"));
+    assertEquals("default-src 'none'; sandbox", served.headers().get("Content-Security-Policy"));
+  }
+
+  /** The start of an upload on a raw connection: headers for a body of {@code declared} bytes, then {@code sent} of them. */
+  static NetSocket startUpload(ChatUser user, int declared, int sent) {
+    NetSocket socket = chat.vertx().createNetClient().connect(chat.port(), "127.0.0.1").await();
+    Buffer head = multipart("slow.bin", "application/octet-stream", new byte[0], null);
+    String start = head.toString().replace("\r\n--" + BOUNDARY + "--\r\n", "");
+    socket.write("POST /api/rooms/global/files HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + user.http().cookie()
+      + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + (start.length() + declared)
+      + "\r\n\r\n" + start).await();
+    socket.write(Buffer.buffer(new byte[sent])).await();
+    return socket;
+  }
+
+  /** Three uploads at once are a user's lot: a fourth is 429; cut off, each gives its place back and leaves no file. */
+  @Test
+  void uploadsInFlightAreLimitedAndACutOffOneGivesItsPlaceBack() {
+    ChatUser alice = chat.user("alice");
+    java.util.List<NetSocket> slow = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      slow.add(startUpload(alice, 2 * 1024 * 1024, 300_000));
+    }
+    // the three are in (their first chunk written) once a fourth is refused
+    Answer fourth = upload(alice, "global", "fourth.txt", "text/plain", "4".getBytes(), null);
+    assertEquals(429, fourth.status(), fourth.body().toString());
+    slow.forEach(socket -> socket.close().await());
+    Answer again = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      again = upload(alice, "global", "again.txt", "text/plain", "again".getBytes(), null);
+      if (again.status() != 429) {
+        break;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // bounded: the closes reach the node
+    }
+    assertEquals(201, again.status(), again.body().toString());
+    assertEquals(1, alice.bus().request("chat.history", new JsonObject().put("room", "global").put("limit", 100)).body()
+      .getJsonArray("messages").stream().filter(m -> alice.name().equals(((JsonObject) m).getString("sender"))).count(),
+      "only the finished upload was shared");
   }
 
   @Test
