@@ -225,6 +225,23 @@ class FilesTest {
     assertEquals("default-src 'none'; sandbox", served.headers().get("Content-Security-Policy"));
   }
 
+  @Test
+  void aChannelsModeratorRemovesAMembersFileAndOtherMembersDoNot() {
+    ChatUser alice = chat.user("alice");
+    ChatUser bob = chat.user("bob");
+    ChatUser carol = chat.user("carol");
+    String name = ("files" + chat.user("x").name()).toLowerCase(java.util.Locale.ROOT);
+    alice.http().post("/api/channels", new JsonObject().put("name", name).put("visibility", "public"));
+    for (ChatUser member : java.util.List.of(bob, carol)) {
+      member.http().call(HttpMethod.POST, "/api/channels/" + name + "/join", null, null);
+    }
+    JsonObject file = upload(bob, "channel." + name, "notes.txt", "text/plain", "notes".getBytes(), "mine")
+      .json().getJsonObject("file");
+    assertEquals(403, call(carol, HttpMethod.DELETE, "/api/files/" + file.getLong("id"), null).status());
+    assertEquals(204, call(alice, HttpMethod.DELETE, "/api/files/" + file.getLong("id"), null).status(), "the owner may");
+    assertEquals(404, call(bob, HttpMethod.GET, url(file), null).status());
+  }
+
   /** The start of an upload on a raw connection: headers for a body of {@code declared} bytes, then {@code sent} of them. */
   static NetSocket startUpload(ChatUser user, int declared, int sent) {
     NetSocket socket = chat.vertx().createNetClient().connect(chat.port(), "127.0.0.1").await();
