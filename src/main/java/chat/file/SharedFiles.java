@@ -9,8 +9,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 
 /**
@@ -68,19 +72,23 @@ public final class SharedFiles {
     return bytes.read(id, part, seq);
   }
 
-  /** Every byte of a file, for the thumbnailer (a picture, at most files.maxBytes). */
-  public Future<Buffer> whole(long id, long size) {
+  /**
+   * The file's bytes as a blocking stream, one chunk in memory at a time: for a thread that is not Vert.x's (the
+   * thumbnailer's), which waits for each chunk as it needs it.
+   */
+  public InputStream stream(long id, long size) {
     int chunks = (int) ((size + FileBytes.CHUNK - 1) / FileBytes.CHUNK);
-    Buffer all = Buffer.buffer((int) size);
-    Future<Void> chain = Future.succeededFuture();
-    for (int seq = 0; seq < chunks; seq++) {
-      int at = seq;
-      chain = chain.compose(v -> bytes.read(id, FileBytes.DATA, at).map(chunk -> {
-        all.appendBuffer(chunk);
-        return null;
-      }));
-    }
-    return chain.map(all);
+    return new SequenceInputStream(new Enumeration<>() {
+      private int next;
+
+      public boolean hasMoreElements() {
+        return next < chunks;
+      }
+
+      public InputStream nextElement() {
+        return new ByteArrayInputStream(bytes.read(id, FileBytes.DATA, next++).await().getBytes());
+      }
+    });
   }
 
   /** The file is complete: what it is, and its thumbnail if one was made. */

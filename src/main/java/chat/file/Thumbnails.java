@@ -7,13 +7,14 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Iterator;
 
 /**
- * A picture's size and thumbnail (longest side {@link #SIDE} px), made with the JDK's ImageIO on a worker thread.
+ * A picture's size and thumbnail (longest side {@link #SIDE} px), made with the JDK's ImageIO on a thread of its
+ * own, reading the picture as a stream of its chunks ({@link SharedFiles#stream}).
  * The size is read from the header first, and a picture of more than {@code maxPixels} is never decoded (a
  * decompression bomb is a few KB that claim a billion pixels); a large one is decoded subsampled, so memory stays
  * near the thumbnail's size whatever the picture's.
@@ -30,9 +31,9 @@ public final class Thumbnails {
   private Thumbnails() {
   }
 
-  /** Blocking: call on a worker. Never throws for a bad picture: it just has no size or thumbnail. */
-  public static Made make(byte[] picture, String type, long maxPixels) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(picture))) {
+  /** Blocking: call on the thumbnailer's thread. Never throws for a bad picture: it just has no size or thumbnail. */
+  public static Made make(InputStream picture, String type, long maxPixels) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(picture)) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
         return Made.NOTHING;

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +51,15 @@ final class FilesApi {
   static final long LEFT_BEHIND_MS = 60 * 60_000;
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final Pattern ID = Pattern.compile("[0-9]{1,18}");
+  /**
+   * One picture at a time per node, on a thread that is not Vert.x's: it reads the picture chunk by chunk, waiting
+   * for each (Future.await, which Vert.x's own threads may not do), so its memory is a chunk and the decoder's.
+   */
+  private static final ExecutorService THUMBNAILER = Executors.newSingleThreadExecutor(run -> {
+    Thread thread = new Thread(run, "chat-thumbnailer");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final Vertx vertx;
   private final ChatConfig.Files limits;
@@ -260,8 +272,8 @@ final class FilesApi {
       String type = FileTypes.detect(prefix.getBytes());
       String hash = HexFormat.of().formatHex(sha256.digest());
       Future<Thumbnails.Made> made = !FileTypes.inline(type) ? Future.succeededFuture(Thumbnails.Made.NOTHING)
-        : files.whole(fileId, size).compose(bytes -> vertx.executeBlocking(
-          () -> Thumbnails.make(bytes.getBytes(), type, limits.maxPixels()), true));
+        : Future.fromCompletionStage(CompletableFuture.supplyAsync(
+          () -> Thumbnails.make(files.stream(fileId, size), type, limits.maxPixels()), THUMBNAILER), vertx.getOrCreateContext());
       return made.compose(thumb -> files.store(fileId, size, type, hash, thumb).map(stored -> new FileInfo(fileId,
         null, size, type, thumb.width(), thumb.height(), false)))
         .compose(info -> files.find(fileId).map(row -> new FileInfo(fileId, row.name(), size, type, info.width(),
