@@ -16,9 +16,4 @@ final class AccountSql {
 
   private AccountSql() {
   }
-
-  /** A value for {@code LIKE ? ESCAPE '\\'} that matches itself literally: usernames may contain {@code _}. */
-  static String literalLike(String value) {
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-  }
 }

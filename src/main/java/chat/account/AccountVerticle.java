@@ -3,7 +3,9 @@ package chat.account;
 import chat.bus.Addresses;
 import chat.bus.Failure;
 import chat.bus.RoomId;
+import chat.bus.Service;
 import chat.config.ChatConfig;
+import chat.db.Database;
 import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -78,11 +80,7 @@ public class AccountVerticle extends VerticleBase {
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>localConsumer(address, request -> Future.succeededFuture(request.body())
-        .compose(handler)
-        .onSuccess(request::reply)
-        .onFailure(err -> Failure.reply(request, err)))
-      .completion();
+    return Service.serve(vertx, address, handler);
   }
 
   Future<Account> register(Registration form) {
@@ -174,7 +172,7 @@ public class AccountVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> search(String prefix, int limit) {
-    String pattern = AccountSql.literalLike(RoomId.key(prefix)) + "%";
+    String pattern = Database.literalLike(RoomId.key(prefix)) + "%";
     return db.use(pool -> pool.preparedQuery(AccountSql.SEARCH_USERS).execute(Tuple.of(pattern, limit))).map(rows -> {
       JsonArray users = new JsonArray();
       rows.forEach(row -> users.add(row.getString(0)));

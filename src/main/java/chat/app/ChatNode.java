@@ -1,6 +1,9 @@
 package chat.app;
 
+import chat.access.AccessRelay;
 import chat.account.AccountVerticle;
+import chat.channel.ChannelVerticle;
+import chat.contact.ContactVerticle;
 import chat.bridge.BridgeLimits;
 import chat.cluster.ClusterView;
 import chat.cluster.HazelcastSetup;
@@ -122,6 +125,9 @@ public final class ChatNode {
       .compose(v -> Migrations.migrate(vertx, config.db()))
       .compose(v -> deploy(vertx.deployVerticle(new StoreVerticle(config, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new AccountVerticle(config))))
+      .compose(v -> deploy(vertx.deployVerticle(new AccessRelay(cluster))))
+      .compose(v -> deploy(vertx.deployVerticle(new ContactVerticle(config, cluster))))
+      .compose(v -> deploy(vertx.deployVerticle(new ChannelVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(() -> {

@@ -1,6 +1,7 @@
 package chat.bridge;
 
-import chat.account.UserDirectory;
+import chat.access.RoomAccess;
+import chat.bus.AccessChange;
 import chat.metrics.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.Failure;
@@ -48,6 +49,11 @@ public final class ChatBridge {
   /** How often open sockets are checked for a session that ended under them (expiry, a logout race). */
   static final long SESSION_CHECK_MS = 30_000;
   public static final int MAX_FRAME_BYTES = 64 * 1024;
+  /**
+   * What a socket is told on a channel's address when its user is removed from it, or it is deleted (the
+   * channel.deleted notice on the user's own address says which).
+   */
+  static final String REMOVED = "removed from this room";
   /** Bytes a socket may have waiting to be written before it counts as stuck and is closed. */
   static final int MAX_QUEUED_BYTES = 1024 * 1024;
 
@@ -59,7 +65,7 @@ public final class ChatBridge {
   private final AtomicInteger openSockets = new AtomicInteger();
   private final BridgeLimits limits;
   private final Function<RoutingContext, String> clientAddress;
-  private final UserDirectory users;
+  private final RoomAccess access;
   /** The client address each open socket was counted under (the upgrade request's, through a trusted proxy). */
   private final Map<SockJSSocket, String> addresses = new HashMap<>();
   private final SessionLookup sessions;
@@ -85,7 +91,9 @@ public final class ChatBridge {
     this.fanout = new RoomFanout(vertx, VertxInternals::dropConnection, metrics);
     this.limits = limits;
     this.clientAddress = clientAddress;
-    this.users = new UserDirectory(vertx);
+    this.access = new RoomAccess(vertx);
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.ACCESS_CHANGED,
+      change -> endRemovedListeners(AccessChange.fromJson(change.body())));
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_END, ended -> sessionsEnded(ended.body()));
   }
 
@@ -186,8 +194,8 @@ public final class ChatBridge {
   }
 
   /**
-   * Who may listen where: open rooms for all, a private room for its two members when the other one exists (a
-   * made-up partner would cost a cluster-wide registration), own notices, presence.
+   * Who may listen where: open rooms for all, a channel for its members, a private room for its two members when
+   * the other one exists (a made-up partner would cost a cluster-wide registration), own notices, presence.
    */
   Future<Boolean> mayListen(SockJSSocket socket, String address) {
     if (socket.webUser() == null || address == null) {
@@ -204,7 +212,29 @@ public final class ChatBridge {
     if (room == null || !room.admits(username)) {
       return Future.succeededFuture(false);
     }
-    return users.usable(room, username).map(true).otherwise(false);
+    return access.usable(room, username).map(true).otherwise(false);
+  }
+
+  /**
+   * Someone removed from a channel (or everyone, when it is deleted) stops receiving from it at once: each of their
+   * sockets here listening to the channel or its typing is unsubscribed and told with an error frame on that
+   * address, which the official client hands to that address's handler.
+   */
+  private void endRemovedListeners(AccessChange change) {
+    if (change.channel() == null || !change.deleted() && change.removed().isEmpty()) {
+      return;
+    }
+    String room = new RoomId.Channel(change.channel()).id();
+    for (String address : List.of(Addresses.room(room), Addresses.typing(room))) {
+      for (SockJSSocket socket : fanout.listeners(address)) {
+        if (change.deleted() || change.removed().contains(RoomId.key(socketUser(socket)))) {
+          fanout.unsubscribe(socket, address);
+          socket.write(new JsonObject().put("type", "err").put("address", address)
+            .put("failureCode", Failure.FORBIDDEN).put("failureType", "RECIPIENT_FAILURE")
+            .put("message", REMOVED).toBuffer());
+        }
+      }
+    }
   }
 
   private void opened(SockJSSocket socket, String username) {

@@ -76,6 +76,12 @@ final class RoomFanout {
     return bySocket.getOrDefault(socket, Set.of()).contains(address);
   }
 
+  /** The sockets listening on an address, as a copy (the caller may unsubscribe them). */
+  List<SockJSSocket> listeners(String address) {
+    Listeners listeners = byAddress.get(address);
+    return listeners == null ? List.of() : List.copyOf(listeners.sockets);
+  }
+
   int subscriptions(SockJSSocket socket) {
     return bySocket.getOrDefault(socket, Set.of()).size();
   }

@@ -39,6 +39,19 @@ public final class Addresses {
   public static final String ACCOUNT_CHANGE_EMAIL = "account.change-email";
   public static final String ACCOUNT_CHANGE_PASSWORD = "account.change-password";
   /**
+   * Drops a room's history and read marks: {"room"} (a deleted channel). Served by the store, which owns the
+   * messages table.
+   */
+  public static final String STORE_DROP_ROOM = "store.drop-room";
+  /** A room's system line ({@link NewMessage} with its system field), stored and published in order by its owner. */
+  public static final String ROOM_SYSTEM = "room.system";
+  /** A channel's access snapshot for a node's caches: {"channel"} → {@link ChannelSnapshot}. */
+  public static final String CHANNEL_ACCESS = "channels.access";
+  /** A user's private-message policy for a node's caches: {"username"} → {@link DirectPolicy}. */
+  public static final String CONTACTS_POLICY = "contacts.policy";
+  /** Node-local, published: an {@link AccessChange} for every cache and bridge of the node. */
+  public static final String ACCESS_CHANGED = "access.changed";
+  /**
    * Published when sessions must end: {session} on logout; {username, exceptSession, validAfter} on a password
    * change, where validAfter is the time before which that user's logins no longer count.
    */
@@ -75,6 +88,26 @@ public final class Addresses {
   /** Where a node takes a logged-out session id into its copy of the ended ones, and says it has. */
   public static String sessionEnded(String nodeId) {
     return "session.ended." + nodeId;
+  }
+
+  /**
+   * What a channel or contacts action ({@link UserAction}) asks of the verticle that owns those tables: {@code
+   * channels.create}, {@code contacts.request}, … The node's own verticle answers (a local consumer).
+   */
+  public static String channels(String action) {
+    return "channels." + action;
+  }
+
+  public static String contacts(String action) {
+    return "contacts." + action;
+  }
+
+  /**
+   * Where a node takes an {@link AccessChange} (and hands it to its caches and bridges before answering): the
+   * node that made the change asks every node, so the change holds everywhere by the time its author is answered.
+   */
+  public static String accessChanged(String nodeId) {
+    return "access.changed." + nodeId;
   }
 
   /** Where a node keeps the send-rate buckets of the users whose home it is. */

@@ -38,6 +38,22 @@ public final class Failure {
     return of(FORBIDDEN, message);
   }
 
+  /** A refusal of one field of what the client sent (the HTTP API answers it as {"errors": {field: problem}}). */
+  public static ReplyException field(String field, String problem) {
+    return badRequest(field + ": " + problem);
+  }
+
+  /** The field and problem of a {@link #field} refusal of one of these fields, or null for any other failure. */
+  public static java.util.Map.Entry<String, String> fieldOf(Throwable err, java.util.Collection<String> fields) {
+    if (code(err) != BAD_REQUEST || err.getMessage() == null) {
+      return null;
+    }
+    int colon = err.getMessage().indexOf(": ");
+    String field = colon < 0 ? null : err.getMessage().substring(0, colon);
+    return field != null && fields.contains(field) ? java.util.Map.entry(field, err.getMessage().substring(colon + 2))
+      : null;
+  }
+
   /** The code of a failure, 500 for anything that is not a deliberate refusal. */
   public static int code(Throwable err) {
     if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE

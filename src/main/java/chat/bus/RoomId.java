@@ -6,19 +6,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A room id: {@code global}, {@code topic.<name>} for a configured topic, or {@code dm.<a>.<b>} for the private
- * room of two users (lower-case usernames, a &lt; b). Parsing is the only way to get one, so a RoomId in hand is
- * always well formed.
+ * A room id: {@code global}, {@code topic.<name>} for a configured topic, {@code channel.<name>} for a channel
+ * people made, or {@code dm.<a>.<b>} for the private room of two users (lower-case usernames, a &lt; b). Parsing is
+ * the only way to get one, so a RoomId in hand is always well formed; whether a channel exists, and who is in it,
+ * is the channels' business ({@code chat.access.RoomAccess}).
  */
 public sealed interface RoomId {
 
   String GLOBAL_ID = "global";
   Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{2,20}");
   Pattern DIRECT = Pattern.compile("dm\\.([a-z0-9_-]{2,20})\\.([a-z0-9_-]{2,20})");
+  /** A channel's name, as stored and in its room id (what people type is lower-cased first). */
+  Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9-]{2,32}");
+  String CHANNEL_PREFIX = "channel.";
 
   String id();
 
-  /** May this user read and write here? */
+  /** May this user read and write here, as far as the id tells (a channel's members are looked up apart)? */
   boolean admits(String username);
 
   record Global() implements RoomId {
@@ -34,6 +38,16 @@ public sealed interface RoomId {
   record Topic(String name) implements RoomId {
     public String id() {
       return "topic." + name;
+    }
+
+    public boolean admits(String username) {
+      return true;
+    }
+  }
+
+  record Channel(String name) implements RoomId {
+    public String id() {
+      return CHANNEL_PREFIX + name;
     }
 
     public boolean admits(String username) {
@@ -68,6 +82,10 @@ public sealed interface RoomId {
     if (id.startsWith("topic.")) {
       String name = id.substring("topic.".length());
       return topics.contains(name) ? new Topic(name) : null;
+    }
+    if (id.startsWith(CHANNEL_PREFIX)) {
+      String name = id.substring(CHANNEL_PREFIX.length());
+      return CHANNEL_NAME.matcher(name).matches() ? new Channel(name) : null;
     }
     Matcher dm = DIRECT.matcher(id);
     if (dm.matches() && dm.group(1).compareTo(dm.group(2)) < 0) {

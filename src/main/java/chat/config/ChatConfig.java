@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * property when it came from one.
  */
 public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
-                         Metrics metrics) {
+                         Metrics metrics, Channels channels) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -122,6 +122,13 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
                          int loginSlowdownPerUser, int passwordChecksAtOncePerAddress, int registrationsPerAddress,
                          int requestsPerSecond,
                          int requestBurst, int socketsPerUser, int socketsPerAddress, int socketLifetimeMinutes) {
+  }
+
+  /**
+   * maxPerUser: channels one user may own; maxMembers: members of one channel; actionsPerMinute: channel and
+   * contacts actions (create, join, invite, requests to connect, blocks, …) of one user, across the cluster.
+   */
+  public record Channels(int maxPerUser, int maxMembers, int actionsPerMinute) {
   }
 
   /**
@@ -235,6 +242,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section eventBus = root.section("eventBus");
     Section metrics = root.section("metrics");
     Section security = root.section("security");
+    Section channels = root.section("channels");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -260,7 +268,9 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         security.integer("requestsPerSecond", 30, 1, 100_000), security.integer("requestBurst", 60, 1, 100_000),
         security.integer("socketsPerUser", 20, 1, 100_000), security.integer("socketsPerAddress", 200, 1, 1_000_000),
         security.integer("socketLifetimeMinutes", 24 * 60, 1, 30 * 24 * 60)),
-      new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)));
+      new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)),
+      new Channels(channels.integer("maxPerUser", 100, 0, 1_000_000), channels.integer("maxMembers", 10_000, 2, 1_000_000),
+        channels.integer("actionsPerMinute", 60, 1, 1_000_000)));
   }
 
   private static List<String> topics(Section root) {

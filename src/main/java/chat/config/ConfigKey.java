@@ -38,7 +38,8 @@ record ConfigKey(String path, Type type) {
     integer("security.registrationsPerAddress"), integer("security.requestsPerSecond"),
     integer("security.requestBurst"), integer("security.socketsPerUser"), integer("security.socketsPerAddress"),
     integer("security.socketLifetimeMinutes"),
-    bool("metrics.enabled"), string("metrics.host"), integer("metrics.port"));
+    bool("metrics.enabled"), string("metrics.host"), integer("metrics.port"),
+    integer("channels.maxPerUser"), integer("channels.maxMembers"), integer("channels.actionsPerMinute"));
 
   String variable() {
     return variableOf(path);

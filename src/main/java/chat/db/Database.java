@@ -34,6 +34,21 @@ public final class Database {
     return JDBCPool.pool(vertx, connect, pool);
   }
 
+  /** A value for {@code LIKE ? ESCAPE '\\'} that matches itself literally: names may contain {@code _}. */
+  public static String literalLike(String value) {
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /** Whether a statement failed on a constraint (SQL state class 23): a key or unique value that exists already. */
+  public static boolean constraintViolated(Throwable err) {
+    for (Throwable cause = err; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState().startsWith("23");
+      }
+    }
+    return false;
+  }
+
   /** Closes an in-process file database cleanly; a shared server belongs to its operator and is left running. */
   public static Future<Void> shutdownIfEmbedded(SqlClient client, ChatConfig.Db db) {
     if (!db.isEmbeddedFile()) {

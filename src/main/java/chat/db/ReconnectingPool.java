@@ -5,6 +5,9 @@ import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,11 @@ public final class ReconnectingPool {
       }
       return Future.failedFuture(Failure.of(Failure.UNAVAILABLE, "database unavailable, try again"));
     });
+  }
+
+  /** One prepared statement with its arguments, on the current pool. */
+  public Future<RowSet<Row>> query(String sql, Tuple args) {
+    return use(pool -> pool.preparedQuery(sql).execute(args));
   }
 
   public Future<Void> close() {

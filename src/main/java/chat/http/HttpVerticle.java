@@ -98,7 +98,10 @@ public class HttpVerticle extends VerticleBase {
     auth.mountOpen(router);
     router.route("/api/*").handler(this::requireUser);
     auth.mount(router);
+    UserActions actions = new UserActions(vertx, counters, config.channels().actionsPerMinute());
     new RoomsApi(vertx, config.rooms()).mount(router);
+    new ChannelsApi(actions, config.rooms()).mount(router);
+    new ContactsApi(actions).mount(router);
     new UsersApi(vertx).mount(router);
     new ProfileApi(vertx, sessions, guard, throttles).mount(router);
     router.route("/api/*").handler(ctx -> Replies.error(ctx, 404, "no such endpoint"));

@@ -2,6 +2,7 @@ package chat.http;
 
 import chat.bus.Addresses;
 import chat.bus.RoomId;
+import chat.bus.UserAction;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 
-/** The rooms a user sees: the public ones, their private ones, and what is unread in each. Needs a login. */
+/** The rooms a user sees: the public ones, their channels, their private ones, and what is unread in each. Needs a login. */
 final class RoomsApi {
 
   private final Vertx vertx;
@@ -27,10 +28,17 @@ final class RoomsApi {
     router.get("/api/private-rooms").handler(this::privateRooms);
   }
 
+  /** The global room, the topics, then the channels the user is in (by name). */
   private void rooms(RoutingContext ctx) {
     JsonArray rooms = new JsonArray().add(new JsonObject().put("id", RoomId.GLOBAL_ID));
     topics.forEach(topic -> rooms.add(new JsonObject().put("id", new RoomId.Topic(topic).id())));
-    Replies.json(ctx, 200, new JsonObject().put("rooms", rooms));
+    UserAction mine = new UserAction(Requests.username(ctx), null);
+    vertx.eventBus().<JsonObject>request(Addresses.channels("mine"), mine.toJson())
+      .onSuccess(reply -> {
+        rooms.addAll(reply.body().getJsonArray("channels"));
+        Replies.json(ctx, 200, new JsonObject().put("rooms", rooms));
+      })
+      .onFailure(err -> Replies.failure(ctx, err));
   }
 
   private void unread(RoutingContext ctx) {

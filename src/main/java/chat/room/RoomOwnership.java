@@ -4,12 +4,12 @@ import chat.bus.Addresses;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.bus.NewMessage;
+import chat.bus.Notices;
 import chat.bus.RoomId;
 import chat.bus.Saved;
 import chat.cluster.ClusterView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
@@ -49,7 +49,7 @@ final class RoomOwnership {
    */
   Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
     NewMessage keyed = message.cid() != null ? message
-      : new NewMessage(message.room(), message.sender(), message.text(), SERVER_CID_PREFIX + UUID.randomUUID());
+      : message.withCid(SERVER_CID_PREFIX + UUID.randomUUID());
     return toOwnerAmong(room, keyed, live);
   }
 
@@ -107,9 +107,8 @@ final class RoomOwnership {
     vertx.eventBus().publish(Addresses.room(room.id()), json.encode());
     if (room instanceof RoomId.Direct direct) {
       // lets the other member's page raise a badge for a private room it has not opened yet
-      vertx.eventBus().publish(Addresses.USER_NOTICES,
-        new JsonObject().put("room", room.id()).put("message", json).encode(),
-        new DeliveryOptions().addHeader(Addresses.NOTICE_TO_HEADER, Addresses.user(direct.other(message.sender()))));
+      Notices.tell(vertx.eventBus(), direct.other(message.sender()),
+        new JsonObject().put("room", room.id()).put("message", json));
     }
   }
 }

@@ -1,9 +1,11 @@
 package chat.room;
 
-import chat.account.UserDirectory;
+import chat.access.RoomAccess;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
+import chat.bus.NewMessage;
+import chat.bus.RoomId;
 import chat.bus.Failure;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
@@ -36,7 +38,7 @@ public class RoomVerticle extends VerticleBase {
   private final SendValidation validation;
   // the other jobs need vertx, so they are made in start()
   private ClusterSendLimit sendLimit;
-  private UserDirectory users;
+  private RoomAccess access;
   private RoomOwnership ownership;
   private Typing typing;
 
@@ -53,9 +55,9 @@ public class RoomVerticle extends VerticleBase {
     Peers peers = new Peers(vertx);
     sendLimit = new ClusterSendLimit(cluster, peers,
       new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
-    users = new UserDirectory(vertx);
+    access = new RoomAccess(vertx);
     ownership = new RoomOwnership(vertx, cluster, topics, peers);
-    typing = new Typing(vertx, topics, users);
+    typing = new Typing(vertx, topics, access);
     vertx.setPeriodic(60_000, id -> {
       typing.forgetOld();
       sendLimit.forgetIdle();
@@ -64,7 +66,8 @@ public class RoomVerticle extends VerticleBase {
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
-      vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion());
+      vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion(),
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.ROOM_SYSTEM, this::onSystemLine).completion());
   }
 
   /** Sends already accepted are stored and published before the node goes. */
@@ -92,13 +95,21 @@ public class RoomVerticle extends VerticleBase {
       });
   }
 
+  /** A system line of a channel (the server's own, never a browser's: the bridge does not let this address in). */
+  private void onSystemLine(Message<JsonObject> request) {
+    NewMessage line = NewMessage.fromJson(request.body());
+    ownership.toOwner(RoomId.parse(line.room(), topics), line, cluster.liveNodes())
+      .onSuccess(stored -> request.reply(stored.toJson()))
+      .onFailure(err -> Failure.reply(request, err));
+  }
+
   /** In this order, so a bad send costs no token and a flood is refused before a private partner is looked up. */
   private Future<ChatMessage> accept(BridgeRequest request) {
     SendValidation.Send send = validation.check(request);
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live)
-      .compose(v -> users.usable(send.room(), request.user()))
+      .compose(v -> access.writable(send.room(), request.user()))
       .compose(v -> ownership.toOwner(send.room(), send.message(), live));
   }
 }

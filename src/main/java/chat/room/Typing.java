@@ -1,6 +1,6 @@
 package chat.room;
 
-import chat.account.UserDirectory;
+import chat.access.RoomAccess;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.Failure;
@@ -20,16 +20,16 @@ final class Typing {
 
   private final Vertx vertx;
   private final Set<String> topics;
-  private final UserDirectory users;
+  private final RoomAccess access;
   private final Map<String, Long> lastTyping = new HashMap<>();
 
-  Typing(Vertx vertx, Set<String> topics, UserDirectory users) {
+  Typing(Vertx vertx, Set<String> topics, RoomAccess access) {
     this.vertx = vertx;
     this.topics = topics;
-    this.users = users;
+    this.access = access;
   }
 
-  /** Relays "typing" at most once per 2 s per user and room, for rooms the user may use (made-up partners: no). */
+  /** Relays "typing" at most once per 2 s per user and room, for rooms the user may use (not a channel's non-members, made-up partners, or those a partner does not take). */
   void onTyping(Message<Object> request) {
     BridgeRequest typing;
     RoomId room;
@@ -40,7 +40,7 @@ final class Typing {
       Failure.reply(request, err);
       return;
     }
-    users.usable(room, typing.user()).onComplete(usable -> {
+    access.writable(room, typing.user()).onComplete(usable -> {
       String key = RoomId.key(typing.user()) + " " + room.id();
       long now = System.currentTimeMillis();
       Long last = lastTyping.get(key);

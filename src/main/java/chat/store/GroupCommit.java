@@ -139,7 +139,7 @@ final class GroupCommit {
   }
 
   private static ChatMessage stored(NewMessage m, long id, long ts) {
-    return new ChatMessage(id, m.room(), m.sender(), m.text(), ts);
+    return new ChatMessage(id, m.room(), m.sender(), m.text(), ts, m.system());
   }
 
   /**
@@ -148,11 +148,12 @@ final class GroupCommit {
    * vertx-jdbc-client 5.0.7 hands the connection back to the pool with autocommit still off (#356).
    */
   private Future<List<Long>> insertAll(SqlConnection conn, List<Pending> batch, long ts) {
-    List<Object> values = new ArrayList<>(batch.size() * 5);
+    List<Object> values = new ArrayList<>(batch.size() * 6);
     for (Pending pending : batch) {
       NewMessage m = pending.message();
       values.addAll(List.of(m.room(), m.sender(), m.text(), ts));
       values.add(m.cid());
+      values.add(m.system());
     }
     return dialect.insertReturningIds(conn, Sql.insertMessages(batch.size()), Tuple.from(values), batch.size());
   }

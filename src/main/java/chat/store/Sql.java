@@ -21,15 +21,15 @@ public final class Sql {
   // Messages
   /** Inserts {@code rows} messages in one statement. */
   static String insertMessages(int rows) {
-    return "INSERT INTO messages (room, sender, text, ts, cid) VALUES "
-      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?)"));
+    return "INSERT INTO messages (room, sender, text, ts, cid, kind) VALUES "
+      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?)"));
   }
-  public static final String MESSAGE_BY_CID = "SELECT id, room, sender, text, ts FROM messages WHERE sender = ? AND cid = ?";
+  public static final String MESSAGE_BY_CID = "SELECT id, room, sender, text, ts, kind FROM messages WHERE sender = ? AND cid = ?";
   public static final String HISTORY_BEFORE = """
-    SELECT id, room, sender, text, ts FROM messages
+    SELECT id, room, sender, text, ts, kind FROM messages
     WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?""";
   public static final String HISTORY_AFTER = """
-    SELECT id, room, sender, text, ts FROM messages
+    SELECT id, room, sender, text, ts, kind FROM messages
     WHERE room = ? AND id > ? ORDER BY id ASC LIMIT ?""";
 
   // Read marks and unread counts
@@ -41,12 +41,19 @@ public final class Sql {
   public static final String USER_CREATED = "SELECT created FROM users WHERE username_key = ?";
   /**
    * Others' messages in a room after an id (a read mark, or 0) and a time (registration, or 0), counted among the
-   * room's newest {@link #UNREAD_CAP} only: an index range, however long the history.
+   * room's newest {@link #UNREAD_CAP} only: an index range, however long the history. Neither system lines nor the
+   * messages of users the reader blocks count.
    */
   public static final int UNREAD_CAP = 1000;
   public static final String UNREAD_IN_ROOM = """
-    SELECT COUNT(*) FROM (SELECT sender, ts FROM messages WHERE room = ? AND id > ? ORDER BY id DESC LIMIT %d) recent
-    WHERE LOWER(recent.sender) <> ? AND recent.ts > ?""".formatted(UNREAD_CAP);
+    SELECT COUNT(*) FROM (SELECT sender, ts, kind FROM messages WHERE room = ? AND id > ? ORDER BY id DESC LIMIT %d) recent
+    WHERE LOWER(recent.sender) <> ? AND recent.ts > ? AND recent.kind IS NULL
+    AND LOWER(recent.sender) NOT IN (SELECT b.blocked_key FROM blocks b WHERE b.username_key = ?)""".formatted(UNREAD_CAP);
+  /** The channels a user is in (their names). */
+  public static final String CHANNELS_OF = "SELECT channel FROM channel_members WHERE username_key = ?";
+  /** A deleted channel's history and read marks. */
+  public static final String DROP_ROOM_MESSAGES = "DELETE FROM messages WHERE room = ?";
+  public static final String DROP_ROOM_READ_MARKS = "DELETE FROM read_marks WHERE room = ?";
   /** A user's private rooms, each with its newest message id (one index probe each). */
   public static final String PRIVATE_ROOMS_OF = """
     SELECT p.room, (SELECT MAX(m.id) FROM messages m WHERE m.room = p.room) FROM private_rooms p

@@ -1,6 +1,6 @@
 package chat.store;
 
-import chat.account.UserDirectory;
+import chat.access.RoomAccess;
 import chat.metrics.ChatMetrics;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
@@ -50,7 +50,7 @@ public class StoreVerticle extends VerticleBase {
   private ReconnectingPool reads;
   private GroupCommit commits;
   private Dialect dialect;
-  private UserDirectory users;
+  private RoomAccess access;
   /** Private rooms this node has listed for their members (see {@link #listPrivateRoom}). */
   private final Set<String> listedRooms = new HashSet<>();
   static final int MAX_LISTED_KEPT = 100_000;
@@ -67,18 +67,19 @@ public class StoreVerticle extends VerticleBase {
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "store");
     reads = new ReconnectingPool(vertx, config.db(), "store-reads");
-    users = new UserDirectory(vertx);
+    access = new RoomAccess(vertx);
     dialect = Dialect.of(config.db().url());
     commits = new GroupCommit(db, dialect);
     health = new HealthProbe(() -> reads.use(pool -> pool.query(Database.PING).execute()).mapEmpty(),
       System::currentTimeMillis);
-    return Future.all(
+    return Future.all(List.of(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_SAVE, this::onSave).completion(),
         vertx.eventBus().localConsumer(Addresses.STORE_HEALTH, this::onHealth).completion(),
         vertx.eventBus().localConsumer(Addresses.HISTORY, this::onHistory).completion(),
         vertx.eventBus().localConsumer(Addresses.READ, this::onRead).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_UNREAD, this::onUnread).completion(),
-        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_PRIVATE_ROOMS, this::onPrivateRooms).completion());
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_PRIVATE_ROOMS, this::onPrivateRooms).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_DROP_ROOM, this::onDropRoom).completion()));
   }
 
   @Override
@@ -108,7 +109,7 @@ public class StoreVerticle extends VerticleBase {
       .map(BridgeRequest::of)
       .compose(asked -> {
         HistoryQuery query = HistoryQuery.from(asked, topics);
-        return users.usable(query.room(), asked.user()).compose(usable -> history(query));
+        return access.readable(query.room(), asked.user()).compose(readable -> history(query));
       })
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
@@ -126,7 +127,7 @@ public class StoreVerticle extends VerticleBase {
         if (id == null || id < 0) {
           throw Failure.badRequest("id must be a message id");
         }
-        return users.usable(room, read.user()).compose(usable -> raiseReadMark(RoomId.key(read.user()), room.id(), id));
+        return access.usable(room, read.user()).compose(usable -> raiseReadMark(RoomId.key(read.user()), room.id(), id));
       })
       .onSuccess(v -> request.reply(new JsonObject()))
       .onFailure(err -> failed(request, err));
@@ -142,7 +143,7 @@ public class StoreVerticle extends VerticleBase {
   }
 
   /**
-   * Per room the user can open (global, the topics, their private rooms), others' messages after the user's read
+   * Per room the user can open (global, the topics, their channels and private rooms), others' messages after the user's read
    * mark, or after they registered when there is none: each counted among the room's newest
    * {@link Sql#UNREAD_CAP} only, by an index range (a count above the cap shows as the cap).
    */
@@ -157,11 +158,18 @@ public class StoreVerticle extends VerticleBase {
     Future<Long> created = reads.use(pool -> pool.preparedQuery(Sql.USER_CREATED).execute(Tuple.of(userKey)))
       .map(rows -> rows.size() == 0 ? Long.MAX_VALUE : rows.iterator().next().getLong(0));
     Future<List<RoomActivity>> privateRooms = privateRoomsOf(userKey);
-    Future.all(marks, created, privateRooms)
+    Future<List<RoomActivity>> channels = reads.use(pool -> pool.preparedQuery(Sql.CHANNELS_OF).execute(Tuple.of(userKey)))
+      .map(rows -> {
+        List<RoomActivity> joined = new ArrayList<>();
+        rows.forEach(row -> joined.add(new RoomActivity(new RoomId.Channel(row.getString(0)).id(), null)));
+        return joined;
+      });
+    Future.all(marks, created, privateRooms, channels)
       .compose(all -> {
         List<RoomActivity> rooms = new ArrayList<>();
         rooms.add(new RoomActivity(RoomId.GLOBAL_ID, null));
         topics.forEach(topic -> rooms.add(new RoomActivity(new RoomId.Topic(topic).id(), null)));
+        rooms.addAll(channels.result());
         rooms.addAll(privateRooms.result());
         Map<String, Future<Long>> counts = new LinkedHashMap<>();
         for (RoomActivity room : rooms) {
@@ -169,7 +177,8 @@ public class StoreVerticle extends VerticleBase {
           if (mark != null && room.newestId() != null && room.newestId() <= mark) {
             continue; // a private room read to its end: nothing to count
           }
-          Tuple after = Tuple.of(room.id(), mark == null ? 0L : mark, userKey, mark == null ? created.result() : 0L);
+          Tuple after = Tuple.of(room.id(), mark == null ? 0L : mark, userKey, mark == null ? created.result() : 0L,
+            userKey);
           counts.put(room.id(), reads.use(pool -> pool.preparedQuery(Sql.UNREAD_IN_ROOM).execute(after))
             .map(rows -> rows.iterator().next().getLong(0)));
         }
@@ -184,6 +193,15 @@ public class StoreVerticle extends VerticleBase {
         });
       })
       .onSuccess(unread -> request.reply(new JsonObject().put("unread", unread)))
+      .onFailure(err -> failed(request, err));
+  }
+
+  /** A deleted channel's messages and read marks go (its members were told, and nobody can join it any more). */
+  private void onDropRoom(Message<JsonObject> request) {
+    Tuple room = Tuple.of(request.body().getString("room"));
+    db.use(pool -> pool.preparedQuery(Sql.DROP_ROOM_MESSAGES).execute(room))
+      .compose(messages -> reads.use(pool -> pool.preparedQuery(Sql.DROP_ROOM_READ_MARKS).execute(room)))
+      .onSuccess(dropped -> request.reply(new JsonObject()))
       .onFailure(err -> failed(request, err));
   }
 
@@ -282,7 +300,8 @@ public class StoreVerticle extends VerticleBase {
 
   private static ChatMessage toMessage(Row row) {
     // by position: HSQLDB reports column labels in upper case, PostgreSQL in lower case
-    return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4));
+    return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
+      row.getString(5));
   }
 
   /** A database that fails is, to the client, a store that is unavailable: worth a retry, never a 500. */
