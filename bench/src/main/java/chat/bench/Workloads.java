@@ -489,7 +489,7 @@ final class Workloads {
         s.getJsonArray("notes").add(String.format("%d channels made over HTTP before the sockets opened (%d creates,"
             + " %,d joins, %d at a time) in %.1f s: p50 %s ms, p99 %s ms per request", W7_CHANNELS, W7_CHANNELS,
           setup.getInteger("requests") - W7_CHANNELS, CHANNEL_REQUESTS_AT_ONCE, setup.getDouble("seconds"),
-          ms.getValue("p50"), ms.getValue("p99")));
+          Report.fmt(ms.getValue("p50")), Report.fmt(ms.getValue("p99"))));
         setup.getJsonArray("contractDifferences").forEach(d -> s.getJsonArray("notes").add("differs from the issue 16"
           + " contract: " + d));
         series.add(s);
