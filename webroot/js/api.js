@@ -82,4 +82,32 @@ export const api = {
   privateRooms: () => request('GET', '/api/private-rooms'),
   changeEmail: (email) => request('POST', '/api/profile/email', { email }),
   changePassword: (fields) => request('POST', '/api/profile/password', fields),
+  settings: () => request('GET', '/api/profile/settings'),
+  saveSettings: (settings) => request('POST', '/api/profile/settings', settings),
+
+  // Channels (issue 16): by the name as stored (lower-case), which is safe in a path.
+  channels: (q = '', limit = 50) => request('GET', `/api/channels?q=${encodeURIComponent(q)}&limit=${limit}`),
+  channel: (name) => request('GET', `/api/channels/${encodeURIComponent(name)}`),
+  createChannel: (fields) => request('POST', '/api/channels', fields),
+  joinChannel: (name) => request('POST', `/api/channels/${encodeURIComponent(name)}/join`),
+  leaveChannel: (name) => request('POST', `/api/channels/${encodeURIComponent(name)}/leave`),
+  declineChannel: (name) => request('POST', `/api/channels/${encodeURIComponent(name)}/decline`),
+  inviteToChannel: (name, username) =>
+    request('POST', `/api/channels/${encodeURIComponent(name)}/invite`, { username }),
+  removeFromChannel: (name, username) =>
+    request('POST', `/api/channels/${encodeURIComponent(name)}/remove`, { username }),
+  setChannelRole: (name, username, role) =>
+    request('POST', `/api/channels/${encodeURIComponent(name)}/role`, { username, role }),
+  deleteChannel: (name) => request('DELETE', `/api/channels/${encodeURIComponent(name)}`),
+  invitations: () => request('GET', '/api/invitations'),
+
+  // Contacts and blocks.
+  contacts: () => request('GET', '/api/contacts'),
+  requestContact: (username) => request('POST', '/api/contacts/requests', { username }),
+  acceptContact: (username) => request('POST', `/api/contacts/requests/${encodeURIComponent(username)}/accept`),
+  declineContact: (username) => request('POST', `/api/contacts/requests/${encodeURIComponent(username)}/decline`),
+  removeContact: (username) => request('DELETE', `/api/contacts/${encodeURIComponent(username)}`),
+  blocks: () => request('GET', '/api/blocks'),
+  block: (username) => request('POST', '/api/blocks', { username }),
+  unblock: (username) => request('DELETE', `/api/blocks/${encodeURIComponent(username)}`),
 };

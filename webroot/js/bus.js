@@ -32,6 +32,8 @@ export class ChatBus {
     this.attempts = 0;
     this.reconnectTimer = null;
     this.subscriptions = new Map();  // address -> Set of handlers(body, message)
+    this.errorHandlers = new Map();  // address -> handler(err) for a failure the server sends there
+    this.socketHandlers = new Map(); // address -> the callback registered on the current socket
     this.pending = new Map();        // request id -> { reject, timer }
     this.nextRequestId = 1;
     this.listeners = { state: [], open: [], close: [] };
@@ -90,6 +92,7 @@ export class ChatBus {
     eb.onopen = () => {
       if (this.eb !== eb) return;
       this.attempts = 0;
+      this.socketHandlers.clear();  // the new socket has none of the old one's
       this.setState('open');
       for (const address of this.subscriptions.keys()) this.registerOnSocket(address);
       this.emit('open');
@@ -118,8 +121,10 @@ export class ChatBus {
     this.emit('state', state);
   }
 
-  // Handlers stay subscribed across reconnects until stop().
-  subscribe(address, handler) {
+  // Handlers stay subscribed across reconnects until stop() or unsubscribe(). `onError(err)` hears a failure the
+  // server sends to the address itself (a channel's "removed from this room"), not a refusal to register.
+  subscribe(address, handler, onError = null) {
+    if (onError) this.errorHandlers.set(address, onError);
     let handlers = this.subscriptions.get(address);
     if (!handlers) {
       handlers = new Set();
@@ -131,9 +136,27 @@ export class ChatBus {
     }
   }
 
+  // Stops listening on `address` (all its handlers); the server is told only when the socket is open.
+  unsubscribe(address) {
+    this.subscriptions.delete(address);
+    this.errorHandlers.delete(address);
+    const callback = this.socketHandlers.get(address);
+    this.socketHandlers.delete(address);
+    if (!callback || !this.isOpen()) return;
+    try {
+      this.eb.unregisterHandler(address, {}, callback);
+    } catch {
+      // the socket is closing: it forgets the registration anyway
+    }
+  }
+
   registerOnSocket(address) {
-    this.eb.registerHandler(address, {}, (err, message) => {
-      if (err) return;  // a failure sent to this address is nobody's reply
+    const callback = (err, message) => {
+      if (err) {
+        const onError = this.errorHandlers.get(address);
+        if (onError) onError(err);
+        return;
+      }
       for (const handler of this.subscriptions.get(address) || []) {
         try {
           handler(message.body, message);
@@ -141,7 +164,9 @@ export class ChatBus {
           console.warn('Handler for', address, 'failed:', e);
         }
       }
-    });
+    };
+    this.socketHandlers.set(address, callback);
+    this.eb.registerHandler(address, {}, callback);
   }
 
   // Fire and forget (chat.read, chat.typing): true when it left on an open socket.

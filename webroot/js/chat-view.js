@@ -7,7 +7,8 @@ import { MessageView, PeopleView, RoomListView } from './render.js';
 const $ = (id) => document.getElementById(id);
 
 export class ChatView {
-  constructor(me, { markerOf }) {
+  // markerOf(room): where the "new messages" line goes; hidden: the HiddenMessages filter.
+  constructor(me, { markerOf, hidden }) {
     this.dom = {
       meName: $('me-name'),
       input: $('message-input'),
@@ -27,16 +28,33 @@ export class ChatView {
       sidebar: $('sidebar'),
       sidebarUnread: $('sidebar-unread'),
       notifyButton: $('notify-button'),
+      channelInfo: $('channel-info-button'),
+      roomNotice: $('room-notice'),
     };
-    this.messages = new MessageView(this.dom.messages, me, markerOf);
-    this.roomList = new RoomListView(this.dom.roomList, $('room-group-public'), $('room-group-dm'), $('dm-empty'));
+    this.messages = new MessageView(this.dom.messages, me, markerOf, hidden);
+    this.roomList = new RoomListView(this.dom.roomList, $('room-group-public'), $('room-group-dm'), $('dm-empty'),
+      $('room-group-channel'), $('channel-empty'));
     this.people = new PeopleView(this.dom.peopleList, $('people-status'));
   }
 
-  // on: openRoom(id), openDm(username), searchTyped(), nearTop(), send(), composerInput(), visible(), hidden().
-  // Everything is let go when `signal` aborts.
+  // on: openRoom(id), openDm(username), personMenu(username), reveal(messageId), searchTyped(), nearTop(), send(),
+  // composerInput(), visible(), hidden(). Everything is let go when `signal` aborts.
   bind(on, signal) {
     const d = this.dom;
+    // A person's menu opens from the people list, a message's sender, the contacts and the members lists.
+    document.addEventListener('click', (e) => {
+      const menu = e.target.closest('[data-person-menu]');
+      if (menu) on.personMenu(menu.dataset.personMenu);
+    }, { signal });
+    d.messages.addEventListener('click', (e) => {
+      const show = e.target.closest('[data-reveal]');
+      if (show) on.reveal(Number(show.dataset.reveal));
+    }, { signal });
+    d.roomNotice.querySelector('.close-x').addEventListener('click', () => this.showRoomNotice(''), { signal });
+    // On a phone the side bar is a panel over the chat: a dialog opened from it closes it first.
+    for (const id of ['channels-button', 'contacts-button']) {
+      $(id).addEventListener('click', () => this.closeSidebar(), { signal });
+    }
     d.roomList.addEventListener('click', (e) => {
       const item = e.target.closest('[data-room]');
       if (item) on.openRoom(item.dataset.room);
@@ -89,8 +107,10 @@ export class ChatView {
     this.dom.status.querySelector('.label').textContent = label;
   }
 
-  // online: the partner's presence in a private room, null for other rooms.
-  showRoomTitle(title, kind, online) {
+  // online: the partner's presence in a private room, null for other rooms. channel: whether the room is a
+  // channel, which has a members view.
+  showRoomTitle(title, kind, online, channel = false) {
+    this.dom.channelInfo.hidden = !channel;
     this.dom.roomTitle.textContent = title;
     this.dom.roomKind.textContent = kind;
     this.dom.roomPresence.hidden = online === null;
@@ -106,6 +126,12 @@ export class ChatView {
     document.title = total ? `(${total}) Chat` : 'Chat';
     this.dom.sidebarUnread.textContent = String(total);
     this.dom.sidebarUnread.hidden = total === 0;
+  }
+
+  // What happened to this person's rooms (removed from a channel, …): stays until dismissed or replaced.
+  showRoomNotice(text) {
+    this.dom.roomNotice.querySelector('.room-notice-text').textContent = text;
+    this.dom.roomNotice.hidden = !text;
   }
 
   showTyping(text) {
@@ -185,6 +211,8 @@ export class ChatView {
   clear() {
     this.messages.clear();
     this.roomList.clear();
+    this.showRoomNotice('');
+    this.dom.channelInfo.hidden = true;
     this.people.clear();
     this.dom.typing.textContent = '';
     this.dom.input.value = '';

@@ -1,13 +1,19 @@
 // One logged-in session of the chat view: wires the modules that each keep one part of it (session.js,
-// directory.js, history.js, unread.js, people.js, typing.js, composer.js) to the bus, the HTTP API and the
-// view (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
+// directory.js, history.js, unread.js, people.js, typing.js, composer.js, channel-dialogs.js, connections.js)
+// to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
 
 import { api } from './api.js';
 import { ChatBus } from './bus.js';
+import { ChannelDialogs } from './channel-dialogs.js';
+import { channelOf } from './channel-name.js';
+import { ChannelRooms } from './channel-rooms.js';
+import { Connections } from './connections.js';
 import { ChatView } from './chat-view.js';
 import { Composer } from './composer.js';
 import { RoomDirectory } from './directory.js';
+import { HiddenMessages } from './hidden-messages.js';
 import { HistorySync } from './history.js';
+import { readUserNotice } from './notices.js';
 import { Notifier } from './notify.js';
 import { People, SEARCH_AFTER_INPUT } from './people.js';
 import { GLOBAL_ROOM, dmRoomId, isDmRoom, isMessage, sameUser } from './rooms.js';
@@ -30,20 +36,38 @@ export class ChatSession {
     const username = me.username;
     const bus = new ChatBus('/eventbus');
     this.bus = bus;
-    const view = new ChatView(username, { markerOf: (room) => this.unread.markerId(room) });
+    // Messages of people this person blocks are hidden in shared rooms (connections.js knows whom).
+    this.hidden = new HiddenMessages((name) => this.connections.isBlocked(name));
+    const view = new ChatView(username, { markerOf: (room) => this.unread.markerId(room), hidden: this.hidden });
     this.view = view;
     this.notifier = new Notifier(view.dom.notifyButton, (id) => this.openRoom(id));
+    this.connections = new Connections(username, {
+      notifier: this.notifier,
+      blocksChanged: () => {
+        if (this.current) view.messages.render(this.current, 'keep');
+      },
+      joined: (details) => this.joinedChannel(details),
+      openDm: (name) => this.openDm(name),
+    }, this.abort.signal);
+    this.channels = new ChannelDialogs(username, {
+      current: () => this.current && this.current.id,
+      joined: (details) => this.joinedChannel(details),
+      leaving: (id) => this.channelRooms.leaving(id),
+      left: (id, ok) => this.channelRooms.left(id, ok),
+    }, this.abort.signal);
 
     this.session = new SessionWatch({ me: () => api.me(), ended: onSessionEnded });
     this.connection = new ConnectionState();
     this.rooms = new RoomDirectory(username, {
       storage: browserStorage,
       added: (room, kind) => this.roomAdded(room, kind),
+      removed: (room) => this.roomRemoved(room),
       renamed: (id, label) => {
         view.roomList.setLabel(id, label);
         if (this.current && this.current.id === id) this.showRoomTitle();
       },
     });
+    this.channelRooms = new ChannelRooms(this.rooms, { tell: (text) => view.showRoomNotice(text) });
     this.people = new People({
       find: (query, limit) => api.users(query, limit),
       query: () => view.peopleQuery(),
@@ -105,7 +129,8 @@ export class ChatSession {
     const list = rooms.status === 'fulfilled' && Array.isArray(rooms.value?.rooms) ? rooms.value.rooms : [];
     this.rooms.ensure(GLOBAL_ROOM);
     for (const room of list) {
-      if (room && typeof room.id === 'string') this.rooms.ensure(room.id);
+      if (room && channelOf(room.id)) this.rooms.addChannel(room);
+      else if (room && typeof room.id === 'string') this.rooms.ensure(room.id);
     }
     if (privateRooms.status === 'fulfilled') this.rooms.addPrivateRooms(privateRooms.value?.rooms);
     for (const id of this.rooms.storedDms()) this.rooms.ensure(id);
@@ -115,13 +140,15 @@ export class ChatSession {
     const wanted = this.view.wantedRoom();
     this.openRoom(this.rooms.has(wanted) ? wanted : GLOBAL_ROOM);
     this.people.search('');
+    this.connections.load();
     this.bus.start();
     this.session.start();
   }
 
   stop() {
     this.stopped = true;
-    for (const part of [this.session, this.sync, this.unread, this.people, this.typing, this.composer]) part.stop();
+    for (const part of [this.session, this.sync, this.unread, this.people, this.typing, this.composer,
+      this.connections, this.channels]) part.stop();
     this.abort.abort();
     this.bus.stop();
     this.notifier.dispose();
@@ -132,6 +159,13 @@ export class ChatSession {
     this.view.bind({
       openRoom: (id) => this.openRoom(id),
       openDm: (username) => this.openDm(username),
+      personMenu: (username) => this.connections.openPerson(username),
+      reveal: (id) => {
+        const m = this.current && this.current.messages.find((x) => x.id === id);
+        if (!m) return;
+        this.hidden.reveal(m);
+        this.view.messages.render(this.current, 'keep');
+      },
       searchTyped: () => this.people.searchSoon(SEARCH_AFTER_INPUT),
       nearTop: () => {
         if (this.current) this.sync.loadOlder(this.current);
@@ -156,7 +190,8 @@ export class ChatSession {
       this.unread.schedulePoll();
     });
     // The server tells us here about private messages in rooms we may not know yet.
-    this.bus.subscribe(`chat.user.${this.me.username.toLowerCase()}`, (body) => this.onPrivate(body));
+    // The server tells us here about private messages in rooms we may not know yet, and sends its notices.
+    this.bus.subscribe(`chat.user.${this.me.username.toLowerCase()}`, (body) => this.onUserNotice(body));
   }
 
   // ---- connection --------------------------------------------------------
@@ -168,6 +203,8 @@ export class ChatSession {
   // A new socket: registrations were redone by the bus; fill what was missed.
   async onOpen() {
     this.unread.refresh(true);
+    this.connections.load();  // notices sent while away
+    this.syncChannels();
     this.people.search(this.view.peopleQuery());  // presence changed while away
     await this.sync.reconnected(this.rooms.values(), this.current);
     if (this.stopped) return;
@@ -186,12 +223,48 @@ export class ChatSession {
   // A new room in the directory: listed, and its messages and typing events followed.
   roomAdded(room, kind) {
     const id = room.id;
-    this.view.roomList.add({ id, kind, label: this.rooms.label(id) });
+    const channel = this.rooms.channel(id);
+    this.view.roomList.add({ id, kind, label: this.rooms.label(id), private: channel?.visibility === 'private' });
     if (kind === 'dm') this.view.roomList.setOnline(id, this.people.isOnline(this.rooms.partner(id)));
+    // A channel's member who is removed hears it here: the server fails the room's address with 403.
+    const removed = (err) => {
+      if (err && err.failureCode === 403) this.channelRooms.lost(id, 'removed', null);
+    };
     this.bus.subscribe(`chat.room.${id}`, (body) => {
       if (isMessage(body)) this.ingest(room, [body], true);
-    });
-    this.bus.subscribe(`chat.typing.${id}`, (body) => this.typing.heard(id, body));
+    }, channel ? removed : null);
+    // Someone blocked is not shown typing either: what they write is hidden.
+    this.bus.subscribe(`chat.typing.${id}`, (body) => {
+      if (!this.connections.isBlocked(body && body.username)) this.typing.heard(id, body);
+    }, channel ? removed : null);
+  }
+
+  // A channel left the directory: nothing more is heard from it, and the open room moves to global.
+  roomRemoved(room) {
+    this.bus.unsubscribe(`chat.room.${room.id}`);
+    this.bus.unsubscribe(`chat.typing.${room.id}`);
+    this.view.roomList.remove(room.id);
+    this.unread.setCount(room, 0);
+    if (this.current === room) {
+      this.current = null;
+      this.openRoom(GLOBAL_ROOM);
+    }
+  }
+
+  // Created, joined, or joined from an invitation: listed, and opened.
+  joinedChannel(details) {
+    const room = this.channelRooms.joined(details);
+    if (room) this.openRoom(room.id);
+  }
+
+  // After a reconnect: the channels the server lists are this person's (a removal may have been missed).
+  async syncChannels() {
+    try {
+      const data = await api.rooms();
+      if (!this.stopped) this.channelRooms.synced(data?.rooms);
+    } catch {
+      // the next reconnect asks again
+    }
   }
 
   openDm(username) {
@@ -227,9 +300,11 @@ export class ChatSession {
     const id = this.current.id;
     const partner = this.rooms.partner(id);
     const label = this.rooms.label(id);
-    this.view.showRoomTitle(partner ? label : `# ${label}`,
-      partner ? 'Private chat' : id === GLOBAL_ROOM ? 'Everyone' : 'Topic room',
-      partner ? this.people.isOnline(partner) : null);
+    const channel = this.rooms.channel(id);
+    let kind = partner ? 'Private chat' : id === GLOBAL_ROOM ? 'Everyone' : 'Topic room';
+    if (channel) kind = channel.visibility === 'private' ? 'Private channel' : 'Public channel';
+    this.view.showRoomTitle(partner ? label : `# ${label}`, kind, partner ? this.people.isOnline(partner) : null,
+      channel !== null);
   }
 
   showOnline(username, online) {
@@ -274,7 +349,8 @@ export class ChatSession {
 
   arrived(room, added, live) {
     for (const m of added) this.rooms.learnName(m.sender);
-    const others = added.filter((m) => !sameUser(m.sender, this.me.username));
+    // What blocked people write is neither counted nor notified; system lines are not someone writing.
+    const others = this.hidden.visible(added).filter((m) => !sameUser(m.sender, this.me.username) && !m.system);
     const isCurrent = room === this.current;
     if (live && others.length) {
       for (const m of others) this.typing.wrote(room.id, m.sender);
@@ -292,11 +368,18 @@ export class ChatSession {
     }
   }
 
-  onPrivate(body) {
-    const id = body && body.room;
-    if (typeof id !== 'string' || !this.rooms.partner(id)) return;
-    const room = this.rooms.ensure(id);
-    if (room && isMessage(body.message)) this.ingest(room, [body.message], true);
+  onUserNotice(body) {
+    const notice = readUserNotice(body);
+    if (!notice) return;
+    if (notice.kind === 'private') {
+      if (!this.rooms.partner(notice.room)) return;
+      const room = this.rooms.ensure(notice.room);
+      if (room && isMessage(notice.message)) this.ingest(room, [notice.message], true);
+    } else if (notice.kind === 'removed' || notice.kind === 'deleted') {
+      this.channelRooms.lost(notice.room, notice.kind, notice.by);
+    } else {
+      this.connections.heard(notice);
+    }
   }
 
   // ---- sending ---------------------------------------------------------

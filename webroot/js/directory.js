@@ -1,19 +1,22 @@
-// The room directory: which rooms this person has (global, topics, private rooms), what each is called, and
-// the private rooms opened on this device but not written in yet. No DOM and no network: it is given the
+// The room directory: which rooms this person has (global, topics, channels they joined, private rooms), what
+// each is called, and the private rooms opened on this device but not written in yet. No DOM and no network: it is given the
 // storage, and tells the caller of each new room and each name learnt, which lists and subscribes them.
 
+import { channelOf } from './channel-name.js';
 import { GLOBAL_ROOM, RoomState, dmPartner, dmRoomId, sameUser, topicName } from './rooms.js';
 
 export class RoomDirectory {
   // storage: getItem/setItem, e.g. localStorage (may throw when full or disabled). Hooks:
-  //   added(room, kind)     a room joined the directory; kind is 'global', 'topic' or 'dm'
+  //   added(room, kind)     a room joined the directory; kind is 'global', 'topic', 'channel' or 'dm'
   //   renamed(roomId, label) a private room's label changed (the partner's name as registered)
-  constructor(me, { storage, added = () => {}, renamed = () => {} }) {
+  //   removed(room)         a channel left the directory (left, removed from it, deleted)
+  constructor(me, { storage, added = () => {}, renamed = () => {}, removed = () => {} }) {
     this.me = me;
     this.storage = storage;
-    this.hooks = { added, renamed };
-    this.rooms = new Map();  // room id -> RoomState
-    this.names = new Map();  // lower-case name -> name as registered
+    this.hooks = { added, renamed, removed };
+    this.rooms = new Map();     // room id -> RoomState
+    this.names = new Map();     // lower-case name -> name as registered
+    this.channels = new Map();  // room id -> { name, visibility, role } of the channels this person is in
   }
 
   get(id) {
@@ -37,6 +40,7 @@ export class RoomDirectory {
     if (id === GLOBAL_ROOM) return 'global';
     if (topicName(id)) return 'topic';
     if (this.partner(id)) return 'dm';
+    if (this.channels.has(id)) return 'channel';
     return null;
   }
 
@@ -44,7 +48,36 @@ export class RoomDirectory {
     if (id === GLOBAL_ROOM) return 'global';
     const partner = this.partner(id);
     if (partner) return this.names.get(partner) || partner;
-    return topicName(id) || id;
+    return topicName(id) || channelOf(id) || id;
+  }
+
+  // ---- channels: rooms only while this person is in them -----------------------
+
+  // A channel from GET /api/rooms ({id, name, visibility, role}) or a channel's details after creating or
+  // joining it; added when new, its role and visibility kept up to date when known.
+  addChannel(info) {
+    const id = info && info.id;
+    const name = channelOf(id);
+    if (!name) return null;
+    this.channels.set(id, {
+      name,
+      visibility: info.visibility === 'private' ? 'private' : 'public',
+      role: typeof info.role === 'string' ? info.role : 'member',
+    });
+    return this.ensure(id);
+  }
+
+  channel(id) {
+    return this.channels.get(id) || null;
+  }
+
+  // Left, removed or deleted: the room goes with its messages. Returns the room, or null when it was not there.
+  removeChannel(id) {
+    if (!this.channels.delete(id)) return null;
+    const room = this.rooms.get(id);
+    this.rooms.delete(id);
+    if (room) this.hooks.removed(room);
+    return room || null;
   }
 
   // The room with this id, added when new; null for ids this user may not join.

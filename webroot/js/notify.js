@@ -1,5 +1,5 @@
-// Desktop notifications for private messages while the tab is hidden, only after
-// the person asked for them with the button (browsers refuse unprompted requests).
+// Desktop notifications for private messages (and invitations and requests to connect) while the tab is hidden,
+// only after the person asked for them with the button (browsers refuse unprompted requests).
 
 export class Notifier {
   constructor(button, onOpenRoom) {
@@ -24,13 +24,14 @@ export class Notifier {
     this.refresh();
   }
 
-  show(title, body, room) {
+  // A click opens `room`, or does `clicked()` when given.
+  show(title, body, room, clicked = () => this.onOpenRoom(room)) {
     if (!this.supported || Notification.permission !== 'granted' || !document.hidden) return;
     try {
       const notification = new Notification(title, { body, tag: room });
       notification.onclick = () => {
         window.focus();
-        this.onOpenRoom(room);
+        clicked();
         notification.close();
       };
     } catch {

@@ -1,4 +1,4 @@
-// The profile dialog: see username and email, change the email or the password.
+// The profile dialog: see username and email, change the email or the password, choose who may write privately.
 
 import { api } from './api.js';
 import { clearErrors, clearErrorsOnInput, setBusy, showErrors, showSuccess } from './forms.js';
@@ -11,6 +11,7 @@ export function setupProfile(currentUser) {
   const modal = $('profile-modal');
   const emailForm = $('profile-email-form');
   const passwordForm = $('profile-password-form');
+  const settingsForm = $('profile-settings-form');
   clearErrorsOnInput(emailForm);
   clearErrorsOnInput(passwordForm);
 
@@ -30,6 +31,8 @@ export function setupProfile(currentUser) {
     passwordForm.reset();
     clearErrors(emailForm);
     clearErrors(passwordForm);
+    clearErrors(settingsForm);
+    loadSettings();
     updateMeter();
     show(me);
     $('profile-email').value = me.email || '';
@@ -42,6 +45,38 @@ export function setupProfile(currentUser) {
       }
     } catch {
       // show what we have
+    }
+  });
+
+  const showSettings = (settings) => {
+    const value = settings && settings.directMessages === 'contacts' ? 'contacts' : 'everyone';
+    $(`dm-${value}`).checked = true;
+  };
+
+  async function loadSettings() {
+    for (const radio of settingsForm.elements.namedItem('directMessages')) radio.checked = false;
+    try {
+      showSettings(await api.settings());
+    } catch (e) {
+      showErrors(settingsForm, e);
+    }
+  }
+
+  settingsForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(settingsForm);
+    const chosen = settingsForm.elements.namedItem('directMessages').value;
+    if (!chosen) return;
+    setBusy(settingsForm, true);
+    try {
+      showSettings(await api.saveSettings({ directMessages: chosen }));
+      showSuccess(settingsForm, chosen === 'contacts'
+        ? 'Saved: only your contacts may write to you privately.'
+        : 'Saved: everyone may write to you privately.');
+    } catch (e) {
+      showErrors(settingsForm, e);
+    } finally {
+      setBusy(settingsForm, false);
     }
   });
 

@@ -31,17 +31,55 @@ function dayLabel(ts) {
     { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
-function messageElement(m, me) {
-  const own = sameUser(m.sender, me);
-  const item = el('div', own ? 'message own' : 'message');
-  item.dataset.id = String(m.id);
-  const meta = el('div', 'meta');
-  meta.append(el('span', 'sender', m.sender), ' ');
+function timeElement(m) {
   const time = el('time', 'time', timeLabel(m.ts));
   const when = new Date(m.ts);
   time.dateTime = when.toISOString();
   time.title = when.toLocaleString();
-  meta.append(time);
+  return time;
+}
+
+// A system line ("alice invited bob"): what happened to the room, muted, not a bubble.
+function systemElement(m) {
+  const item = el('div', 'system-line');
+  item.dataset.id = String(m.id);
+  item.dataset.system = String(m.system);
+  item.append(el('span', 'system-text', m.text), ' ', timeElement(m));
+  return item;
+}
+
+// A message of someone this person blocks, in a shared room: its place is kept, its text shown on request.
+function hiddenElement(m) {
+  const item = el('div', 'message hidden-message');
+  item.dataset.id = String(m.id);
+  item.append(el('span', 'hidden-note', 'Message from someone you blocked.'), ' ');
+  const show = el('button', 'btn btn-link btn-sm show-hidden', 'Show');
+  show.type = 'button';
+  show.dataset.reveal = String(m.id);
+  show.setAttribute('aria-label', 'Show the message from someone you blocked');
+  item.append(show);
+  return item;
+}
+
+// The sender of someone else's message opens their menu (connect, block).
+function senderElement(m, own) {
+  if (own) return el('span', 'sender', m.sender);
+  const sender = el('button', 'sender sender-button', m.sender);
+  sender.type = 'button';
+  sender.dataset.personMenu = m.sender;
+  sender.setAttribute('aria-label', `${m.sender}: more`);
+  return sender;
+}
+
+function messageElement(m, me, hidden) {
+  if (m.system) return systemElement(m);
+  if (hidden && hidden.hides(m)) return hiddenElement(m);
+  const own = sameUser(m.sender, me);
+  const item = el('div', own ? 'message own' : 'message');
+  item.dataset.id = String(m.id);
+  const meta = el('div', 'meta');
+  meta.append(senderElement(m, own), ' ');
+  meta.append(timeElement(m));
   item.append(meta, el('div', 'text', m.text));
   return item;
 }
@@ -64,10 +102,12 @@ function newMarker() {
 // (so loading older ones does not jump), appends take the fast path.
 export class MessageView {
   // markerOf(room): the id of the message the "new messages" line stands before, or null (unread.js decides).
-  constructor(container, me, markerOf = () => null) {
+  // hidden: the HiddenMessages filter (messages of blocked people), or null.
+  constructor(container, me, markerOf = () => null, hidden = null) {
     this.container = container;
     this.me = me;
     this.markerOf = markerOf;
+    this.hidden = hidden;
     this.lastRendered = null;  // { id, day } of the bottom message on screen
   }
 
@@ -118,7 +158,7 @@ export class MessageView {
     let anchorId = null;
     let anchorOffset = 0;
     if (scroll === 'keep' && !stick) {
-      for (const node of c.querySelectorAll('.message')) {
+      for (const node of c.querySelectorAll('.message, .system-line')) {
         if (node.offsetTop + node.offsetHeight > c.scrollTop) {
           anchorId = node.dataset.id;
           anchorOffset = node.offsetTop - c.scrollTop;
@@ -138,7 +178,7 @@ export class MessageView {
       if (key !== day) fragment.append(daySeparator(m.ts));
       day = key;
       if (m.id === markerId) fragment.append(newMarker());
-      fragment.append(messageElement(m, this.me));
+      fragment.append(messageElement(m, this.me, this.hidden));
     }
     c.setAttribute('aria-busy', 'true');
     c.replaceChildren(fragment);
@@ -149,7 +189,7 @@ export class MessageView {
     if (stick) {
       this.scrollToBottom();
     } else if (anchorId !== null) {
-      const anchor = c.querySelector(`.message[data-id="${anchorId}"]`);
+      const anchor = c.querySelector(`[data-id="${anchorId}"]`);
       if (anchor) c.scrollTop = anchor.offsetTop - anchorOffset;
     } else if (scroll === 'open') {
       const marker = c.querySelector('.new-marker');
@@ -174,7 +214,7 @@ export class MessageView {
       if (key !== day) this.container.append(daySeparator(m.ts));
       day = key;
       if (m.id === markerId) this.container.append(newMarker());
-      this.container.append(messageElement(m, this.me));
+      this.container.append(messageElement(m, this.me, this.hidden));
       this.lastRendered = { id: m.id, day };
     }
     this.setEdge(room);
@@ -184,25 +224,35 @@ export class MessageView {
 
 // The room list: public rooms first (server order), then private rooms by name.
 export class RoomListView {
-  constructor(root, publicList, dmList, dmEmpty) {
+  constructor(root, publicList, dmList, dmEmpty, channelList, channelEmpty) {
     this.root = root;
     this.publicList = publicList;
     this.dmList = dmList;
     this.dmEmpty = dmEmpty;
+    this.channelList = channelList;
+    this.channelEmpty = channelEmpty;
   }
 
   clear() {
     this.publicList.replaceChildren();
     this.dmList.replaceChildren();
+    this.channelList.replaceChildren();
     this.dmEmpty.hidden = false;
+    this.channelEmpty.hidden = false;
+  }
+
+  // A channel left the list (left, removed, deleted).
+  remove(id) {
+    this.item(id)?.closest('li').remove();
+    this.channelEmpty.hidden = this.channelList.children.length > 0;
   }
 
   item(id) {
     return this.root.querySelector(`[data-room="${CSS.escape(id)}"]`);
   }
 
-  // { id, label, kind: 'global'|'topic'|'dm' }
-  add({ id, label, kind }) {
+  // { id, label, kind: 'global'|'topic'|'channel'|'dm', private: a private channel }
+  add({ id, label, kind, private: isPrivate = false }) {
     if (this.item(id)) return;
     const button = el('button', 'room-item');
     button.type = 'button';
@@ -215,6 +265,7 @@ export class RoomListView {
       button.append(dot);
     } else {
       button.append(el('span', 'room-sigil', '#'));
+      if (isPrivate) button.dataset.private = 'true';
     }
     button.append(el('span', 'room-name', label));
     const badge = el('span', 'badge rounded-pill text-bg-danger unread', '0');
@@ -223,11 +274,12 @@ export class RoomListView {
     this.updateLabel(button);
     const li = el('li');
     li.append(button);
-    if (kind === 'dm') {
-      const after = [...this.dmList.children].find(
+    if (kind === 'dm' || kind === 'channel') {
+      const list = kind === 'dm' ? this.dmList : this.channelList;
+      const after = [...list.children].find(
         (other) => other.querySelector('.room-name').textContent.toLowerCase() > label.toLowerCase());
-      this.dmList.insertBefore(li, after || null);
-      this.dmEmpty.hidden = true;
+      list.insertBefore(li, after || null);
+      (kind === 'dm' ? this.dmEmpty : this.channelEmpty).hidden = true;
     } else {
       this.publicList.append(li);
     }
@@ -237,7 +289,11 @@ export class RoomListView {
   updateLabel(button) {
     const name = button.querySelector('.room-name').textContent;
     const count = Number(button.querySelector('.unread').textContent);
-    const kind = button.dataset.kind === 'dm' ? `private chat with ${name}` : `room ${name}`;
+    const kinds = {
+      dm: `private chat with ${name}`,
+      channel: button.dataset.private ? `private channel ${name}` : `channel ${name}`,
+    };
+    const kind = kinds[button.dataset.kind] || `room ${name}`;
     button.setAttribute('aria-label', count ? `${kind}, ${count} unread` : kind);
   }
 
@@ -296,8 +352,15 @@ export class PeopleView {
         button.disabled = true;
       }
       this.updateLabel(button);
-      const li = el('li');
+      const li = el('li', 'person-row');
       li.append(button);
+      if (!self) {
+        const menu = el('button', 'person-menu', '⋯');
+        menu.type = 'button';
+        menu.dataset.personMenu = u.username;
+        menu.setAttribute('aria-label', `More for ${u.username}`);
+        li.append(menu);
+      }
       return li;
     });
     this.list.replaceChildren(...items);

@@ -90,9 +90,10 @@ export class RoomState {
     }
   }
 
-  // How many held messages came from other people.
+  // How many held messages came from other people (system lines are no one writing, and the server does not
+  // count them as unread either).
   othersHeld(me) {
-    return this.messages.reduce((n, m) => (sameUser(m.sender, me) ? n : n + 1), 0);
+    return this.messages.reduce((n, m) => (m.system || sameUser(m.sender, me) ? n : n + 1), 0);
   }
 
   // The message that starts the last `count` messages from other people (the
@@ -101,7 +102,7 @@ export class RoomState {
     if (count <= 0) return null;
     let seen = 0;
     for (let i = this.messages.length - 1; i >= 0; i--) {
-      if (sameUser(this.messages[i].sender, me)) continue;
+      if (this.messages[i].system || sameUser(this.messages[i].sender, me)) continue;
       if (++seen === count) return this.messages[i].id;
     }
     return this.messages.length ? this.messages[0].id : null;

@@ -11,11 +11,12 @@ function memoryStorage() {
 }
 
 function setup(me = 'Alice', storage = memoryStorage()) {
-  const page = { storage, added: [], renamed: [] };
+  const page = { storage, added: [], renamed: [], removed: [] };
   page.rooms = new RoomDirectory(me, {
     storage,
     added: (room, kind) => page.added.push([room.id, kind]),
     renamed: (id, label) => page.renamed.push([id, label]),
+    removed: (room) => page.removed.push(room.id),
   });
   return page;
 }
@@ -85,4 +86,24 @@ test('a storage that refuses does not stop the room from opening', () => {
   const page = setup('alice', broken);
   assert.ok(page.rooms.dmWith('bob'));
   assert.deepEqual(page.rooms.storedDms(), []);
+});
+
+test('a channel is a room only while this person is in it, and goes when they leave or are removed', () => {
+  const page = setup();
+  assert.equal(page.rooms.ensure('channel.team-a'), null, 'not joined: no room');
+  const room = page.rooms.addChannel({ id: 'channel.team-a', name: 'team-a', visibility: 'private', role: 'owner' });
+  assert.equal(page.rooms.ensure('channel.team-a'), room);
+  assert.equal(page.rooms.label('channel.team-a'), 'team-a');
+  assert.deepEqual(page.rooms.channel('channel.team-a'), { name: 'team-a', visibility: 'private', role: 'owner' });
+  page.rooms.addChannel({ id: 'channel.team-a', visibility: 'private', role: 'member' });
+  assert.equal(page.rooms.channel('channel.team-a').role, 'member', 'the newer role');
+  assert.equal(page.rooms.addChannel({ id: 'topic.general' }), null);
+  assert.equal(page.rooms.addChannel(null), null);
+  assert.deepEqual(page.added, [['channel.team-a', 'channel']], 'added once');
+
+  assert.equal(page.rooms.removeChannel('channel.team-a'), room);
+  assert.equal(page.rooms.removeChannel('channel.team-a'), null, 'only once');
+  assert.deepEqual(page.removed, ['channel.team-a']);
+  assert.ok(!page.rooms.has('channel.team-a'));
+  assert.equal(page.rooms.ensure('channel.team-a'), null, 'a link to it opens nothing now');
 });

@@ -57,3 +57,12 @@ test('the first unread message is found among the others\' messages, from the ne
   assert.equal(room.firstUnreadId(9, 'me'), 1, 'more than held: the oldest held');
   assert.equal(room.firstUnreadId(0, 'me'), null);
 });
+
+test('system lines are not counted as others\' messages when placing the "new messages" line', () => {
+  const room = new RoomState('channel.team');
+  room.add([msg(1, 'bob'), { ...msg(2, 'bob'), system: 'invited', text: 'bob invited carol' }, msg(3, 'carol'),
+    { ...msg(4, 'carol'), system: 'joined', text: 'carol joined' }]);
+  assert.equal(room.othersHeld('me'), 2);
+  assert.equal(room.firstUnreadId(1, 'me'), 3);
+  assert.equal(room.firstUnreadId(2, 'me'), 1);
+});

@@ -47,7 +47,8 @@ public final class ChannelRules {
     if (visibility == null && !required) {
       return null;
     }
-    return VISIBILITIES.contains(visibility) ? null : "must be public or private";
+    // List.of(...).contains(null) throws
+    return visibility instanceof String text && VISIBILITIES.contains(text) ? null : "must be public or private";
   }
 
   public static String descriptionProblem(Object description) {
@@ -61,6 +62,10 @@ public final class ChannelRules {
       return "must be at most " + MAX_DESCRIPTION + " characters";
     }
     return null;
+  }
+
+  public static boolean isRole(String role) {
+    return role != null && ROLES.contains(role);
   }
 
   public static boolean moderates(String role) {

@@ -3,6 +3,7 @@ package chat.channel;
 /** The SQL of channels, their members and invitations (db/migration V2); the same on HSQLDB and PostgreSQL. */
 final class ChannelSql {
 
+  static final String NAMES = "SELECT name FROM channels";
   static final String VISIBILITY = "SELECT visibility FROM channels WHERE name = ?";
   static final String ROLES = "SELECT username_key, role FROM channel_members WHERE channel = ?";
   static final String ROLES_OF_ONE = "SELECT role FROM channel_members WHERE channel = ? AND username_key = ?";
@@ -23,10 +24,18 @@ final class ChannelSql {
     WHERE c.name LIKE ? ESCAPE '\\' AND (c.visibility = 'public'
       OR EXISTS (SELECT 1 FROM channel_members m WHERE m.channel = c.name AND m.username_key = ?))
     ORDER BY c.name LIMIT ?""";
-  static final String OWNED_COUNT = "SELECT COUNT(*) FROM channels WHERE owner_key = ?";
-  static final String MEMBER_COUNT = "SELECT COUNT(*) FROM channel_members WHERE channel = ?";
+  /**
+   * The limits' places: each taken by one UPDATE whose condition the database checks on the row it locks, so
+   * requests at the same moment, on any node, never take more places than there are; given back when the member
+   * or channel goes (or the action fails after taking one).
+   */
+  static final String OWNER_ROW = "INSERT INTO channel_owners (username_key, owned) VALUES (?, 0)";
+  static final String TAKE_OWNED_PLACE = "UPDATE channel_owners SET owned = owned + 1 WHERE username_key = ? AND owned < ?";
+  static final String GIVE_OWNED_PLACE = "UPDATE channel_owners SET owned = owned - 1 WHERE username_key = ? AND owned > 0";
+  static final String TAKE_MEMBER_PLACE = "UPDATE channels SET member_count = member_count + 1 WHERE name = ? AND member_count < ?";
+  static final String GIVE_MEMBER_PLACE = "UPDATE channels SET member_count = member_count - 1 WHERE name = ? AND member_count > 0";
   static final String INSERT_CHANNEL = """
-    INSERT INTO channels (name, visibility, description, owner_key, created) VALUES (?, ?, ?, ?, ?)""";
+    INSERT INTO channels (name, visibility, description, owner_key, created, member_count) VALUES (?, ?, ?, ?, ?, 1)""";
   static final String INSERT_MEMBER = "INSERT INTO channel_members (channel, username_key, role, joined) VALUES (?, ?, ?, ?)";
   static final String DELETE_MEMBER = "DELETE FROM channel_members WHERE channel = ? AND username_key = ?";
   static final String SET_ROLE = "UPDATE channel_members SET role = ? WHERE channel = ? AND username_key = ?";

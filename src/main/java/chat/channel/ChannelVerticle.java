@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,13 @@ public class ChannelVerticle extends VerticleBase {
   private final Set<String> topics;
   private final ClusterView cluster;
   private ReconnectingPool db;
+  /**
+   * Every channel's name: a snapshot of a name not in it is answered without the database, so a flood of frames to
+   * made-up channels costs no query. Kept by the access changes every node hears: any change of a channel says it
+   * exists (a creation is one), a deletion that it does not. They come in on this verticle's event loop before the
+   * node that made the change is answered, so no snapshot asked after a creation can miss it.
+   */
+  private final Set<String> names = new HashSet<>();
 
   public ChannelVerticle(ChatConfig config, ClusterView cluster) {
     this.config = config;
@@ -76,6 +84,23 @@ public class ChannelVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "channels");
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.ACCESS_CHANGED, change -> known(AccessChange.fromJson(change.body())));
+    return db.query(ChannelSql.NAMES, Tuple.tuple())
+      .onSuccess(rows -> rows.forEach(row -> names.add(row.getString(0))))
+      .compose(loaded -> serve());
+  }
+
+  private void known(AccessChange change) {
+    if (change.channel() != null) {
+      if (change.deleted()) {
+        names.remove(change.channel());
+      } else {
+        names.add(change.channel());
+      }
+    }
+  }
+
+  private Future<?> serve() {
     return Future.all(List.of(
       Service.serve(vertx, Addresses.CHANNEL_ACCESS, body -> snapshot(body.getString("channel")).map(ChannelSnapshot::toJson)),
       action("create", this::create),
@@ -103,6 +128,9 @@ public class ChannelVerticle extends VerticleBase {
   }
 
   private Future<ChannelSnapshot> snapshot(String name) {
+    if (!names.contains(name)) {
+      return Future.succeededFuture(ChannelSnapshot.NONE);
+    }
     return db.query(ChannelSql.VISIBILITY, Tuple.of(name)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(ChannelSnapshot.NONE);
@@ -131,20 +159,17 @@ public class ChannelVerticle extends VerticleBase {
     }
     String owner = RoomId.key(action.user());
     long now = System.currentTimeMillis();
-    return db.query(ChannelSql.OWNED_COUNT, Tuple.of(owner))
-      .compose(owned -> {
-        int max = config.channels().maxPerUser();
-        if (owned.iterator().next().getLong(0) >= max) {
-          return Future.failedFuture(Failure.forbidden("you may own at most " + max + " channels"));
-        }
-        return db.query(ChannelSql.INSERT_CHANNEL, Tuple.of(name, visibility,
-            description == null ? "" : description, owner, now))
-          .recover(err -> Future.failedFuture(Database.constraintViolated(err)
-            ? Failure.of(Failure.CONFLICT, "name: is already taken") : err));
-      })
-      .compose(inserted -> db.query(ChannelSql.INSERT_MEMBER, Tuple.of(name, owner, ChannelRules.OWNER, now))
-        // a channel without its owner would be nobody's: it goes again
-        .recover(err -> db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name)).transform(undone -> Future.failedFuture(err))))
+    int max = config.channels().maxPerUser();
+    return db.insertIfAbsent(ChannelSql.OWNER_ROW, Tuple.of(owner))
+      .compose(row -> takePlace(ChannelSql.TAKE_OWNED_PLACE, owner, max, "you may own at most " + max + " channels"))
+      .compose(place -> db.query(ChannelSql.INSERT_CHANNEL, Tuple.of(name, visibility,
+          description == null ? "" : description, owner, now))
+        .recover(err -> Future.failedFuture(Database.constraintViolated(err)
+          ? Failure.of(Failure.CONFLICT, "name: is already taken") : err))
+        .compose(inserted -> db.query(ChannelSql.INSERT_MEMBER, Tuple.of(name, owner, ChannelRules.OWNER, now))
+          // a channel without its owner would be nobody's: it goes again
+          .recover(err -> db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name)).transform(undone -> Future.failedFuture(err))))
+        .recover(err -> givePlace(ChannelSql.GIVE_OWNED_PLACE, owner).transform(given -> Future.failedFuture(err))))
       .compose(member -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(name)))
       .compose(announced -> systemLine(name, action.user(), "created", action.user() + " created the channel"))
       .compose(written -> details(name, owner));
@@ -176,13 +201,17 @@ public class ChannelVerticle extends VerticleBase {
       if (channel.memberCount() >= config.channels().maxMembers()) {
         return Future.failedFuture(Failure.forbidden("the channel is full"));
       }
-      return db.query(ChannelSql.INSERT_MEMBER, Tuple.of(channel.name(), seen.userKey(), ChannelRules.MEMBER,
-          System.currentTimeMillis()))
-        .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture() : Future.failedFuture(err))
-        .compose(joined -> db.query(ChannelSql.DELETE_INVITATION, Tuple.of(channel.name(), seen.userKey())))
-        .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(channel.name())))
-        .compose(announced -> systemLine(channel.name(), action.user(), "joined", action.user() + " joined"))
-        .compose(written -> details(channel.name(), seen.userKey()));
+      String name = channel.name();
+      return takePlace(ChannelSql.TAKE_MEMBER_PLACE, name, config.channels().maxMembers(), "the channel is full")
+        .compose(place -> db.insertIfAbsent(ChannelSql.INSERT_MEMBER, Tuple.of(name, seen.userKey(), ChannelRules.MEMBER,
+          System.currentTimeMillis())))
+        // joined at the same moment by another request of theirs: that one keeps its place and tells the room
+        .compose(fresh -> fresh ? Future.succeededFuture(true) : givePlace(ChannelSql.GIVE_MEMBER_PLACE, name).map(false))
+        .compose(fresh -> !fresh ? details(name, seen.userKey())
+          : db.query(ChannelSql.DELETE_INVITATION, Tuple.of(name, seen.userKey()))
+            .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(name)))
+            .compose(announced -> systemLine(name, action.user(), "joined", action.user() + " joined"))
+            .compose(written -> details(name, seen.userKey())));
     });
   }
 
@@ -193,7 +222,7 @@ public class ChannelVerticle extends VerticleBase {
           "the owner cannot leave: hand the channel to another member first, or delete it"));
       }
       String name = seen.channel().name();
-      return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, seen.userKey()))
+      return leaveChannel(name, seen.userKey())
         .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.removedFrom(name, List.of(seen.userKey()))))
         .compose(announced -> systemLine(name, action.user(), "left", action.user() + " left"))
         .map(new JsonObject());
@@ -223,9 +252,7 @@ public class ChannelVerticle extends VerticleBase {
           .compose(member -> member.size() > 0 ? Future.failedFuture(Failure.field("username", "is already a member"))
             : blocks(inviteeKey, seen.userKey()))
           .compose(blocked -> blocked ? Future.succeededFuture(new JsonObject())
-            : db.query(ChannelSql.INSERT_INVITATION, Tuple.of(name, inviteeKey, seen.userKey(), System.currentTimeMillis()))
-              .map(true)
-              .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
+            : db.insertIfAbsent(ChannelSql.INSERT_INVITATION, Tuple.of(name, inviteeKey, seen.userKey(), System.currentTimeMillis()))
               .compose(fresh -> !fresh ? Future.succeededFuture(new JsonObject())
                 : systemLine(name, action.user(), "invited", action.user() + " invited " + invitee).map(written -> {
                   Notices.tell(vertx.eventBus(), invitee, new JsonObject().put("type", "channel.invite")
@@ -256,7 +283,7 @@ public class ChannelVerticle extends VerticleBase {
           if (ChannelRules.MODERATOR.equals(role) && !ChannelRules.OWNER.equals(seen.role())) {
             return Future.failedFuture(Failure.forbidden("only the owner removes moderators"));
           }
-          return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, removedKey))
+          return leaveChannel(name, removedKey)
             .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.removedFrom(name, List.of(removedKey))))
             .compose(announced -> systemLine(name, action.user(), "removed", action.user() + " removed " + removed))
             .map(written -> {
@@ -276,7 +303,7 @@ public class ChannelVerticle extends VerticleBase {
         return Future.failedFuture(Failure.forbidden("only the owner gives roles"));
       }
       String role = action.arg("role");
-      if (!ChannelRules.ROLES.contains(role)) {
+      if (!ChannelRules.isRole(role)) {
         return Future.failedFuture(Failure.field("role", "must be owner, moderator or member"));
       }
       return People.other(vertx.eventBus(), action.arg("username"), seen.userKey()).compose(person -> {
@@ -288,6 +315,10 @@ public class ChannelVerticle extends VerticleBase {
           }
           Future<?> changed = ChannelRules.OWNER.equals(role)
             ? db.query(ChannelSql.SET_OWNER, Tuple.of(personKey, name))
+              // the channel counts against its new owner's channels now (handed over, it may take them past the limit)
+              .compose(owner -> givePlace(ChannelSql.GIVE_OWNED_PLACE, seen.userKey()))
+              .compose(given -> db.insertIfAbsent(ChannelSql.OWNER_ROW, Tuple.of(personKey)))
+              .compose(row -> db.query(ChannelSql.TAKE_OWNED_PLACE, Tuple.of(personKey, Integer.MAX_VALUE)))
               .compose(owner -> db.query(ChannelSql.SET_ROLE, Tuple.of(ChannelRules.OWNER, name, personKey)))
               .compose(owner -> db.query(ChannelSql.SET_ROLE, Tuple.of(ChannelRules.MODERATOR, name, seen.userKey())))
             : db.query(ChannelSql.SET_ROLE, Tuple.of(role, name, personKey));
@@ -342,6 +373,7 @@ public class ChannelVerticle extends VerticleBase {
         List<String> told = new ArrayList<>();
         members.forEach(row -> told.add(row.getString(0)));
         return db.query(ChannelSql.DELETE_CHANNEL, Tuple.of(name))
+          .compose(done -> givePlace(ChannelSql.GIVE_OWNED_PLACE, seen.userKey()))
           .compose(done -> db.query(ChannelSql.DELETE_MEMBERS, Tuple.of(name)))
           .compose(done -> db.query(ChannelSql.DELETE_INVITATIONS, Tuple.of(name)))
           .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.deleted(name)))
@@ -378,6 +410,23 @@ public class ChannelVerticle extends VerticleBase {
   }
 
   // ---------------------------------------------------------------- look-ups
+
+  /** One of a limit's places ({@link ChannelSql#TAKE_MEMBER_PLACE}), or 403 with the refusal when none is left. */
+  private Future<Void> takePlace(String takeSql, String key, int max, String refusal) {
+    return db.query(takeSql, Tuple.of(key, max)).compose(taken -> taken.rowCount() > 0
+      ? Future.succeededFuture() : Future.failedFuture(Failure.forbidden(refusal)));
+  }
+
+  private Future<Void> givePlace(String giveSql, String key) {
+    return db.query(giveSql, Tuple.of(key)).mapEmpty();
+  }
+
+  /** A member goes, and gives back their place when they were there (a removal and a leave may race). */
+  private Future<Void> leaveChannel(String name, String userKey) {
+    return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, userKey)).compose(deleted -> deleted.rowCount() > 0
+      ? givePlace(ChannelSql.GIVE_MEMBER_PLACE, name) : Future.succeededFuture());
+  }
+
 
   /** The channel as the user sees it; 404 when it does not exist or is private to them. */
   private Future<Seen> seen(UserAction action) {

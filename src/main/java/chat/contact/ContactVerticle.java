@@ -12,7 +12,6 @@ import chat.bus.Service;
 import chat.bus.UserAction;
 import chat.cluster.ClusterView;
 import chat.config.ChatConfig;
-import chat.db.Database;
 import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -87,7 +86,7 @@ public class ContactVerticle extends VerticleBase {
 
   private Future<JsonObject> setSettings(UserAction action) {
     String setting = action.arg("directMessages");
-    if (!DirectPolicy.SETTINGS.contains(setting)) {
+    if (setting == null || !DirectPolicy.SETTINGS.contains(setting)) {
       return Future.failedFuture(Failure.field("directMessages", "must be everyone or contacts"));
     }
     String userKey = RoomId.key(action.user());
@@ -122,8 +121,7 @@ public class ContactVerticle extends VerticleBase {
           if (known.<Boolean>resultAt(1)) {
             return connect(action.user(), me, other, otherKey);
           }
-          return db.query(ContactSql.INSERT_REQUEST, Tuple.of(me, otherKey, System.currentTimeMillis())).map(true)
-            .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
+          return db.insertIfAbsent(ContactSql.INSERT_REQUEST, Tuple.of(me, otherKey, System.currentTimeMillis()))
             .compose(fresh -> fresh ? policy(otherKey) : Future.succeededFuture((DirectPolicy) null))
             .map(policy -> {
               if (policy != null && !policy.blocked().contains(me)) {
@@ -147,8 +145,8 @@ public class ContactVerticle extends VerticleBase {
 
   /** Both rows of the contact, neither request left; the one who asked is told. */
   private Future<JsonObject> connect(String user, String me, String other, String otherKey) {
-    return insertIgnoringDuplicate(ContactSql.INSERT_CONTACT, Tuple.of(me, otherKey))
-      .compose(v -> insertIgnoringDuplicate(ContactSql.INSERT_CONTACT, Tuple.of(otherKey, me)))
+    return db.insertIfAbsent(ContactSql.INSERT_CONTACT, Tuple.of(me, otherKey))
+      .compose(v -> db.insertIfAbsent(ContactSql.INSERT_CONTACT, Tuple.of(otherKey, me)))
       .compose(v -> db.query(ContactSql.DELETE_REQUEST, Tuple.of(me, otherKey)))
       .compose(v -> db.query(ContactSql.DELETE_REQUEST, Tuple.of(otherKey, me)))
       .compose(v -> AccessRelay.announce(vertx, cluster, AccessChange.ofUsers(me, otherKey)))
@@ -185,7 +183,7 @@ public class ContactVerticle extends VerticleBase {
   private Future<JsonObject> block(UserAction action) {
     String me = RoomId.key(action.user());
     return People.other(vertx.eventBus(), action.arg("username"), me)
-      .compose(other -> insertIgnoringDuplicate(ContactSql.INSERT_BLOCK, Tuple.of(me, RoomId.key(other), System.currentTimeMillis())))
+      .compose(other -> db.insertIfAbsent(ContactSql.INSERT_BLOCK, Tuple.of(me, RoomId.key(other), System.currentTimeMillis())))
       .compose(blocked -> AccessRelay.announce(vertx, cluster, AccessChange.ofUsers(me)))
       .map(announced -> new JsonObject());
   }
@@ -209,10 +207,6 @@ public class ContactVerticle extends VerticleBase {
     return db.query(sql, Tuple.of(first, second)).map(rows -> rows.size() > 0);
   }
 
-  private Future<Void> insertIgnoringDuplicate(String sql, Tuple row) {
-    return db.query(sql, row).<Void>mapEmpty()
-      .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture() : Future.failedFuture(err));
-  }
 
   private static JsonObject state(String username, String state) {
     return new JsonObject().put("username", username).put("state", state);

@@ -64,6 +64,12 @@ public final class ReconnectingPool {
     return use(pool -> pool.preparedQuery(sql).execute(args));
   }
 
+  /** An INSERT that may find its row there already (a key or unique value): true when it inserted. */
+  public Future<Boolean> insertIfAbsent(String sql, Tuple args) {
+    return query(sql, args).map(true)
+      .recover(err -> Database.constraintViolated(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
   public Future<Void> close() {
     return pool.close();
   }

@@ -47,21 +47,30 @@ final class ChannelsApi {
 
   private void create(RoutingContext ctx) {
     JsonObject form = Requests.jsonBody(ctx);
-    if (form == null) {
+    if (form == null || refused(ctx, form, true)) {
       return;
     }
+    UserActions.answer(ctx, actions.change(Addresses.channels("create"), ctx, form.getString("name"), settings(form)),
+      201, List.of("name"));
+  }
+
+  /** Answers 400 with every problem of the form's fields (a new channel's name and visibility are required). */
+  private boolean refused(RoutingContext ctx, JsonObject form, boolean creating) {
     Map<String, String> problems = new LinkedHashMap<>();
-    putProblem(problems, "name", ChannelRules.nameProblem(form.getValue("name"), topics));
-    putProblem(problems, "visibility", ChannelRules.visibilityProblem(form.getValue("visibility"), true));
+    if (creating) {
+      putProblem(problems, "name", ChannelRules.nameProblem(form.getValue("name"), topics));
+    }
+    putProblem(problems, "visibility", ChannelRules.visibilityProblem(form.getValue("visibility"), creating));
     putProblem(problems, "description", ChannelRules.descriptionProblem(form.getValue("description")));
     if (!problems.isEmpty()) {
       Replies.fieldErrors(ctx, 400, problems);
-      return;
     }
-    JsonObject args = new JsonObject().put("visibility", form.getString("visibility"))
-      .put("description", form.getString("description"));
-    UserActions.answer(ctx, actions.change(Addresses.channels("create"), ctx, form.getString("name"), args), 201,
-      List.of("name"));
+    return !problems.isEmpty();
+  }
+
+  /** The channel's settings from a checked form; absent ones stay null (unchanged, on a patch). */
+  private static JsonObject settings(JsonObject form) {
+    return new JsonObject().put("visibility", form.getString("visibility")).put("description", form.getString("description"));
   }
 
   private void search(RoutingContext ctx) {
@@ -92,19 +101,9 @@ final class ChannelsApi {
 
   private void update(RoutingContext ctx) {
     JsonObject form = Requests.jsonBody(ctx);
-    if (form == null) {
-      return;
+    if (form != null && !refused(ctx, form, false)) {
+      change(ctx, "update", settings(form), 200, List.of());
     }
-    Map<String, String> problems = new LinkedHashMap<>();
-    putProblem(problems, "visibility", ChannelRules.visibilityProblem(form.getValue("visibility"), false));
-    putProblem(problems, "description", ChannelRules.descriptionProblem(form.getValue("description")));
-    if (!problems.isEmpty()) {
-      Replies.fieldErrors(ctx, 400, problems);
-      return;
-    }
-    JsonObject args = new JsonObject().put("visibility", form.getString("visibility"))
-      .put("description", form.getString("description"));
-    change(ctx, "update", args, 200, List.of());
   }
 
   private void withBody(RoutingContext ctx, String action, int status, List<String> fields) {

@@ -5,14 +5,19 @@ import chat.support.ChatFixture;
 import chat.support.ChatFixture.ChatUser;
 import chat.support.Http;
 import chat.support.Names;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,6 +114,28 @@ class ChannelsApiTest {
     assertEquals(List.of("description", "visibility"),
       badFields.json().getJsonObject("errors").fieldNames().stream().sorted().toList());
     assertEquals("public", channel(alice, name).getString("visibility"), "the first one is unchanged");
+  }
+
+  @Test
+  void missingOrMistypedFieldsAreNamedAndNothingChanges() {
+    ChatUser alice = chat.user("alice");
+    Http.Response empty = alice.http().post("/api/channels", new JsonObject());
+    assertEquals(400, empty.status());
+    assertEquals(new JsonObject().put("name", "required").put("visibility", "must be public or private"),
+      empty.json().getJsonObject("errors"));
+    String name = channelName("fields");
+    create(alice, name, "public");
+    Http.Response noRole = post(alice, "/api/channels/" + name + "/role", new JsonObject().put("username", alice.name()));
+    assertEquals("must be owner, moderator or member", noRole.json().getJsonObject("errors").getString("role"));
+    Http.Response notJson = alice.http().call(HttpMethod.POST, "/api/channels/" + name + "/invite", "[1]",
+      "application/json");
+    assertEquals(400, notJson.status());
+    assertEquals(415, alice.http().call(HttpMethod.PATCH, "/api/channels/" + name, "x", "text/plain").status());
+    Http.Response badLimit = alice.http().get("/api/channels?limit=0");
+    assertEquals("must be from 1 to 100", badLimit.json().getJsonObject("errors").getString("limit"));
+    Http.Response noSetting = alice.http().post("/api/profile/settings", new JsonObject().put("directMessages", 1));
+    assertEquals(400, noSetting.status());
+    assertEquals(List.of(alice.name() + ":owner"), members(channel(alice, name)));
   }
 
   @Test
@@ -210,6 +237,55 @@ class ChannelsApiTest {
       .map(m -> m.getString("system")).toList(), "the old history went with the old channel");
   }
 
+  /** Every action by someone who may not take it: refused, and the channel is as it was. */
+  @Test
+  void actionsOfNonMembersAndPlainMembersAreRefusedAndChangeNothing() {
+    ChatUser alice = chat.user("alice");
+    ChatUser bob = chat.user("bob");
+    ChatUser eve = chat.user("eve");
+    String open = channelName("open");
+    String secret = channelName("secret");
+    create(alice, open, "public");
+    create(alice, secret, "private");
+    post(bob, "/api/channels/" + open + "/join");
+    post(alice, "/api/channels/" + secret + "/invite", new JsonObject().put("username", bob.name()));
+    post(bob, "/api/channels/" + secret + "/join");
+    JsonObject openBefore = channel(alice, open);
+    JsonObject secretBefore = channel(alice, secret);
+    JsonObject someone = new JsonObject().put("username", bob.name());
+    JsonObject patch = new JsonObject().put("description", "taken over");
+    record Attempt(ChatUser who, String channel, HttpMethod method, String action, JsonObject body, int status) {
+    }
+    List<Attempt> attempts = List.of(
+      // a non-member: 403 for the public channel, 404 (as if it did not exist) for the private one
+      new Attempt(eve, open, HttpMethod.POST, "/remove", someone, 403),
+      new Attempt(eve, open, HttpMethod.POST, "/role", someone.copy().put("role", "member"), 403),
+      new Attempt(eve, open, HttpMethod.PATCH, "", patch, 403),
+      new Attempt(eve, open, HttpMethod.DELETE, "", null, 403),
+      new Attempt(eve, open, HttpMethod.POST, "/invite", new JsonObject().put("username", alice.name()), 403),
+      new Attempt(eve, secret, HttpMethod.POST, "/remove", someone, 404),
+      new Attempt(eve, secret, HttpMethod.POST, "/invite", new JsonObject().put("username", alice.name()), 404),
+      new Attempt(eve, secret, HttpMethod.PATCH, "", patch, 404),
+      new Attempt(eve, secret, HttpMethod.DELETE, "", null, 404),
+      new Attempt(eve, secret, HttpMethod.POST, "/leave", null, 404),
+      // a plain member
+      new Attempt(bob, open, HttpMethod.POST, "/remove", new JsonObject().put("username", alice.name()), 403),
+      new Attempt(bob, open, HttpMethod.POST, "/role", someone.copy().put("role", "owner"), 403),
+      new Attempt(bob, open, HttpMethod.PATCH, "", patch, 403),
+      new Attempt(bob, open, HttpMethod.DELETE, "", null, 403),
+      new Attempt(bob, secret, HttpMethod.PATCH, "", patch, 403),
+      new Attempt(bob, secret, HttpMethod.DELETE, "", null, 403));
+    for (Attempt attempt : attempts) {
+      String path = "/api/channels/" + attempt.channel() + attempt.action();
+      Http.Response refused = attempt.who().http().call(attempt.method(), path,
+        attempt.body() == null ? null : attempt.body().encode(), attempt.body() == null ? null : "application/json");
+      assertEquals(attempt.status(), refused.status(), attempt.method() + " " + path + " by " + attempt.who().name()
+        + ": " + refused.body());
+    }
+    assertEquals(openBefore, channel(alice, open));
+    assertEquals(secretBefore, channel(alice, secret));
+  }
+
   @Test
   void limitsOnChannelsPerOwnerAndMembersPerChannel() {
     ChatUser alice = chat.user("alice");
@@ -227,22 +303,54 @@ class ChannelsApiTest {
     assertEquals(4, channel(alice, first).getInteger("memberCount"));
   }
 
+  /** Limits met all at once, as an attacker would: each gives exactly its places, whatever the timing. */
   @Test
-  void aFloodOfActionsIsRefusedWith429() {
+  void concurrentCreationsAndJoinsStayWithinTheLimits() {
+    ChatUser alice = chat.user("alice");
+    String prefix = channelName("race");
+    List<Future<Http.Response>> creations = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      creations.add(alice.http().callAsync(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/channels")
+          .putHeader("Content-Type", "application/json"),
+        new JsonObject().put("name", prefix + "-" + i).put("visibility", "public").encode()));
+    }
+    List<Http.Response> created = Future.all(creations).await().<Http.Response>list().stream()
+      .filter(r -> r.status() == 201).toList();
+    long owned = alice.http().get("/api/channels?q=" + prefix).json().getJsonArray("channels").stream()
+      .filter(c -> alice.name().equals(((JsonObject) c).getString("owner"))).count();
+    assertEquals(3, created.size(), "exactly the limit, however many come at once");
+    assertEquals(created.size(), owned, "every refused creation left nothing behind");
+
+    String name = created.get(0).json().getString("name");
+    List<ChatUser> crowd = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      crowd.add(chat.user("crowd"));
+    }
+    List<Future<Http.Response>> joins = crowd.stream().map(user -> user.http().callAsync(
+      new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/channels/" + name + "/join"))).toList();
+    long joined = Future.all(joins).await().<Http.Response>list().stream().filter(r -> r.status() == 200).count();
+    assertEquals(3, joined, "the places left, taken once each");
+    assertEquals(1 + joined, (long) channel(alice, name).getInteger("memberCount"));
+  }
+
+  /**
+   * 200 joins at once from one user: the user's 40 actions a minute pass (the creation was one), every other one is
+   * 429, and someone else's join meanwhile goes through.
+   */
+  @Test
+  void aFloodOfActionsIsRefusedWith429WhileOthersAreServed() {
     ChatUser alice = chat.user("alice");
     String name = channelName("flood");
     create(alice, name, "public");
-    int accepted = 0;
-    int refused = 0;
-    for (int i = 0; i < 45; i++) {
-      int status = post(alice, "/api/channels/" + name + "/join").status();
-      if (status == 200) {
-        accepted++;
-      } else if (status == 429) {
-        refused++;
-      }
+    List<Future<Http.Response>> flood = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      flood.add(alice.http().callAsync(new RequestOptions().setMethod(HttpMethod.POST)
+        .setURI("/api/channels/" + name + "/join")));
     }
-    assertEquals(39, accepted, "40 a minute, the creation included");
-    assertEquals(6, refused);
+    assertEquals(200, post(chat.user("bob"), "/api/channels/" + name + "/join").status());
+    Map<Integer, Long> statuses = Future.all(flood).await().<Http.Response>list().stream()
+      .collect(Collectors.groupingBy(Http.Response::status, Collectors.counting()));
+    assertEquals(Map.of(200, 39L, 429, 161L), statuses);
+    assertEquals(2, channel(alice, name).getInteger("memberCount"), "the refused changed nothing");
   }
 }

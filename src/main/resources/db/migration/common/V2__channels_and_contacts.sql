@@ -9,9 +9,15 @@ CREATE ${table_kind}TABLE channels (
   visibility VARCHAR(8) NOT NULL,
   description VARCHAR(500) NOT NULL,
   owner_key VARCHAR(20) NOT NULL,
-  created BIGINT NOT NULL);
+  created BIGINT NOT NULL,
+  -- places taken of channels.maxMembers, each by one conditional UPDATE, so joins at the same moment cannot all
+  -- pass on one count
+  member_count INT NOT NULL);
 
-CREATE INDEX channels_owner ON channels (owner_key);
+-- places taken of channels.maxPerUser, the same way
+CREATE ${table_kind}TABLE channel_owners (
+  username_key VARCHAR(20) NOT NULL PRIMARY KEY,
+  owned INT NOT NULL);
 
 CREATE ${table_kind}TABLE channel_members (
   channel VARCHAR(32) NOT NULL,

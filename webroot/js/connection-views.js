@@ -1,0 +1,164 @@
+// DOM for the notices list and its badge, the contacts list, and one person's menu. They draw what they are
+// given and report clicks as data-action buttons; connections.js decides. Every user string goes in as text.
+
+import { hideModal, showModal } from './modals.js';
+import { el } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+
+function actionButton(label, action, name, style = 'btn-outline-primary', ariaLabel = null) {
+  const button = el('button', `btn btn-sm ${style}`, label);
+  button.type = 'button';
+  button.dataset.action = action;
+  button.dataset.name = name;
+  if (ariaLabel) button.setAttribute('aria-label', ariaLabel);
+  return button;
+}
+
+function personName(name) {
+  return el('span', 'contact-name', name);
+}
+
+export class NoticesView {
+  constructor() {
+    this.list = $('notices-list');
+    this.empty = $('notices-empty');
+    this.badge = $('notices-badge');
+    this.count = $('notices-count');
+    this.error = $('notices-error');
+  }
+
+  // items: NoticeList.list()
+  render(items) {
+    this.list.replaceChildren(...items.map((n) => (n.kind === 'invite' ? this.invite(n) : this.request(n))));
+    this.empty.hidden = items.length > 0;
+    this.badge.textContent = String(items.length);
+    this.badge.hidden = items.length === 0;
+    this.count.textContent = items.length ? `${items.length} waiting` : 'none waiting';
+  }
+
+  invite(n) {
+    const li = el('li', 'notice');
+    li.dataset.notice = n.key;
+    const line = el('p', 'notice-text');
+    line.append(el('strong', null, n.from || 'Someone'), ' invited you to ',
+      el('strong', null, `#${n.channel}`));
+    li.append(line);
+    if (n.description) li.append(el('p', 'notice-detail', n.description));
+    const actions = el('div', 'notice-actions');
+    actions.append(actionButton('Join', 'join', n.channel, 'btn-primary', `Join ${n.channel}`),
+      actionButton('Decline', 'decline-invite', n.channel, 'btn-outline-secondary', `Decline the invitation to ${n.channel}`));
+    li.append(actions);
+    return li;
+  }
+
+  request(n) {
+    const li = el('li', 'notice');
+    li.dataset.notice = n.key;
+    const line = el('p', 'notice-text');
+    line.append(el('strong', null, n.from), ' asks to connect with you.');
+    li.append(line);
+    const actions = el('div', 'notice-actions');
+    actions.append(actionButton('Accept', 'accept', n.from, 'btn-primary', `Accept ${n.from}`),
+      actionButton('Decline', 'decline', n.from, 'btn-outline-secondary', `Decline ${n.from}`));
+    li.append(actions);
+    return li;
+  }
+
+  showError(message) {
+    this.error.textContent = message;
+    this.error.hidden = !message;
+  }
+}
+
+export class ContactsView {
+  constructor() {
+    this.lists = {
+      incoming: $('contacts-incoming'),
+      contact: $('contacts-accepted'),
+      outgoing: $('contacts-outgoing'),
+      blocked: $('contacts-blocked'),
+    };
+    this.error = $('contacts-error');
+  }
+
+  // book: the ContactBook
+  render(book) {
+    const rows = {
+      incoming: (name) => [actionButton('Accept', 'accept', name, 'btn-primary', `Accept ${name}`),
+        actionButton('Decline', 'decline', name, 'btn-outline-secondary', `Decline ${name}`)],
+      contact: (name) => [actionButton('Message', 'message', name, 'btn-outline-primary', `Message ${name}`),
+        actionButton('Remove', 'remove', name, 'btn-outline-secondary', `Remove ${name} from your contacts`)],
+      outgoing: (name) => [actionButton('Withdraw', 'remove', name, 'btn-outline-secondary',
+        `Withdraw the request to ${name}`)],
+      blocked: (name) => [actionButton('Unblock', 'unblock', name, 'btn-outline-secondary', `Unblock ${name}`)],
+    };
+    for (const [state, list] of Object.entries(this.lists)) {
+      const names = state === 'blocked' ? book.blockedNames() : book.list(state);
+      list.replaceChildren(...names.map((name) => {
+        const li = el('li', 'contact-row');
+        li.dataset.contact = name;
+        li.append(personName(name), ...rows[state](name));
+        return li;
+      }));
+      if (!names.length) list.append(el('li', 'sidebar-hint', list.dataset.empty));
+    }
+  }
+
+  showError(message) {
+    this.error.textContent = message;
+    this.error.hidden = !message;
+  }
+}
+
+const STATE_TEXT = {
+  contact: 'A contact of yours.',
+  incoming: 'Asks to connect with you.',
+  outgoing: 'Your request to connect is waiting for an answer.',
+  none: 'Not connected.',
+};
+
+export class PersonView {
+  constructor() {
+    this.modal = $('person-modal');
+    this.title = $('person-title');
+    this.state = $('person-state');
+    this.error = $('person-error');
+    this.connect = $('person-connect');
+    this.decline = $('person-decline');
+    this.block = $('person-block');
+    this.message = $('person-message');
+  }
+
+  // state: the ContactBook's state for `name`; blocked: whether this person blocks them.
+  render(name, state, blocked) {
+    this.modal.dataset.person = name;
+    this.title.textContent = name;
+    this.state.textContent = blocked ? `${STATE_TEXT[state]} Blocked: you do not see their messages.` : STATE_TEXT[state];
+    const connect = {
+      none: ['Request to connect', 'request'],
+      incoming: ['Accept request', 'accept'],
+      outgoing: ['Withdraw request', 'remove'],
+      contact: ['Remove contact', 'remove'],
+    }[state];
+    this.connect.textContent = connect[0];
+    this.connect.dataset.action = connect[1];
+    this.decline.hidden = state !== 'incoming';
+    this.block.textContent = blocked ? 'Unblock' : 'Block';
+    this.block.dataset.action = blocked ? 'unblock' : 'block';
+  }
+
+  showError(message) {
+    this.error.textContent = message;
+    this.error.hidden = !message;
+  }
+
+  open() {
+    this.showError('');
+    showModal(this.modal);
+  }
+
+  close() {
+    hideModal(this.modal);
+  }
+}
