@@ -177,7 +177,8 @@ final class FilesApi {
       HttpServerRequest request = ctx.request();
       request.setExpectMultipart(true);
       request.uploadHandler(this::part);
-      request.exceptionHandler(err -> end(null, "upload cut off"));
+      // a body the multipart decoder cannot read (a part's headers too long, a broken boundary), or a cut connection
+      request.exceptionHandler(err -> end(Failure.badRequest("the upload could not be read as multipart/form-data"), null));
       ctx.response().closeHandler(v -> end(null, "connection closed"));
       request.endHandler(v -> {
         requestEnded = true;
