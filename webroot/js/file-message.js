@@ -108,10 +108,14 @@ export function summary(message) {
 
 const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
 const pad = (n) => String(n).padStart(2, '0');
+// What Chrome and Firefox call every picture pasted from the clipboard.
+const GENERIC_PASTE = /^image\.(png|jpe?g|gif|webp)$/i;
 
-// A pasted picture has no name of its own (the browser calls every one "image.png"): it is named by when it was
-// pasted, local time, so two pastes read apart.
-export function pastedName(type, date) {
+// The name a pasted file is shared under: a file copied in a file manager keeps its own; a picture from the
+// clipboard, which the browser names "image.png" every time, is named by when it was pasted (local time), so two
+// pastes read apart.
+export function pastedName(name, type, date) {
+  if (typeof name === 'string' && name && !GENERIC_PASTE.test(name)) return name;
   const stamp = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
     + ` ${pad(date.getHours())}.${pad(date.getMinutes())}.${pad(date.getSeconds())}`;
   return `Pasted ${stamp}.${EXTENSIONS[type] || 'bin'}`;

@@ -95,11 +95,13 @@ test('a notification says the caption, or which file was shared without one', ()
   assert.equal(summary(message(1, undefined, 'plain')), 'plain');
 });
 
-test('a pasted picture is named by when it was pasted, with its type\'s extension', () => {
+test('a pasted picture is named by when it was pasted; a pasted file keeps its own name', () => {
   const when = new Date(2026, 11, 5, 9, 4, 7);
-  assert.equal(pastedName('image/png', when), 'Pasted 2026-12-05 09.04.07.png');
-  assert.equal(pastedName('image/jpeg', when), 'Pasted 2026-12-05 09.04.07.jpg');
-  assert.equal(pastedName('application/x-unknown', when), 'Pasted 2026-12-05 09.04.07.bin');
+  assert.equal(pastedName('image.png', 'image/png', when), 'Pasted 2026-12-05 09.04.07.png');
+  assert.equal(pastedName('image.jpeg', 'image/jpeg', when), 'Pasted 2026-12-05 09.04.07.jpg');
+  assert.equal(pastedName('', 'application/x-unknown', when), 'Pasted 2026-12-05 09.04.07.bin');
+  assert.equal(pastedName('holiday.png', 'image/png', when), 'holiday.png');
+  assert.equal(pastedName('report.pdf', 'application/pdf', when), 'report.pdf');
 });
 
 test('a refused upload is told with the server\'s reason, or a plain one when it gave none', () => {
