@@ -1,7 +1,8 @@
 // Sharing files (issue 17) as two people do it in a private chat, on one real node: a picture dropped on the room
 // shows the other person its thumbnail, which opens full size; a PDF attached with the button is downloaded byte for
 // byte; the uploader removes it and the other page says "File removed" at once and after a reload; a big upload's
-// progress bar moves and can be cancelled; a file over files.maxBytes is refused with words that say so.
+// progress bar moves and can be cancelled; a file over files.maxBytes, or over the quota, is refused with words
+// that say so.
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ import {
 
 const MIB = 1024 * 1024;
 const MAX_BYTES = 10 * MIB;  // the node's files.maxBytes: above the 8 MiB upload, below the refused one
+const QUOTA_BYTES = 12 * MIB;  // files.quotaBytes: one 8 MiB upload fits, a second one does not
+const MAX_PIXELS = 150_000;  // files.maxPixels: a 400x300 picture gets a thumbnail, a 500x400 one does not
 
 let work;
 let node;
@@ -27,7 +30,7 @@ before(async () => {
   work = new Workspace('files');
   node = await (await work.startNode('node1', {
     db: { url: `jdbc:hsqldb:file:${work.dir}/db/chat` },
-    files: { maxBytes: MAX_BYTES },
+    files: { maxBytes: MAX_BYTES, quotaBytes: QUOTA_BYTES, maxPixels: MAX_PIXELS },
   })).ready(1);
   alice = await registerAccount(node.url, uniqueName('alice'));
   bob = await registerAccount(node.url, uniqueName('bob'));
@@ -204,12 +207,16 @@ browserTest('aDroppedPictureAndAnAttachedPdfReachThePartnerWhoViewsDownloadsAndS
   await pasted.locator('[data-cancel]').click();
   await alicePage.locator('#attachments').waitFor({ state: 'hidden' });
 
-  // Dropped on the room, the picture waits for Send; the text typed goes with it as its caption.
-  await dropFiles(alicePage, [{ name: 'sunset.png', type: 'image/png', bytes: png }]);
+  // Dropped on the room, two pictures wait for Send; the text typed goes with the first as its caption.
+  const wide = makePng(500, 400);  // over files.maxPixels: shared without a thumbnail
+  await dropFiles(alicePage, [{ name: 'sunset.png', type: 'image/png', bytes: png },
+    { name: 'wide.png', type: 'image/png', bytes: wide }]);
   assert.equal(await trayItem(alicePage, 'sunset.png').locator('.attachment-status').textContent(), 'ready to send');
+  assert.equal(await trayItem(alicePage, 'wide.png').locator('.attachment-status').textContent(), 'ready to send');
   await alicePage.fill('#message-input', 'the view from here');
   await alicePage.press('#message-input', 'Enter');
   await fileMessage(alicePage, 'sunset.png').waitFor();
+  await fileMessage(alicePage, 'wide.png').waitFor();
   await alicePage.locator('#attachments').waitFor({ state: 'hidden' });
   assert.equal(await alicePage.inputValue('#message-input'), '');
 
@@ -222,6 +229,16 @@ browserTest('aDroppedPictureAndAnAttachedPdfReachThePartnerWhoViewsDownloadsAndS
   const thumbSrc = await thumb.evaluate((img) => new URL(img.src).pathname + new URL(img.src).search);
   assert.match(thumbSrc, /^\/files\/\d+\/sunset\.png\?thumb$/);
   assert.deepEqual(await thumb.evaluate((img) => [img.naturalWidth, img.naturalHeight]), [320, 240]);
+
+  // The picture without a thumbnail (its ?thumb answers 404) shows the picture itself, in the same box.
+  const untouched = fileMessage(bobPage, 'wide.png');
+  assert.equal(await untouched.locator('.text').textContent(), '', 'the caption went with the first file only');
+  const fallback = untouched.locator('img.file-thumb');
+  await bobPage.waitForFunction((img) => img.complete && img.naturalWidth > 0 && !img.src.endsWith('?thumb'),
+    await fallback.elementHandle());
+  assert.deepEqual(await fallback.evaluate((img) => [img.naturalWidth, img.naturalHeight,
+    img.getAttribute('width'), img.getAttribute('height')]), [500, 400, '320', '256']);
+  assert.match(await fallback.evaluate((img) => new URL(img.src).pathname), /^\/files\/\d+\/wide\.png$/);
 
   // A tap opens it full size.
   await shared.locator('.file-picture').click();
@@ -340,4 +357,22 @@ browserTest('aFileOverTheLimitIsRefusedWithWordsThatSaySo', async (session) => {
   assert.equal(await fileMessage(alicePage, 'holiday-video.mp4').count(), 0);
   await item.locator('[data-cancel]').click();
   await alicePage.locator('#attachments').waitFor({ state: 'hidden' });
+});
+
+browserTest('aFileOverTheStorageQuotaIsRefusedWithTheServersWords', async (session) => {
+  const carol = await registerAccount(node.url, uniqueName('carol'));
+  const page = await personOn(session, node.url, carol);
+  const first = { name: 'first-half.bin', type: 'application/octet-stream', bytes: randomBytes(8 * MIB) };
+  await attachFiles(page, [first]);
+  await page.click('#send-button');
+  await fileMessage(page, 'first-half.bin').waitFor({ timeout: 60_000 });
+
+  // Within files.maxBytes on its own, over the quota with the first: cut off by the server part-way.
+  await attachFiles(page, [{ ...first, name: 'second-half.bin' }]);
+  await page.click('#send-button');
+  const item = trayItem(page, 'second-half.bin');
+  await eventually(async () => assert.equal(await item.getAttribute('data-state'), 'failed'), { timeout: 60_000 });
+  assert.equal(await item.locator('.attachment-error').textContent(),
+    'Could not share “second-half.bin”: over your storage quota of 12 MiB.');
+  assert.equal(await fileMessage(page, 'second-half.bin').count(), 0);
 });
