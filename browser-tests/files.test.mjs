@@ -190,6 +190,17 @@ async function assertFits(page, what) {
   assert.ok(overflow <= 0, `${what}: messages overflow sideways by ${overflow} px`);
 }
 
+/** The headers the contract promises on a file the page links to, fetched with the page's own session. */
+async function assertServedAs(page, path, { type, disposition }) {
+  const response = await page.context().request.get(path);
+  assert.equal(response.status(), 200, path);
+  const headers = response.headers();
+  assert.equal(headers['content-type'], type, `${path} content-type`);
+  assert.match(headers['content-disposition'], disposition, `${path} content-disposition`);
+  assert.equal(headers['x-content-type-options'], 'nosniff');
+  assert.equal(headers['content-security-policy'], "default-src 'none'; sandbox");
+}
+
 // ---- the scenarios ------------------------------------------------------------------------------------------------
 
 browserTest('aDroppedPictureAndAnAttachedPdfReachThePartnerWhoViewsDownloadsAndSeesThemRemoved', async (session) => {
@@ -267,6 +278,11 @@ browserTest('aDroppedPictureAndAnAttachedPdfReachThePartnerWhoViewsDownloadsAndS
   const [download] = await Promise.all([bobPage.waitForEvent('download'), card.locator('.file-download').click()]);
   assert.equal(download.suggestedFilename(), 'minutes.pdf');
   assert.ok(readFileSync(await download.path()).equals(pdf), 'downloaded byte for byte');
+  const pdfPath = new URL(await card.locator('.file-download').evaluate((a) => a.href)).pathname;
+  await assertServedAs(bobPage, pdfPath,
+    { type: 'application/pdf', disposition: /^attachment;.*filename\*=UTF-8''minutes\.pdf$/ });
+  await assertServedAs(bobPage, thumbSrc.replace('?thumb', ''), { type: 'image/png', disposition: /^inline/ });
+  assert.equal((await fetch(`${node.url}${pdfPath}`)).status, 401, 'no file without a session');
   await assertFits(bobPage, '375 px, picture and card');
   assert.equal(await fileMessage(bobPage, 'minutes.pdf').locator('.file-remove').count(), 0,
     'only the uploader is offered to remove it');
@@ -281,6 +297,7 @@ browserTest('aDroppedPictureAndAnAttachedPdfReachThePartnerWhoViewsDownloadsAndS
     await page.locator(`#messages .message[data-id="${pdfMessageId}"] .file-removed`).waitFor();
     assert.equal(await page.locator(`#messages .message[data-id="${pdfMessageId}"] .file-download`).count(), 0);
   }
+  assert.equal((await bobPage.context().request.get(pdfPath)).status(), 404, 'a removed file is gone');
   await bobPage.reload();
   await roomLoaded(bobPage, room);
   assert.equal(await bobPage.locator(`#messages .message[data-id="${pdfMessageId}"] .file-removed`).textContent(),

@@ -70,7 +70,8 @@ export class ChatView {
     }, { signal });
     // A thumbnail of unknown size takes its place when it loads ('load' does not bubble: caught on the way down).
     d.messages.addEventListener('load', (e) => {
-      if (e.target instanceof HTMLImageElement && !e.target.getAttribute('width')) this.messages.pictureLoaded(e.target);
+      const img = e.target;
+      if (img instanceof HTMLImageElement && !img.getAttribute('width')) this.messages.pictureLoaded(img);
     }, { signal, capture: true });
     d.roomNotice.querySelector('.close-x').addEventListener('click', () => this.showRoomNotice(''), { signal });
     // On a phone the side bar is a panel over the chat: a dialog opened from it closes it first.

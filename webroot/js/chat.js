@@ -1,6 +1,7 @@
 // One logged-in session of the chat view: wires the modules that each keep one part of it (session.js,
-// directory.js, history.js, unread.js, people.js, typing.js, composer.js, upload.js, channel-dialogs.js, connections.js)
-// to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
+// directory.js, history.js, unread.js, people.js, typing.js, composer.js, upload.js, channel-dialogs.js,
+// connections.js) to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open. main.js
+// creates it after login and stops it at logout.
 
 import { api } from './api.js';
 import { ChatBus } from './bus.js';
