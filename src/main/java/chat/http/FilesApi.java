@@ -103,7 +103,7 @@ final class FilesApi {
     String userKey = RoomId.key(user);
     RoomId room = RoomId.parse(ctx.pathParam("room"), topics);
     if (room == null) {
-      Replies.error(ctx, 404, "no such room");
+      unread(ctx, 404, "no such room");
       return;
     }
     String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -112,7 +112,7 @@ final class FilesApi {
       return;
     }
     if (!enter(userKey)) {
-      Replies.error(ctx, 429, "at most " + limits.uploadsAtOnce() + " uploads at once");
+      unread(ctx, 429, "at most " + limits.uploadsAtOnce() + " uploads at once");
       return;
     }
     vertx.eventBus().request(Addresses.ROOM_FILE_ADMIT, new JsonObject().put("room", room.id()).put("user", user))
@@ -127,8 +127,15 @@ final class FilesApi {
       })
       .onFailure(err -> {
         leave(userKey);
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         refused(ctx, err);
       });
+  }
+
+  /** Refused before the body is read: its connection closes after the answer (the body is still on the wire). */
+  private static void unread(RoutingContext ctx, int status, String message) {
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    Replies.error(ctx, status, message);
   }
 
   /** One upload: its single file part streamed into chunks, then stored, thumbnailed and shared as a message. */
@@ -150,6 +157,8 @@ final class FilesApi {
     private int seq;
     private long size;
     private boolean over;
+    /** Answered 201: a connection closing afterwards (keep-alive ending) must not take the file with it. */
+    private boolean shared;
 
     Upload(RoutingContext ctx, RoomId room, String user, long usedBefore) {
       this.ctx = ctx;
@@ -259,6 +268,7 @@ final class FilesApi {
             .put("file", info.toJson())));
       }).onComplete(posted -> {
         if (posted.succeeded()) {
+          shared = true;
           leave(userKey);
           Replies.json(ctx, 201, posted.result().body());
         } else {
@@ -282,6 +292,9 @@ final class FilesApi {
 
     /** Refused or cut off: whatever was stored goes; the client is answered unless it was already. */
     private void end(Throwable err, String why) {
+      if (shared) {
+        return;
+      }
       if (id != null) {
         id.onSuccess(fileId -> writes.eventually(() -> files.discard(fileId)));
         id = null;
@@ -289,6 +302,10 @@ final class FilesApi {
       leave(userKey);
       over = true;
       if (err != null) {
+        if (!requestEnded) {
+          // the rest of the body is not read: this connection cannot carry another request
+          ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
         refused(ctx, err);
       } else if (why != null && !ctx.response().ended()) {
         LOG.debug("upload to {} ended: {}", room.id(), why);

@@ -52,7 +52,7 @@ public final class Bench {
     if (options.workload().equals("report")) {
       return redraw(options);
     }
-    List<String> workloads = options.workload().equals("all") ? List.of("w1", "w2", "w3", "w4", "w5", "w6")
+    List<String> workloads = options.workload().equals("all") ? List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7")
       : List.of(options.workload());
     int status = 0;
     for (String workload : workloads) {
@@ -63,7 +63,8 @@ public final class Bench {
           case "w3" -> Workloads::w3;
           case "w4" -> Workloads::w4;
           case "w5" -> Workloads::w5;
-          default -> Workloads::w6;
+          case "w6" -> Workloads::w6;
+          default -> Workloads::w7;
         });
         record(options, options.resultsName(workload), series, machine);
       } catch (Exception e) {
@@ -109,7 +110,7 @@ public final class Bench {
   /** Regenerates the BENCHMARKS.md blocks and the plot from bench/results/*.json, measuring nothing. */
   private static int redraw(Options options) throws Exception {
     Path results = options.repo().resolve("bench/results");
-    for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6")) {
+    for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6", "w7")) {
       Path file = results.resolve(workload + ".json");
       if (Files.exists(file)) {
         JsonObject all = new JsonObject(Files.readString(file));

@@ -26,7 +26,8 @@ final class Report {
     "w3", "W3 private rooms",
     "w4", "W4 churn: connect and register in a burst",
     "w5", "W5 slow consumers",
-    "w6", "W6 one node vs two vs three, same load");
+    "w6", "W6 one node vs two vs three, same load",
+    "w7", "W7 channels against topics");
 
   private Report() {
   }
@@ -82,6 +83,7 @@ final class Report {
       .append(String.join("; ", titles)).append('\n'));
     md.append('\n');
     proxyCost(md, series);
+    channelCost(md, series);
 
     md.append("| series | sockets | connect p50 / p99 ms | registration p50 / p99 / max ms | all registered in | CPU s during connect | heap after GC per socket |");
     boolean w1 = workload.startsWith("w1");
@@ -211,6 +213,57 @@ final class Report {
       .append(rows).append('\n');
     best.forEach(b -> md.append("- ").append(b).append('\n'));
     md.append('\n');
+  }
+
+  /**
+   * For each channel series whose topic counterpart (same shape, same nodes, same run) is in the results: both
+   * measured steps side by side, topics / channels, and what the channels change in p99 and in the servers' CPU
+   * per delivery. Nothing when there is no such pair.
+   */
+  private static void channelCost(StringBuilder md, JsonObject series) {
+    StringBuilder rows = new StringBuilder();
+    for (String id : series.fieldNames()) {
+      // w7-chat-channels-200x50 against w7-chat-topics-200x50
+      JsonObject topics = id.contains("-channels-") ? series.getJsonObject(id.replace("-channels-", "-topics-"))
+        : null;
+      JsonObject channels = series.getJsonObject(id);
+      if (topics == null || topics.getJsonArray("steps").isEmpty() || channels.getJsonArray("steps").isEmpty()) {
+        continue;
+      }
+      JsonObject t = topics.getJsonArray("steps").getJsonObject(0);
+      JsonObject c = channels.getJsonArray("steps").getJsonObject(0);
+      Double tCpu = serversCpu(t.getJsonObject("cpuPer1kDeliveries", new JsonObject()), null);
+      Double cCpu = serversCpu(c.getJsonObject("cpuPer1kDeliveries", new JsonObject()), null);
+      String shape = channels.getString("title").replace(" channels × ", " rooms × ")
+        .replace("per channel", "per room");
+      rows.append("| ").append(shape)
+        .append(" | ").append(fmt(t.getValue("offeredDeliveries"))).append(" / ")
+        .append(fmt(c.getValue("offeredDeliveries")))
+        .append(" | ").append(latency(t, "p50")).append(" / ").append(latency(c, "p50"))
+        .append(" | ").append(latency(t, "p99")).append(" / ").append(latency(c, "p99"))
+        .append(" | ").append(t.getLong("lost")).append(" / ").append(c.getLong("lost"))
+        .append(" | ").append(fmt(tCpu)).append(" / ").append(fmt(cCpu))
+        .append(" | ").append(tCpu == null || cCpu == null || tCpu == 0 ? "–"
+          : String.format("%+.0f%%", 100 * (cCpu / tCpu - 1)))
+        .append(" | ").append(registrationP99(topics)).append(" / ").append(registrationP99(channels))
+        .append(" |\n");
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    md.append("Channels against topics of the same shape, on the same nodes in the same run, topics / channels:\n\n")
+      .append("| shape | offered deliveries/s | p50 ms | p99 ms | lost | chat processes' CPU s per 1,000 deliveries"
+        + " (nodes and database) | CPU change | registration p99 ms |\n|---|---|---|---|---|---|---|---|\n")
+      .append(rows).append('\n');
+  }
+
+  private static String latency(JsonObject step, String percentile) {
+    return fmt(step.getJsonObject("latencyMs").getValue(percentile));
+  }
+
+  private static String registrationP99(JsonObject series) {
+    return fmt(series.getJsonObject("connect", new JsonObject()).getJsonObject("registrationMs", new JsonObject())
+      .getValue("p99"));
   }
 
   private static Map<Long, JsonObject> firstStepPerRate(JsonObject series) {

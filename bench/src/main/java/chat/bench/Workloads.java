@@ -1,5 +1,7 @@
 package chat.bench;
 
+import chat.bench.client.Accounts;
+import chat.bench.client.Channels;
 import chat.bench.client.Conn;
 import chat.bench.client.Counters;
 import chat.bench.client.RoomPlan;
@@ -223,6 +225,24 @@ final class Workloads {
 
   /** Many rooms: 1,000 rooms × 10 members, each room 1 msg/s; then 100 rooms × 100 members, each 1 msg/s. */
   static JsonArray w2(Harness h) throws Exception {
+    JsonArray series = new JsonArray();
+    for (String kind : List.of("chat", "baseline")) {
+      if (!h.options.measures(kind, true)) {
+        continue;
+      }
+      Target t = kind.equals("chat") ? h.chat(2, w2Topics(), List.of()) : h.baseline();
+      series.add(roomsSeries(h, t, "w2", "w2-" + kind + "-1000x10", "rooms", 10,
+        i -> String.format("topic.r%04d", i / 10), h.options.stepSecondsOr(20), true));
+      // no heap figure for the second shape: the node still holds what the first one left behind
+      series.add(roomsSeries(h, t, "w2", "w2-" + kind + "-100x100", "rooms", 100,
+        i -> String.format("topic.h%03d", i / 100), h.options.stepSecondsOr(20), false));
+      h.stop(t);
+    }
+    return series;
+  }
+
+  /** W2's configured topics: the default four, r0000..r0999 and h000..h099 (W7 configures the same). */
+  static List<String> w2Topics() {
     List<String> topics = new ArrayList<>(DEFAULT_TOPICS);
     for (int r = 0; r < 1000; r++) {
       topics.add(String.format("r%04d", r));
@@ -230,34 +250,27 @@ final class Workloads {
     for (int r = 0; r < 100; r++) {
       topics.add(String.format("h%03d", r));
     }
-    JsonArray series = new JsonArray();
-    for (String kind : List.of("chat", "baseline")) {
-      if (!h.options.measures(kind, true)) {
-        continue;
-      }
-      Target t = kind.equals("chat") ? h.chat(2, topics, List.of()) : h.baseline();
-      series.add(roomsSeries(h, t, "w2-" + kind + "-1000x10", 10, i -> String.format("topic.r%04d", i / 10),
-        h.options.stepSecondsOr(20), true));
-      // no heap figure for the second shape: the node still holds what the first one left behind
-      series.add(roomsSeries(h, t, "w2-" + kind + "-100x100", 100, i -> String.format("topic.h%03d", i / 100),
-        h.options.stepSecondsOr(20), false));
-      h.stop(t);
-    }
-    return series;
+    return topics;
   }
 
-  private static JsonObject roomsSeries(Harness h, Target t, String id, int roomSize, IntFunction<String> room, int seconds,
-                                        boolean heap) throws Exception {
+  /**
+   * 10,000 users in rooms of {@code roomSize}, user i in room(i), each room 1 msg/s sent by up to 10 of its members
+   * in turn, warmed up until the JIT compilers are done, then one measured step. {@code rooms} names the kind of
+   * room in the title ("rooms", "topics", "channels").
+   */
+  private static JsonObject roomsSeries(Harness h, Target t, String workload, String id, String rooms, int roomSize,
+                                        IntFunction<String> room, int seconds, boolean heap) throws Exception {
     int users = 10_000;
-    String shape = (users / roomSize) + " rooms × " + roomSize + " members, 1 msg/s per room";
+    String shape = (users / roomSize) + " " + rooms + " × " + roomSize + " members, 1 msg/s per "
+      + (rooms.equals("rooms") ? "room" : rooms.substring(0, rooms.length() - 1));
     String title = t.kind().equals("chat") ? "chat, 2 nodes, " + shape : "baseline, " + shape;
-    System.out.printf("%n[w2] %s%n", title);
+    System.out.printf("%n[%s] %s%n", workload, title);
     JsonObject s = h.series(id, t, title).put("members", users);
     List<Conn> conns = h.conns(t, users, room, i -> List.of("chat.room." + room.apply(i)));
     s.put("connect", h.connect(t, conns, 200, heap));
-    List<RoomPlan> rooms = roomPlans(conns, 1.0, Math.min(roomSize, 10), List.of());
-    warmUp(h, t, rooms);
-    StepPlan plan = new StepPlan(++stepIds, System.nanoTime() + 300_000_000L, seconds * 1_000_000_000L, rooms);
+    List<RoomPlan> plans = roomPlans(conns, 1.0, Math.min(roomSize, 10), List.of());
+    warmUp(h, t, plans);
+    StepPlan plan = new StepPlan(++stepIds, System.nanoTime() + 300_000_000L, seconds * 1_000_000_000L, plans);
     Runnable profileDone = profile(h, t, s);
     s.getJsonArray("steps").add(Measure.step(h.fleet, h.processes(t), plan, DRAIN_SECONDS, id, c -> { }));
     profileDone.run();
@@ -279,8 +292,7 @@ final class Workloads {
       String title = (kind.equals("chat") ? "chat, 2 nodes, " : "baseline, ") + "5,000 dm pairs, 1 msg/10 s per pair";
       System.out.printf("%n[w3] %s%n", title);
       JsonObject s = h.series("w3-" + kind, t, title).put("members", users);
-      IntFunction<String> room = i -> "dm." + chat.bench.client.Accounts.name(i & ~1) + "."
-        + chat.bench.client.Accounts.name(i | 1);
+      IntFunction<String> room = i -> "dm." + Accounts.name(i & ~1) + "." + Accounts.name(i | 1);
       List<Conn> conns = h.conns(t, users, room, i -> List.of("chat.room." + room.apply(i)));
       s.put("connect", h.connect(t, conns, 200, true));
       List<RoomPlan> rooms = roomPlans(conns, 0.1, 2, List.of());
@@ -442,6 +454,101 @@ final class Workloads {
       series.add(s);
     }
     return series;
+  }
+
+  // ------------------------------------------------------------------ W7
+
+  static final int W7_CHANNELS = 200;
+  static final int W7_MEMBERS = 50;
+
+  /**
+   * Channels (issue 16) against W2's topics at one size: 10,000 users as 200 rooms × 50 members, each room 1 msg/s
+   * sent by 10 of its members in turn (10,000 deliveries/s), first in 200 of W2's configured topics (the nodes
+   * configure all of W2's), then in 200 public channels made over the HTTP API, on the same nodes in the same run.
+   * The two differ only in what a channel adds: the membership check the contract asks at register and send. The
+   * baseline, when asked for with --targets, runs the topics' shape.
+   */
+  static JsonArray w7(Harness h) throws Exception {
+    JsonArray series = new JsonArray();
+    int seconds = h.options.stepSecondsOr(20);
+    for (String kind : List.of("chat", "baseline")) {
+      if (!h.options.measures(kind, kind.equals("chat"))) {
+        continue;
+      }
+      boolean chat = kind.equals("chat");
+      Target t = chat ? h.chat(2, w2Topics(), List.of()) : h.baseline();
+      series.add(roomsSeries(h, t, "w7", "w7-" + kind + "-topics-200x50", chat ? "topics" : "rooms", W7_MEMBERS,
+        i -> String.format("topic.r%04d", i / W7_MEMBERS), seconds, true));
+      if (chat) {
+        JsonObject setup = makeChannels(h, t);
+        // no heap figure, as for W2's second shape: the nodes still hold what the topics' run left behind
+        JsonObject s = roomsSeries(h, t, "w7", "w7-chat-channels-200x50", "channels", W7_MEMBERS,
+          i -> "channel." + channelName(i / W7_MEMBERS), seconds, false);
+        s.put("channelSetup", setup);
+        JsonObject ms = setup.getJsonObject("requestMs");
+        s.getJsonArray("notes").add(String.format("%d channels made over HTTP before the sockets opened (%d creates,"
+            + " %,d joins, %d at a time) in %.1f s: p50 %s ms, p99 %s ms per request", W7_CHANNELS, W7_CHANNELS,
+          setup.getInteger("requests") - W7_CHANNELS, CHANNEL_REQUESTS_AT_ONCE, setup.getDouble("seconds"),
+          Report.fmt(ms.getValue("p50")), Report.fmt(ms.getValue("p99"))));
+        setup.getJsonArray("contractDifferences").forEach(d -> s.getJsonArray("notes").add("differs from the issue 16"
+          + " contract: " + d));
+        series.add(s);
+      }
+      h.stop(t);
+    }
+    return series;
+  }
+
+  static final int CHANNEL_REQUESTS_AT_ONCE = 32;
+
+  /** Channel c's name: not a configured topic's (those are reserved), lower case as the server keeps it. */
+  static String channelName(int c) {
+    return String.format("w7-%03d", c);
+  }
+
+  /**
+   * The 200 channels of W7 over the HTTP API: user 50c creates channel c, users 50c+1 .. 50c+49 join it; then one
+   * channel's details are read back to check the membership the sockets will rely on.
+   */
+  private static JsonObject makeChannels(Harness h, Target t) throws Exception {
+    List<Accounts.User> users = h.users(t, W7_CHANNELS * W7_MEMBERS);
+    List<Channels.Group> groups = new ArrayList<>();
+    for (int c = 0; c < W7_CHANNELS; c++) {
+      List<Integer> members = new ArrayList<>();
+      for (int m = 0; m < W7_MEMBERS; m++) {
+        members.add(c * W7_MEMBERS + m);
+      }
+      groups.add(new Channels.Group(channelName(c), members));
+    }
+    System.out.printf("  making %d channels over HTTP: %d creates, then %,d joins%n", W7_CHANNELS, W7_CHANNELS,
+      W7_CHANNELS * (W7_MEMBERS - 1));
+    long[] last = {0};
+    Channels.Setup setup = Channels.make(h.fleet.vertx(), t.endpoints(), users, groups, CHANNEL_REQUESTS_AT_ONCE,
+      done -> {
+        if (System.nanoTime() - last[0] > 2_000_000_000L) {
+          last[0] = System.nanoTime();
+          System.out.printf("    channels: %,d of %,d requests answered%n", done, W7_CHANNELS * W7_MEMBERS);
+        }
+      });
+    JsonObject result = new JsonObject().put("channels", W7_CHANNELS).put("requests", setup.requests())
+      .put("seconds", Measure.round(setup.seconds(), 2)).put("requestMs", Measure.percentiles(setup.latency()));
+    List<String> differences = new ArrayList<>(setup.contractDifferences());
+    // one channel read back, from the other node than its owner's where there are two
+    int reader = Math.min(1, users.size() - 1);
+    JsonObject details = Channels.details(h.fleet.vertx(), t.endpoints().get(reader % t.endpoints().size()),
+      users.get(reader), channelName(0));
+    Object count = details.getValue("memberCount");
+    Object listed = details.getValue("members") instanceof JsonArray a ? a.size() : null;
+    if (!Integer.valueOf(W7_MEMBERS).equals(count) || !Integer.valueOf(W7_MEMBERS).equals(listed)) {
+      differences.add(String.format("GET /api/channels/%s after %d members joined: memberCount %s, %s members listed",
+        channelName(0), W7_MEMBERS, count, listed));
+    }
+    result.put("contractDifferences", new JsonArray(differences));
+    JsonObject ms = result.getJsonObject("requestMs");
+    System.out.printf("  %d channels made in %.1f s (%,d requests): p50 %s ms, p99 %s ms per request%n", W7_CHANNELS,
+      setup.seconds(), setup.requests(), ms.getValue("p50"), ms.getValue("p99"));
+    differences.forEach(d -> System.out.println("  ! differs from the issue 16 contract: " + d));
+    return result;
   }
 
   // ------------------------------------------------------------------ plans
