@@ -1,7 +1,10 @@
 // The chat view's elements: the message list, room list and people list (render.js draws those), and around
-// them the room header, status line, typing line, composer, counters and the address's #room. It also turns
-// the person's clicks, keys and scrolling into calls on the session. Every user string goes in as text.
+// them the room header, status line, typing line, composer (its files: attachments.js), counters and the address's
+// #room. It also turns the person's clicks, keys and scrolling into calls on the session. Every user string goes
+// in as text.
 
+import { AttachmentsView } from './attachments.js';
+import { PictureViewer, confirmRemove } from './file-view.js';
 import { MessageView, PeopleView, RoomListView } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,11 +38,15 @@ export class ChatView {
     this.roomList = new RoomListView(this.dom.roomList, $('room-group-public'), $('room-group-dm'), $('dm-empty'),
       $('room-group-channel'), $('channel-empty'));
     this.people = new PeopleView(this.dom.peopleList, $('people-status'));
+    this.attachments = new AttachmentsView();
+    this.pictures = new PictureViewer($('picture-modal'));
   }
 
   // on: openRoom(id), openDm(username), personMenu(username), reveal(messageId), searchTyped(), nearTop(), send(),
-  // composerInput(), visible(), hidden(). Everything is let go when `signal` aborts.
+  // composerInput(), visible(), hidden(), removeFile(fileId, messageId), and the attachments' add(files),
+  // cancel(key), retry(key). Everything is let go when `signal` aborts.
   bind(on, signal) {
+    this.attachments.bind(on, signal);
     const d = this.dom;
     // A person's menu opens from the people list, a message's sender, the contacts and the members lists.
     document.addEventListener('click', (e) => {
@@ -49,7 +56,23 @@ export class ChatView {
     d.messages.addEventListener('click', (e) => {
       const show = e.target.closest('[data-reveal]');
       if (show) on.reveal(Number(show.dataset.reveal));
+      // A picture opens full size here; with a modifier key (new tab, save) the browser does as asked.
+      const picture = e.target.closest('[data-picture]');
+      if (picture && e.button === 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey) {
+        e.preventDefault();
+        this.pictures.open(picture);
+      }
+      const remove = e.target.closest('[data-remove-file]');
+      if (remove && !remove.disabled && confirmRemove(remove)) {
+        remove.disabled = true;
+        on.removeFile(Number(remove.dataset.removeFile), Number(remove.dataset.message));
+      }
     }, { signal });
+    // A thumbnail of unknown size takes its place when it loads ('load' does not bubble: caught on the way down).
+    d.messages.addEventListener('load', (e) => {
+      const img = e.target;
+      if (img instanceof HTMLImageElement && !img.getAttribute('width')) this.messages.pictureLoaded(img);
+    }, { signal, capture: true });
     d.roomNotice.querySelector('.close-x').addEventListener('click', () => this.showRoomNotice(''), { signal });
     // On a phone the side bar is a panel over the chat: a dialog opened from it closes it first.
     for (const id of ['channels-button', 'contacts-button']) {
@@ -180,6 +203,19 @@ export class ChatView {
     this.dom.input.value = '';
   }
 
+  // The file tray drawn again; it takes room from the list, which stays at its newest message if it was there.
+  showAttachments(items) {
+    const stick = this.messages.isAtBottom();
+    this.attachments.render(items);
+    if (stick) this.messages.scrollToBottom();
+  }
+
+  // A caption whose file was not shared: back in the input, before anything typed since.
+  restoreCaption(text) {
+    const now = this.dom.input.value;
+    this.dom.input.value = now.trim() ? `${text}\n${now}` : text;
+  }
+
   focusInput() {
     // On a phone, focusing would pop the keyboard up over the messages.
     if (window.matchMedia('(min-width: 992px)').matches) this.dom.input.focus({ preventScroll: true });
@@ -210,6 +246,7 @@ export class ChatView {
   // Back to how the page was before the session, for the next person to log in.
   clear() {
     this.messages.clear();
+    this.attachments.clear();
     this.roomList.clear();
     this.showRoomNotice('');
     this.dom.channelInfo.hidden = true;

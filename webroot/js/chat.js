@@ -1,6 +1,7 @@
 // One logged-in session of the chat view: wires the modules that each keep one part of it (session.js,
-// directory.js, history.js, unread.js, people.js, typing.js, composer.js, channel-dialogs.js, connections.js)
-// to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
+// directory.js, history.js, unread.js, people.js, typing.js, composer.js, upload.js, channel-dialogs.js,
+// connections.js) to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open. main.js
+// creates it after login and stops it at logout.
 
 import { api } from './api.js';
 import { ChatBus } from './bus.js';
@@ -9,8 +10,9 @@ import { channelOf } from './channel-name.js';
 import { ChannelRooms } from './channel-rooms.js';
 import { Connections } from './connections.js';
 import { ChatView } from './chat-view.js';
-import { Composer } from './composer.js';
+import { Composer, MAX_TEXT } from './composer.js';
 import { RoomDirectory } from './directory.js';
+import { markRemoved, readFileRemoved, summary } from './file-message.js';
 import { HiddenMessages } from './hidden-messages.js';
 import { HistorySync } from './history.js';
 import { readUserNotice } from './notices.js';
@@ -20,6 +22,7 @@ import { GLOBAL_ROOM, dmRoomId, isDmRoom, isMessage, sameUser } from './rooms.js
 import { ConnectionState, SessionWatch } from './session.js';
 import { Typing } from './typing.js';
 import { UnreadCounts } from './unread.js';
+import { Uploads } from './upload.js';
 
 // localStorage itself may throw (disabled by the browser), so it is looked up inside the directory's try.
 const browserStorage = {
@@ -113,6 +116,13 @@ export class ChatSession {
       problem: (message) => (message === null ? view.hideSendError() : view.showSendError(message)),
       sent: (roomId, stored) => this.sent(roomId, stored),
     });
+    this.uploads = new Uploads({
+      changed: (items) => view.showAttachments(items),
+      progress: (item) => view.attachments.showProgress(item),
+      shared: (roomId, stored) => this.shared(roomId, stored),
+      captionBack: (text) => view.restoreCaption(text),
+      unauthorized: () => this.session.check(),
+    });
   }
 
   // ---- lifecycle ---------------------------------------------------------
@@ -148,7 +158,7 @@ export class ChatSession {
   stop() {
     this.stopped = true;
     for (const part of [this.session, this.sync, this.unread, this.people, this.typing, this.composer,
-      this.connections, this.channels]) part.stop();
+      this.uploads, this.connections, this.channels]) part.stop();
     this.abort.abort();
     this.bus.stop();
     this.notifier.dispose();
@@ -170,13 +180,19 @@ export class ChatSession {
       nearTop: () => {
         if (this.current) this.sync.loadOlder(this.current);
       },
-      send: () => this.composer.send(this.current && this.current.id, this.view.composerText()),
+      send: () => this.send(),
       composerInput: () => {
         this.view.hideSendError();
         if (this.current && this.view.composerText().trim()) this.typing.typed(this.current.id);
       },
       visible: () => this.unread.markRead(),
       hidden: () => this.unread.hidden(this.current),
+      add: (files) => {
+        if (this.uploads.add(files)) this.view.focusInput();
+      },
+      cancel: (key) => this.uploads.cancel(key),
+      retry: (key) => this.uploads.retry(key),
+      removeFile: (fileId, messageId) => this.removeFile(fileId, messageId),
     }, this.abort.signal);
   }
 
@@ -231,7 +247,12 @@ export class ChatSession {
       if (err && err.failureCode === 403) this.channelRooms.lost(id, 'removed', null);
     };
     this.bus.subscribe(`chat.room.${id}`, (body) => {
-      if (isMessage(body)) this.ingest(room, [body], true);
+      if (isMessage(body)) {
+        this.ingest(room, [body], true);
+        return;
+      }
+      const removal = readFileRemoved(body);
+      if (removal) this.fileRemoved(room, removal.message);
     }, channel ? removed : null);
     // Someone blocked is not shown typing either: what they write is hidden.
     this.bus.subscribe(`chat.typing.${id}`, (body) => {
@@ -357,7 +378,7 @@ export class ChatSession {
       if (this.unread.received(room, others)) this.view.messages.removeMarker();
       if (isDmRoom(room.id)) {
         const last = others[others.length - 1];
-        this.notifier.show(`${last.sender} (private)`, last.text.slice(0, 200), room.id);
+        this.notifier.show(`${last.sender} (private)`, summary(last).slice(0, 200), room.id);
       }
     }
     if (isCurrent) {
@@ -383,6 +404,54 @@ export class ChatSession {
   }
 
   // ---- sending ---------------------------------------------------------
+
+  // Send: the files in the tray with the text as the first one's caption, or else the text as a message.
+  send() {
+    const roomId = this.current && this.current.id;
+    const text = this.view.composerText();
+    if (!roomId || !this.uploads.hasReady()) {
+      this.composer.send(roomId, text);
+      return;
+    }
+    const caption = text.trim();
+    const length = [...caption].length;
+    if (length > MAX_TEXT) {
+      this.view.showSendError(`This caption has ${length} characters; the limit is ${MAX_TEXT}.`);
+      return;
+    }
+    this.view.hideSendError();
+    if (this.uploads.send(roomId, caption)) this.view.clearComposer();
+  }
+
+  // A file the server stored: its message, as any other of this person's.
+  shared(roomId, stored) {
+    const room = this.rooms.get(roomId);
+    if (!room || !isMessage(stored)) return;
+    this.ingest(room, [stored], false);
+    if (room === this.current) {
+      this.view.messages.scrollToBottom();
+      this.view.showJumpNew(false);
+    }
+  }
+
+  async removeFile(fileId, messageId) {
+    const room = this.current;
+    try {
+      await api.removeFile(fileId);
+      this.fileRemoved(room, messageId);
+    } catch (e) {
+      if (this.stopped) return;
+      this.view.showRoomNotice(`Could not remove the file: ${e.message}`);
+      const m = room.messages.find((x) => x.id === messageId);
+      if (m && room === this.current) this.view.messages.replace(m);  // its Remove works again
+    }
+  }
+
+  // A file removed (here, or by anyone, heard on the room's address): "File removed" where it was.
+  fileRemoved(room, messageId) {
+    const m = markRemoved(room, messageId);
+    if (m && room === this.current) this.view.messages.replace(m);
+  }
 
   sent(roomId, stored) {
     const room = this.rooms.get(roomId);

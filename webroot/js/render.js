@@ -1,14 +1,11 @@
 // DOM for the chat view. Every string that came from a user is put in with
 // textContent, never parsed as HTML.
 
+import { el } from './dom.js';
+import { fileElement, removeControl } from './file-view.js';
 import { sameUser } from './rooms.js';
 
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+export { el };
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -80,7 +77,16 @@ function messageElement(m, me, hidden) {
   const meta = el('div', 'meta');
   meta.append(senderElement(m, own), ' ');
   meta.append(timeElement(m));
-  item.append(meta, el('div', 'text', m.text));
+  const remove = own ? removeControl(m) : null;
+  if (remove) meta.append(remove);
+  item.append(meta);
+  // A shared file, its caption below it (the text, maybe empty).
+  const file = fileElement(m);
+  if (file) {
+    item.classList.add('with-file');
+    item.append(file);
+  }
+  item.append(el('div', 'text', m.text));
   return item;
 }
 
@@ -196,6 +202,18 @@ export class MessageView {
       if (marker) c.scrollTop = Math.max(0, marker.offsetTop - 24);
       else this.scrollToBottom();
     }
+  }
+
+  // One message drawn again where it stands (its file was removed).
+  replace(m) {
+    const node = this.container.querySelector(`.message[data-id="${m.id}"]`);
+    if (node) node.replaceWith(messageElement(m, this.me, this.hidden));
+  }
+
+  // A picture without a known size takes its height when it loads: a list that was at the bottom stays there.
+  pictureLoaded(img) {
+    const c = this.container;
+    if (c.scrollHeight - c.scrollTop - c.clientHeight - img.offsetHeight < 48) this.scrollToBottom();
   }
 
   // New messages for the open room. Returns nothing; the caller decides on scrolling.
