@@ -52,8 +52,8 @@ public final class Bench {
     if (options.workload().equals("report")) {
       return redraw(options);
     }
-    List<String> workloads = options.workload().equals("all") ? List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7")
-      : List.of(options.workload());
+    List<String> workloads = options.workload().equals("all") ? List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7",
+      "files") : List.of(options.workload());
     int status = 0;
     for (String workload : workloads) {
       try {
@@ -64,7 +64,8 @@ public final class Bench {
           case "w4" -> Workloads::w4;
           case "w5" -> Workloads::w5;
           case "w6" -> Workloads::w6;
-          default -> Workloads::w7;
+          case "w7" -> Workloads::w7;
+          default -> FilesWorkload::files;
         });
         record(options, options.resultsName(workload), series, machine);
       } catch (Exception e) {
@@ -110,7 +111,8 @@ public final class Bench {
   /** Regenerates the BENCHMARKS.md blocks and the plot from bench/results/*.json, measuring nothing. */
   private static int redraw(Options options) throws Exception {
     Path results = options.repo().resolve("bench/results");
-    for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6", "w7")) {
+    for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6", "w7",
+      "files")) {
       Path file = results.resolve(workload + ".json");
       if (Files.exists(file)) {
         JsonObject all = new JsonObject(Files.readString(file));

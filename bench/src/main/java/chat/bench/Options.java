@@ -22,13 +22,14 @@ public record Options(
   List<String> via) {
 
   static final String USAGE = """
-    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|w7|all|report> [options]
-      (report: redraw BENCHMARKS.md blocks and the plot from bench/results/*.json without measuring)
+    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|w7|files|all|report> [options]
+      (files: 25 MiB uploads and downloads on 1 and 2 nodes, and a busy room with and without downloads;
+       report: redraw BENCHMARKS.md blocks and the plot from bench/results/*.json without measuring)
       --members 500,2000,5000  W1 room sizes (default 500,2000,5000)
       --step-seconds N         length of one rate step (default per workload)
       --client-loops N         client event loops / verticles (default 2)
       --source-addresses N     loopback source addresses 127.0.0.2.. (default 8)
-      --targets chat,baseline  which servers to measure (default both; W5 and W7 chat only)
+      --targets chat,baseline  which servers to measure (default both; W5 and W7 chat only; files has no baseline)
       --profile                JFR on chat node1 during the measured steps (W1-W3, W7), summary in bench/results/
       --no-report              do not touch BENCHMARKS.md and bench/results/
       --max-minutes N          give up a workload after N minutes (default 20)
@@ -78,7 +79,7 @@ public record Options(
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
-    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "all", "report").contains(workload)) {
+    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "files", "all", "report").contains(workload)) {
       throw new IllegalArgumentException("unknown workload " + workload + "\n" + USAGE);
     }
     if (via.isEmpty() || !List.of("direct", "nginx").containsAll(via)) {

@@ -27,7 +27,8 @@ final class Report {
     "w4", "W4 churn: connect and register in a burst",
     "w5", "W5 slow consumers",
     "w6", "W6 one node vs two vs three, same load",
-    "w7", "W7 channels against topics");
+    "w7", "W7 channels against topics",
+    "files", "Files: upload and download throughput, and a busy room while files download");
 
   private Report() {
   }
@@ -84,6 +85,7 @@ final class Report {
     md.append('\n');
     proxyCost(md, series);
     channelCost(md, series);
+    fileTransfers(md, series);
 
     md.append("| series | sockets | connect p50 / p99 ms | registration p50 / p99 / max ms | all registered in | CPU s during connect | heap after GC per socket |");
     boolean w1 = workload.startsWith("w1");
@@ -124,7 +126,8 @@ final class Report {
         JsonObject l = step.getJsonObject("latencyMs");
         JsonObject r = step.getJsonObject("replyMs");
         String label = step.getString("label");
-        md.append("| ").append(s.getString("title")).append(label.contains("slow") ? " (1% slow)"
+        md.append("| ").append(s.getString("title")).append(step.containsKey("variant")
+            ? " (" + step.getString("variant") + ")" : label.contains("slow") ? " (1% slow)"
             : label.contains("reference") ? " (reference)" : label.endsWith("repeat") ? " (repeated)" : "")
           .append(" | ").append(fmt(step.getValue("offeredMsgs")))
           .append(" | ").append(fmt(step.getValue("offeredDeliveries")))
@@ -255,6 +258,110 @@ final class Report {
       .append("| shape | offered deliveries/s | p50 ms | p99 ms | lost | chat processes' CPU s per 1,000 deliveries"
         + " (nodes and database) | CPU change | registration p99 ms |\n|---|---|---|---|---|---|---|---|\n")
       .append(rows).append('\n');
+  }
+
+  /**
+   * For each series that shared files (the files workload): its uploads and downloads (MB/s, each transfer's time,
+   * the servers' CPU per GB moved), then its room's steps without and with downloads side by side. Nothing when no
+   * series has them.
+   */
+  private static void fileTransfers(StringBuilder md, JsonObject series) {
+    StringBuilder transfers = new StringBuilder();
+    StringBuilder room = new StringBuilder();
+    for (String id : series.fieldNames()) {
+      JsonObject s = series.getJsonObject(id);
+      JsonObject up = s.getJsonObject("uploads");
+      JsonObject down = s.getJsonObject("downloads");
+      if (up == null || down == null) {
+        continue;
+      }
+      transfers.append("| ").append(s.getString("title"))
+        .append(" | ").append(up.getInteger("transfers")).append(" × ").append(mib(up.getLong("fileBytes")))
+        .append(" by ").append(up.getInteger("users")).append(" users, ").append(up.getInteger("atOnce"))
+        .append(" at a time").append(failed(up))
+        .append(" | **").append(fmt(up.getValue("mbPerSecond"))).append("** | ").append(seconds(up))
+        .append(" | ").append(cpuPerGigabyte(up))
+        .append(" | ").append(down.getInteger("transfers")).append(", ").append(down.getInteger("atOnce"))
+        .append(" at a time").append(failed(down))
+        .append(" | **").append(fmt(down.getValue("mbPerSecond"))).append("** | ").append(seconds(down))
+        .append(" | ").append(cpuPerGigabyte(down)).append(" |\n");
+      JsonArray steps = s.getJsonArray("steps");
+      JsonObject quiet = null;
+      JsonObject busy = null;
+      for (Object o : steps) {
+        JsonObject step = (JsonObject) o;
+        if (step.containsKey("downloads")) {
+          busy = step;
+        } else if (step.containsKey("variant")) {
+          quiet = step;
+        }
+      }
+      if (quiet == null || busy == null) {
+        continue;
+      }
+      JsonObject during = busy.getJsonObject("downloads");
+      room.append("| ").append(s.getString("title")).append(", ").append(fmt(s.getValue("members"))).append(" members")
+        .append(" | ").append(fmt(quiet.getValue("offeredDeliveries")))
+        .append(" | ").append(during.getInteger("transfers")).append(" (").append(during.getInteger("atOnce"))
+        .append(" at a time)").append(failed(during))
+        .append(" | **").append(fmt(during.getValue("mbPerSecond"))).append("**")
+        .append(" | ").append(latency(quiet, "p50")).append(" → ").append(latency(busy, "p50"))
+        .append(" | **").append(latency(quiet, "p99")).append(" → ").append(latency(busy, "p99")).append("**")
+        .append(" | ").append(latency(quiet, "max")).append(" → ").append(latency(busy, "max"))
+        .append(" | ").append(fmt(quiet.getValue("delivered"))).append(" / ").append(fmt(quiet.getValue("lost")))
+        .append(" → ").append(fmt(busy.getValue("delivered"))).append(" / ").append(fmt(busy.getValue("lost")))
+        .append(" |\n");
+    }
+    if (transfers.isEmpty()) {
+      return;
+    }
+    md.append("Uploads and downloads of 25 MiB files, bytes in the database (MB = 10⁶ bytes; each transfer's time from"
+        + " request to last byte or answer; CPU of each server process during the batch, per GB moved):\n\n")
+      .append("| series | uploads | upload MB/s | per upload s p50 / p99 | server CPU s per GB uploaded | downloads"
+        + " | download MB/s | per download s p50 / p99 | server CPU s per GB downloaded |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n")
+      .append(transfers).append('\n');
+    if (!room.isEmpty()) {
+      md.append("The room without downloads → with downloads running through the whole step (the chat step's table"
+          + " below has the rest):\n\n")
+        .append("| series | offered deliveries/s | downloads during the step | download MB/s | chat p50 ms | chat p99 ms"
+          + " | chat max ms | delivered / lost |\n|---|---|---|---|---|---|---|---|\n")
+        .append(room).append('\n');
+    }
+  }
+
+  private static String mib(long bytes) {
+    return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : String.format("%,d bytes", bytes);
+  }
+
+  private static String failed(JsonObject batch) {
+    int failed = batch.getInteger("failed", 0);
+    return failed == 0 ? "" : " (" + failed + " failed)";
+  }
+
+  private static String seconds(JsonObject batch) {
+    JsonObject ms = batch.getJsonObject("perTransferMs", new JsonObject());
+    return inSeconds(ms.getValue("p50")) + " / " + inSeconds(ms.getValue("p99"));
+  }
+
+  private static String inSeconds(Object ms) {
+    return ms instanceof Number n ? String.format("%.2f", n.doubleValue() / 1000) : "–";
+  }
+
+  /** Each server process's CPU seconds per GB moved (not the bench's own, whose clients made and read the bytes). */
+  private static String cpuPerGigabyte(JsonObject batch) {
+    JsonObject cpu = batch.getJsonObject("cpuSeconds");
+    long bytes = batch.getLong("bytes", 0L);
+    if (cpu == null || bytes == 0) {
+      return "–";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String name : cpu.fieldNames()) {
+      if (!name.equals("bench")) {
+        parts.add(name + " " + String.format("%.2f", cpu.getDouble(name) / (bytes / 1e9)));
+      }
+    }
+    return String.join(", ", parts);
   }
 
   private static String latency(JsonObject step, String percentile) {
