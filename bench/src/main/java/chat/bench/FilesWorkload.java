@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * of {@code file_chunks}):
  * <ol>
  * <li>uploads: 8 users share 32 files of 25 MiB (4 each) in the global room, 4 at a time;</li>
- * <li>downloads: each file once, 8 at a time, by the same users, so that both nodes serve;</li>
+ * <li>downloads: each file twice, 8 at a time, by the same users, so that both nodes serve;</li>
  * <li>a busy room: 500 members in the global room at 10,000 deliveries/s, one step without downloads, then one
  *     with 8 downloads at a time running without a pause for the whole step.</li>
  * </ol>
@@ -40,8 +40,11 @@ final class FilesWorkload {
   static final int DOWNLOADS_AT_ONCE = 8;
   static final long DELIVERIES = 10_000;
   static final String ROOM = "global";
-  /** Shared and downloaded twice before anything is measured, so that the measured files meet compiled code. */
+  /** Shared, then downloaded in four waves of eight, before anything is measured: the measured meet compiled code. */
   static final int WARM_UP_FILES = 2;
+  static final int WARM_UP_DOWNLOADS = 4 * DOWNLOADS_AT_ONCE;
+  /** How often each file is downloaded in the measured downloads: long enough that ramp and tail do not rule. */
+  static final int DOWNLOADS_PER_FILE = 2;
 
   private FilesWorkload() {
   }
@@ -64,6 +67,11 @@ final class FilesWorkload {
     System.out.printf("%n[files] %s%n", title);
     JsonObject s = h.series("files-" + nodes, t, title).put("members", MEMBERS);
     JsonArray notes = s.getJsonArray("notes");
+    notes.add(String.format("the nodes run the shipped file limits, none of which the bench reaches: %d MiB files are"
+        + " files.maxBytes exactly, %d MiB per user a tenth of files.quotaBytes, one upload at a time per user under"
+        + " files.uploadsAtOnce (3), a file every few seconds per user far under the send rate (10/s) a file counts"
+        + " against; the %d sharers are not among the room's senders", FILE_BYTES >> 20,
+      (FILES / SHARERS) * FILE_BYTES >> 20, SHARERS));
     // the sharers log in after the room's members, each on its node as the members are (user i on node i % nodes)
     List<Accounts.User> users = h.users(t, MEMBERS + SHARERS);
     List<Endpoint> endpoints = t.endpoints();
@@ -73,9 +81,9 @@ final class FilesWorkload {
     }
     try (FileTransfers files = new FileTransfers(sharers, DOWNLOADS_AT_ONCE)) {
       FileTransfers.Batch warm = files.upload(ROOM, "warm-up", WARM_UP_FILES, FILE_BYTES, WARM_UP_FILES, List.of());
-      FileTransfers.Batch warmDown = files.download(warm.files(), 2 * WARM_UP_FILES, DOWNLOADS_AT_ONCE);
-      System.out.printf("  warm-up: %d files shared at %.1f MB/s, downloaded twice at %.1f MB/s%s%n", warm.count(),
-        warm.megabytesPerSecond(), warmDown.megabytesPerSecond(),
+      FileTransfers.Batch warmDown = files.download(warm.files(), WARM_UP_DOWNLOADS, DOWNLOADS_AT_ONCE);
+      System.out.printf("  warm-up: %d files shared at %.1f MB/s, downloaded %d times at %.1f MB/s%s%n", warm.count(),
+        warm.megabytesPerSecond(), warmDown.count(), warmDown.megabytesPerSecond(),
         warm.failed() + warmDown.failed() > 0 ? " (failed: " + first(warm, warmDown) + ")" : "");
       System.out.printf("  servers quiet after %.0f s%n", h.awaitQuiet(t));
 
@@ -92,7 +100,8 @@ final class FilesWorkload {
       System.out.printf("  servers quiet after %.0f s%n", h.awaitQuiet(t));
 
       cpu = Measure.cpu(h.processes(t));
-      FileTransfers.Batch down = files.download(up.files(), up.files().size(), DOWNLOADS_AT_ONCE);
+      FileTransfers.Batch down = files.download(up.files(), DOWNLOADS_PER_FILE * up.files().size(),
+        DOWNLOADS_AT_ONCE);
       JsonObject downloads = batch(down, cpu, h.processes(t)).put("atOnce", DOWNLOADS_AT_ONCE);
       s.put("downloads", downloads);
       print("downloads", downloads);
@@ -100,7 +109,8 @@ final class FilesWorkload {
       notes.add(String.format("%d of %d uploads answered 201 with the size sent; %d of %d downloads gave the size"
           + " stored%s", up.count() - up.failed(), up.count(), down.count() - down.failed(), down.count(),
         hashed == null || down.failed() > 0 ? ""
-          : "; file " + hashed.id() + "'s SHA-256 as downloaded is the one of the bytes sent, and its ETag"));
+          : "; the SHA-256 of file " + hashed.id() + " (" + hashed.name() + ") as downloaded is that of the bytes"
+          + " sent, and its ETag"));
       failures(notes, "uploads", up);
       failures(notes, "downloads", down);
       System.out.printf("  servers quiet after %.0f s%n", h.awaitQuiet(t));

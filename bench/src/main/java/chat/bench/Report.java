@@ -315,8 +315,8 @@ final class Report {
     if (transfers.isEmpty()) {
       return;
     }
-    md.append("Uploads and downloads of 25 MiB files, bytes in the database (MB = 10⁶ bytes; each transfer's time from"
-        + " request to last byte or answer; CPU of each server process during the batch, per GB moved):\n\n")
+    md.append("Uploads and downloads of 25 MiB files, bytes in the database (MB = 10⁶ bytes; each transfer's time"
+        + " from request to last byte or answer; CPU of each server process during the batch, per GB moved):\n\n")
       .append("| series | uploads | upload MB/s | per upload s p50 / p99 | server CPU s per GB uploaded | downloads"
         + " | download MB/s | per download s p50 / p99 | server CPU s per GB downloaded |\n"
         + "|---|---|---|---|---|---|---|---|---|\n")
@@ -324,8 +324,8 @@ final class Report {
     if (!room.isEmpty()) {
       md.append("The room without downloads → with downloads running through the whole step (the chat step's table"
           + " below has the rest):\n\n")
-        .append("| series | offered deliveries/s | downloads during the step | download MB/s | chat p50 ms | chat p99 ms"
-          + " | chat max ms | delivered / lost |\n|---|---|---|---|---|---|---|---|\n")
+        .append("| series | offered deliveries/s | downloads during the step | download MB/s | chat p50 ms"
+          + " | chat p99 ms | chat max ms | delivered / lost |\n|---|---|---|---|---|---|---|---|\n")
         .append(room).append('\n');
     }
   }

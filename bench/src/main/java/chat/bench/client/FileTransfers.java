@@ -102,7 +102,8 @@ public final class FileTransfers implements AutoCloseable {
    * the ones under way then finish. Returns at once: the batch completes when the last one has ended.
    */
   public Future<Batch> downloadDuring(List<Shared> files, long startNanos, long endNanos, int atOnce) {
-    List<Shared> unhashed = files.stream().map(f -> new Shared(f.id(), f.name(), f.size(), f.uploader(), null)).toList();
+    List<Shared> unhashed = files.stream().map(f -> new Shared(f.id(), f.name(), f.size(), f.uploader(), null))
+      .toList();
     Promise<Batch> batch = Promise.promise();
     long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(startNanos - System.nanoTime()));
     vertx.setTimer(delayMs, id -> loop.runOnContext(v -> inTurn(Integer.MAX_VALUE, atOnce, endNanos,
