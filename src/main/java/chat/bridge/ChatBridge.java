@@ -163,8 +163,10 @@ public final class ChatBridge {
           return;
         }
         JsonObject frame = event.getRawMessage();
-        // Whatever headers the client sent are dropped: the only one that counts is who it really is.
-        frame.put("headers", new JsonObject().put(Addresses.USER_HEADER, username));
+        // Whatever headers the client sent are dropped: the only ones that count are who it really is, and when
+        // it came in (a send that waits too long in a busy node is refused, see chat.room.Overload).
+        frame.put("headers", new JsonObject().put(Addresses.USER_HEADER, username)
+          .put(Addresses.ARRIVED_HEADER, Long.toString(System.nanoTime())));
         event.complete(true);
       }
       case RECEIVE -> {

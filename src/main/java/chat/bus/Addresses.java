@@ -75,6 +75,12 @@ public final class Addresses {
 
   /** Header that carries the logged-in username on frames coming in through the bridge. */
   public static final String USER_HEADER = "user";
+  /**
+   * Header the bridge stamps on every frame it lets in: {@code System.nanoTime()} when it did, so the node can
+   * tell how long a send has waited in its queues and refuse it (503) rather than store it too late. Only
+   * meaningful on the node that stamped it; nodes forward sends without it.
+   */
+  public static final String ARRIVED_HEADER = "arrived";
 
   private Addresses() {
   }

@@ -45,18 +45,22 @@ final class RoomOwnership {
    * Has the room's owner store and publish the message, under the client's idempotency key or, when it sent none,
    * one made here: a send re-routed after its owner did not answer in time (the owner may have stored it all the
    * same) then finds the stored message instead of storing it again. Made once, before the send leaves this node,
-   * so every route carries the same key.
+   * so every route carries the same key. A send that came in at {@code arrivedNanos} and has waited too long
+   * by now, or by its turn at the owner, is refused instead ({@link Overload}).
    */
-  Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live) {
+  Future<ChatMessage> toOwner(RoomId room, NewMessage message, List<String> live, long arrivedNanos) {
+    if (Overload.shed(message, arrivedNanos)) {
+      return Future.failedFuture(Overload.busy());
+    }
     NewMessage keyed = message.cid() != null ? message
       : message.withCid(SERVER_CID_PREFIX + UUID.randomUUID());
-    return toOwnerAmong(room, keyed, live);
+    return toOwnerAmong(room, keyed, live, arrivedNanos);
   }
 
-  private Future<ChatMessage> toOwnerAmong(RoomId room, NewMessage message, List<String> live) {
+  private Future<ChatMessage> toOwnerAmong(RoomId room, NewMessage message, List<String> live, long arrivedNanos) {
     String owner = RoomOwners.owner(room.id(), live);
     if (owner == null || owner.equals(cluster.nodeId())) {
-      return ordered(room, message);
+      return ordered(room, message, arrivedNanos);
     }
     return peers.request(Addresses.roomOwner(owner), message.toJson())
       .map(reply -> ChatMessage.fromJson((JsonObject) reply))
@@ -66,17 +70,18 @@ final class RoomOwnership {
         }
         // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
         // not yet noticed. Every node that finds it so turns to the same next one, the owner among the others
-        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe.
+        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe. The
+        // time spent on the owner that did not answer is no queue of the next one's: its wait starts now.
         List<String> others = new ArrayList<>(live);
         others.remove(owner);
-        return toOwnerAmong(room, message, others);
+        return toOwnerAmong(room, message, others, System.nanoTime());
       });
   }
 
-  /** A send forwarded by another node because this node owns the room. */
+  /** A send forwarded by another node because this node owns the room: its wait here is timed from now. */
   void onOwnedSend(Message<JsonObject> request) {
     NewMessage message = NewMessage.fromJson(request.body());
-    ordered(RoomId.parse(message.room(), topics), message)
+    ordered(RoomId.parse(message.room(), topics), message, System.nanoTime())
       .onSuccess(stored -> request.reply(stored.toJson()))
       .onFailure(err -> Failure.reply(request, err));
   }
@@ -86,8 +91,10 @@ final class RoomOwnership {
     return queue.idle();
   }
 
-  private Future<ChatMessage> ordered(RoomId room, NewMessage message) {
-    return queue.submit(room.id(), () -> storeThenPublish(room, message));
+  /** Stored and published after the room's sends before it, unless it waited too long for its turn. */
+  private Future<ChatMessage> ordered(RoomId room, NewMessage message, long arrivedNanos) {
+    return queue.submit(room.id(), () -> Overload.shed(message, arrivedNanos) ? Future.failedFuture(Overload.busy())
+      : storeThenPublish(room, message));
   }
 
   private Future<ChatMessage> storeThenPublish(RoomId room, NewMessage message) {

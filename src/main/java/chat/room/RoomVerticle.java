@@ -43,6 +43,8 @@ public class RoomVerticle extends VerticleBase {
   private RoomAccess access;
   private RoomOwnership ownership;
   private Typing typing;
+  /** Sends refused with 503 since the last minute's log line; read and written on this verticle's event loop. */
+  private long shedSinceLastLog;
 
   public RoomVerticle(ChatConfig config, ClusterView cluster, ChatMetrics metrics) {
     this.config = config;
@@ -63,6 +65,7 @@ public class RoomVerticle extends VerticleBase {
     vertx.setPeriodic(60_000, id -> {
       typing.forgetOld();
       sendLimit.forgetIdle();
+      logShed();
     });
     return Future.all(List.of(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
@@ -81,9 +84,10 @@ public class RoomVerticle extends VerticleBase {
   }
 
   private void onSend(Message<Object> request) {
+    long arrived = Overload.arrived(request);
     Future.succeededFuture(request)
       .map(BridgeRequest::of)
-      .compose(this::accept)
+      .compose(sent -> accept(sent, arrived))
       .onSuccess(message -> {
         metrics.accepted();
         request.reply(message.toJson());
@@ -91,18 +95,29 @@ public class RoomVerticle extends VerticleBase {
       .onFailure(err -> {
         int code = Failure.code(err);
         metrics.refused(code);
-        // who and why, never what they wrote; a flood's 429s are counted in the metrics, not written one by one
-        if (code != Failure.TOO_MANY) {
+        // who and why, never what they wrote; a flood's 429s and an overload's 503s are counted in the metrics
+        // (and the 503s summed up in the log every minute), not written one by one
+        if (Overload.isBusy(err)) {
+          shedSinceLastLog++;
+        } else if (code != Failure.TOO_MANY) {
           LOG.warn("send refused ({}): {} from {}", code, err.getMessage(), request.headers().get(Addresses.USER_HEADER));
         }
         Failure.reply(request, err);
       });
   }
 
+  private void logShed() {
+    if (shedSinceLastLog > 0) {
+      LOG.warn("overloaded: {} sends refused (503) in the last minute, each after waiting over {} ms", shedSinceLastLog,
+        Overload.SHED_AFTER_MS);
+      shedSinceLastLog = 0;
+    }
+  }
+
   /** A system line of a channel (the server's own, never a browser's: the bridge does not let this address in). */
   private void onSystemLine(Message<JsonObject> request) {
     NewMessage line = NewMessage.fromJson(request.body());
-    ownership.toOwner(RoomId.parse(line.room(), topics), line, cluster.liveNodes())
+    ownership.toOwner(RoomId.parse(line.room(), topics), line, cluster.liveNodes(), System.nanoTime())
       .onSuccess(stored -> request.reply(stored.toJson()))
       .onFailure(err -> Failure.reply(request, err));
   }
@@ -126,17 +141,23 @@ public class RoomVerticle extends VerticleBase {
     NewMessage message = new NewMessage(room.id(), user, caption, null, null,
       FileInfo.fromJson(stored.getJsonObject("file")));
     return access.writable(room, user)
-      .compose(v -> ownership.toOwner(room, message, cluster.liveNodes()))
+      .compose(v -> ownership.toOwner(room, message, cluster.liveNodes(), System.nanoTime()))
       .map(ChatMessage::toJson);
   }
 
-  /** In this order, so a bad send costs no token and a flood is refused before a private partner is looked up. */
-  private Future<ChatMessage> accept(BridgeRequest request) {
+  /**
+   * In this order, so a bad send costs no token and a flood is refused before a private partner is looked up; a
+   * send that waited too long in this node's queues before it got here costs nothing at all.
+   */
+  private Future<ChatMessage> accept(BridgeRequest request, long arrived) {
     SendValidation.Send send = validation.check(request);
+    if (Overload.shed(send.message(), arrived)) {
+      return Future.failedFuture(Overload.busy());
+    }
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live)
       .compose(v -> access.writable(send.room(), request.user()))
-      .compose(v -> ownership.toOwner(send.room(), send.message(), live));
+      .compose(v -> ownership.toOwner(send.room(), send.message(), live, arrived));
   }
 }

@@ -1,0 +1,63 @@
+package chat.room;
+
+import chat.bus.Addresses;
+import chat.bus.Failure;
+import chat.bus.NewMessage;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node offered more sends than it can store refuses the excess with a retryable 503 instead of queueing it: a
+ * send that has waited longer than {@link #SHED_AFTER_MS} since it came in is refused at the next step it reaches,
+ * before anything is stored. The wait is the one measure that needs no capacity figure: on any machine, sends wait
+ * only once more come in than go out, and only then are some refused.
+ *
+ * <p>Bounding the wait also keeps a room owner's answer well inside the sender's peer timeout ({@link Peers}), so
+ * a busy owner is not taken for a dead one and its sends re-routed to another orderer (the idempotency key would
+ * keep them stored once, but the room's order would then have two authors).
+ */
+final class Overload {
+
+  /** A third of the peer timeout: time left for the store's commit and the way back. */
+  static final long SHED_AFTER_MS = 1000;
+  private static final long SHED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(SHED_AFTER_MS);
+
+  private Overload() {
+  }
+
+  /** When a send came in: the bridge's stamp on this node, or now (a send forwarded by another node, a line). */
+  static long arrived(Message<?> request) {
+    String stamp = request.headers().get(Addresses.ARRIVED_HEADER);
+    if (stamp != null) {
+      try {
+        return Long.parseLong(stamp);
+      } catch (NumberFormatException ignored) {
+        // only the bridge sets it, so this does not happen; the send is then timed from here
+      }
+    }
+    return System.nanoTime();
+  }
+
+  /**
+   * Whether a message that came in at {@code arrivedNanos} is refused now. System lines and files are never:
+   * what they record has happened already (a join, bytes stored), and they come one per person's action.
+   */
+  static boolean shed(NewMessage message, long arrivedNanos) {
+    return message.system() == null && message.file() == null
+      && System.nanoTime() - arrivedNanos > SHED_AFTER_NANOS;
+  }
+
+  private static final String BUSY = "the server is busy, try again";
+
+  static ReplyException busy() {
+    return Failure.of(Failure.UNAVAILABLE, BUSY);
+  }
+
+  /** A refusal of this class's, from this node or from a room's owner (another 503 says what else is away). */
+  static boolean isBusy(Throwable err) {
+    return err instanceof ReplyException reply && reply.failureCode() == Failure.UNAVAILABLE
+      && BUSY.equals(reply.getMessage());
+  }
+}
