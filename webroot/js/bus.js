@@ -14,9 +14,15 @@ export class BusError extends Error {
     this.code = code;  // a failureCode from the server, or 'timeout' / 'closed'
   }
 
-  // Not answered at all (as opposed to refused): the same request may be sent again.
+  // Not answered at all, or refused by a busy server before it did anything (503): the same request may be
+  // sent again. Any other refusal stands.
   get retryable() {
-    return this.code === 'timeout' || this.code === 'closed';
+    return this.code === 'timeout' || this.code === 'closed' || this.busy;
+  }
+
+  // The server was too busy to take it (it sheds load rather than keep everyone waiting): come back later.
+  get busy() {
+    return this.code === 503;
   }
 }
 

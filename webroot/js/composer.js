@@ -1,12 +1,16 @@
-// Sending a message: the length rule, one send at a time, and retries of a request that got no answer,
-// always with the same cid so the server stores the message once. No DOM: it is given the bus, and tells
-// the caller when it is busy, what went wrong and what the server stored.
+// Sending a message: the length rule, one send at a time, and retries of a request that got no answer or
+// that a busy server turned away, always with the same cid so the server stores the message once. No DOM:
+// it is given the bus, and tells the caller when it is busy, what went wrong and what the server stored.
 
 import { BusError } from './bus.js';
+import { realClock } from './clock.js';
 
 export const MAX_TEXT = 2000;  // code points, as the server counts them
 export const SEND_ATTEMPTS = 3;
 export const OPEN_WAIT = 15000;
+// After a 503 the next attempt waits this long times the attempts so far, plus up to half as much again at
+// random, so that the crowd a busy server turned away does not come back all in the same moment.
+export const BUSY_BACKOFF = 1000;
 
 export function randomId() {
   const bytes = new Uint8Array(16);
@@ -19,9 +23,12 @@ export class Composer {
   //   busy(sending)           a send started or ended
   //   problem(message|null)   what to tell the person, or null to take the last message away
   //   sent(roomId, stored)    the server's reply: the stored message
-  constructor({ bus, newId = randomId, busy = () => {}, problem = () => {}, sent = () => {} }) {
+  constructor({ bus, newId = randomId, clock = realClock, random = Math.random, busy = () => {},
+    problem = () => {}, sent = () => {} }) {
     this.bus = bus;
     this.newId = newId;
+    this.clock = clock;
+    this.random = random;
     this.hooks = { busy, problem, sent };
     this.sending = false;
     this.stopped = false;
@@ -54,7 +61,8 @@ export class Composer {
     }
   }
 
-  // A request that got no answer (socket lost, timeout) may be sent again; a refusal may not.
+  // A request that got no answer (socket lost, timeout) may be sent again at once, one a busy server turned
+  // away a little later; any other refusal may not.
   async requestWithRetry(address, body) {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -62,8 +70,14 @@ export class Composer {
         return await this.bus.request(address, body);
       } catch (e) {
         if (!(e instanceof BusError) || !e.retryable || attempt >= SEND_ATTEMPTS || this.stopped) throw e;
+        if (e.busy) await this.pause(BUSY_BACKOFF * attempt * (1 + this.random() / 2));
+        if (this.stopped) throw e;
       }
     }
+  }
+
+  pause(ms) {
+    return new Promise((resolve) => this.clock.setTimeout(resolve, ms));
   }
 
   setSending(sending) {

@@ -10,8 +10,9 @@ export const PAGE = 50;            // history page when opening a room or scroll
 export const CATCH_UP_PAGE = 100;  // the server's maximum, to close a gap in few round trips
 export const CATCH_UP_RETRY = 3000;
 
-// A request that was not answered (socket gone, timeout) is asked again by the next reconnect instead.
-const unanswered = (e) => e instanceof BusError && e.retryable;
+// A request that was not answered (socket gone, timeout) is asked again by the next reconnect instead; a
+// refusal, a busy server's 503 included, after CATCH_UP_RETRY.
+const unanswered = (e) => e instanceof BusError && e.retryable && !e.busy;
 
 function pageOf(reply) {
   const raw = reply && Array.isArray(reply.messages) ? reply.messages : [];

@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BusError } from '../../../webroot/js/bus.js';
-import { Composer, MAX_TEXT, OPEN_WAIT, SEND_ATTEMPTS, randomId } from '../../../webroot/js/composer.js';
+import { BUSY_BACKOFF, Composer, MAX_TEXT, OPEN_WAIT, SEND_ATTEMPTS, randomId } from '../../../webroot/js/composer.js';
+import { FakeClock, settle } from './lib/fake-clock.mjs';
 
 const stored = (body, id = 1) => ({ id, sender: 'me', text: body.text, ts: 1_700_000_000_000 });
 
 // A bus whose answers are given in order: a function of the body (the stored message) or an error.
-function setup(answers = []) {
-  const page = { requests: [], waits: [], events: [], answers };
+function setup(answers = [], clock = new FakeClock(), random = () => 0) {
+  const page = { requests: [], waits: [], events: [], answers, clock };
   const bus = {
     async whenOpen(ms) {
       page.waits.push(ms);
@@ -32,6 +33,8 @@ function setup(answers = []) {
   page.composer = new Composer({
     bus,
     newId: () => `cid-${++n}`,
+    clock,
+    random,
     busy: (sending) => page.events.push(['busy', sending]),
     problem: (message) => page.events.push(['problem', message]),
     sent: (room, message) => page.events.push(['sent', room, message.text]),
@@ -41,6 +44,7 @@ function setup(answers = []) {
 
 const timeout = () => new BusError('timeout', 'No answer from the server.');
 const lost = () => new BusError('closed', 'Connection lost.');
+const busy = () => new BusError(503, 'the server is busy, try again');
 
 test('a message that got no answer is sent again with the same cid, and the stored one is handed over',
   async () => {
@@ -128,4 +132,39 @@ test('after stop, a send that ends reports nothing and is not tried again', asyn
   assert.equal(await sending, false);
   assert.equal(page.requests.length, 1);
   assert.deepEqual(page.events, [['problem', null], ['busy', true], ['busy', false]]);
+});
+
+test('a busy server (503) is asked again later, with the same cid, each time after a longer pause', async () => {
+  const page = setup([busy(), busy(), (b) => stored(b)], new FakeClock(), () => 0.5);
+  const sending = page.composer.send('topic.general', 'Hello');
+  await settle();
+  assert.equal(page.requests.length, 1);
+  const first = BUSY_BACKOFF * 1.25;  // one attempt so far, and a quarter more at random
+  page.clock.advance(first - 1);
+  await settle();
+  assert.equal(page.requests.length, 1, 'not before the pause is over');
+  page.clock.advance(1);
+  await settle();
+  assert.equal(page.requests.length, 2);
+  page.clock.advance(BUSY_BACKOFF * 2 * 1.25 - 1);
+  await settle();
+  assert.equal(page.requests.length, 2, 'the second pause is twice as long');
+  page.clock.advance(1);
+  assert.equal(await sending, true);
+  assert.equal(page.requests.length, 3);
+  assert.equal(new Set(page.requests.map((r) => r.body.cid)).size, 1);
+  assert.deepEqual(page.events.at(-2), ['sent', 'topic.general', 'Hello']);
+});
+
+test('still busy after three attempts: the person is told, and nothing is sent again', async () => {
+  const page = setup([busy(), busy(), busy()]);
+  const sending = page.composer.send('topic.general', 'Hello');
+  for (let i = 0; i < 3; i++) {
+    await settle();
+    page.clock.advance(BUSY_BACKOFF * 3);
+  }
+  assert.equal(await sending, false);
+  assert.equal(page.requests.length, SEND_ATTEMPTS);
+  assert.deepEqual(page.events.at(-2), ['problem', 'Not sent: the server is busy, try again']);
+  assert.equal(page.clock.pending(), 0);
 });
