@@ -280,9 +280,10 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       new Metrics(metrics.bool("enabled", false), metrics.host("host", "127.0.0.1"), metrics.port("port", 9100, true)),
       new Channels(channels.integer("maxPerUser", 100, 0, 1_000_000), channels.integer("maxMembers", 10_000, 2, 1_000_000),
         channels.integer("actionsPerMinute", 60, 1, 1_000_000)),
-      new Files(files.integer("maxBytes", 25 * 1024 * 1024, 1, Integer.MAX_VALUE),
-        files.integer("quotaBytes", 1024 * 1024 * 1024, 1, Integer.MAX_VALUE), files.integer("uploadsAtOnce", 3, 1, 1000),
-        files.integer("maxPixels", 40_000_000, 1, Integer.MAX_VALUE),
+      // sizes in bytes may pass 2 GiB (a quota of 10 GiB); a pixel count's bound is what a thumbnail can decode
+      new Files(files.whole("maxBytes", 25L * 1024 * 1024, 1, Long.MAX_VALUE),
+        files.whole("quotaBytes", 1024L * 1024 * 1024, 1, Long.MAX_VALUE), files.integer("uploadsAtOnce", 3, 1, 1000),
+        files.whole("maxPixels", 40_000_000, 1, Integer.MAX_VALUE),
         files.json.getValue("dir") == null ? Optional.empty() : Optional.of(files.string("dir", ""))));
   }
 
@@ -480,6 +481,11 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     }
 
     int integer(String name, int fallback, int min, int max) {
+      return (int) whole(name, fallback, min, max);
+    }
+
+    /** A whole number that may pass 2^31 (a size in bytes). */
+    long whole(String name, long fallback, long min, long max) {
       Object value = json.getValue(name);
       if (value == null) {
         return fallback;
@@ -488,7 +494,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         || ((Number) value).longValue() > max) {
         throw ConfigException.badKey(key(name), "an integer from " + min + " to " + max, value);
       }
-      return ((Number) value).intValue();
+      return ((Number) value).longValue();
     }
 
     boolean bool(String name, boolean fallback) {

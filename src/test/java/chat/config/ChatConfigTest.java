@@ -286,4 +286,14 @@ class ChatConfigTest {
     ConfigException folder = assertThrows(ConfigException.class, () -> ChatConfig.load(dir, Map.of()));
     assertTrue(folder.getMessage().startsWith("config file unreadable: " + dir), folder.getMessage());
   }
+
+  @Test
+  void fileSizesMayPassTwoGibibytes() {
+    ChatConfig.Files files = ChatConfig.fromJson(new JsonObject().put("files", new JsonObject()
+      .put("quotaBytes", 10L * 1024 * 1024 * 1024).put("maxBytes", 3L * 1024 * 1024 * 1024))).files();
+    assertEquals(10L * 1024 * 1024 * 1024, files.quotaBytes());
+    assertEquals(3L * 1024 * 1024 * 1024, files.maxBytes());
+    assertThrows(ConfigException.class, () -> ChatConfig.fromJson(new JsonObject().put("files", new JsonObject()
+      .put("maxPixels", 3L * 1024 * 1024 * 1024))));
+  }
 }
