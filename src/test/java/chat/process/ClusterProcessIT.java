@@ -93,11 +93,7 @@ class ClusterProcessIT {
   }
 
   private JsonObject clusterNode(int httpPort, int hazelcastPort, List<Integer> members, String dbUrl) {
-    JsonArray memberList = new JsonArray();
-    members.forEach(port -> memberList.add("127.0.0.1:" + port));
-    return ProcessFixture.nodeConfig(httpPort, dbUrl)
-      .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
-        .put("members", memberList).put("name", "it-" + processes.dir().getFileName()));
+    return ProcessFixture.nodeConfig(httpPort, dbUrl).put("cluster", processes.clusterSection(hazelcastPort, members));
   }
 
   private JsonObject health(int port) {

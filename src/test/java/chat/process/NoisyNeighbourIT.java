@@ -14,7 +14,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -714,14 +713,11 @@ class NoisyNeighbourIT {
 
   /** A node as ClusterProcessIT's, with the real default limits but for bcrypt's cost. */
   private JsonObject clusterNode(int httpPort, int hazelcastPort, List<Integer> members, String dbUrl) {
-    JsonArray memberList = new JsonArray();
-    members.forEach(port -> memberList.add("127.0.0.1:" + port));
     return new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
       .put("db", new JsonObject().put("url", dbUrl))
       .put("security", new JsonObject().put("bcryptCost", 10))
-      .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
-        .put("members", memberList).put("name", "noisy-" + processes.dir().getFileName()));
+      .put("cluster", processes.clusterSection(hazelcastPort, members));
   }
 
   private static List<Send> between(List<Send> sends, long from, long to) {

@@ -11,7 +11,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -371,10 +370,6 @@ class OverloadIT {
   }
 
   private JsonObject clusterNode(int httpPort, int hazelcastPort, List<Integer> members, String dbUrl) {
-    JsonArray memberList = new JsonArray();
-    members.forEach(port -> memberList.add("127.0.0.1:" + port));
-    return ProcessFixture.nodeConfig(httpPort, dbUrl)
-      .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
-        .put("members", memberList).put("name", "it-" + processes.dir().getFileName()));
+    return ProcessFixture.nodeConfig(httpPort, dbUrl).put("cluster", processes.clusterSection(hazelcastPort, members));
   }
 }

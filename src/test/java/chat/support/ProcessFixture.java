@@ -149,6 +149,14 @@ public final class ProcessFixture implements AfterEachCallback, AfterAllCallback
       .put("security", TestNode.generousLimits());
   }
 
+  /** The cluster section of a node that joins the others listed (Hazelcast ports on 127.0.0.1), named per test. */
+  public JsonObject clusterSection(int hazelcastPort, java.util.List<Integer> members) {
+    io.vertx.core.json.JsonArray memberList = new io.vertx.core.json.JsonArray();
+    members.forEach(port -> memberList.add("127.0.0.1:" + port));
+    return new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
+      .put("members", memberList).put("name", "it-" + dir.getFileName());
+  }
+
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
