@@ -23,6 +23,7 @@ final class Overload {
   /** A third of the peer timeout: time left for the store's commit and the way back. */
   static final long SHED_AFTER_MS = 1000;
   private static final long SHED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(SHED_AFTER_MS);
+  private static final String BUSY = "the server is busy, try again";
 
   private Overload() {
   }
@@ -48,8 +49,6 @@ final class Overload {
     return message.system() == null && message.file() == null
       && System.nanoTime() - arrivedNanos > SHED_AFTER_NANOS;
   }
-
-  private static final String BUSY = "the server is busy, try again";
 
   static ReplyException busy() {
     return Failure.of(Failure.UNAVAILABLE, BUSY);

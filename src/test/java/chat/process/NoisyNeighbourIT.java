@@ -3,8 +3,6 @@ package chat.process;
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.Http;
-import chat.support.NodeProcess;
-import chat.support.Ports;
 import chat.support.ProcessFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -172,18 +170,7 @@ class NoisyNeighbourIT {
 
   @Test
   void twentyPeopleChatOnUnhinderedWhileOneAttackerRunsEveryAbuseAtFullSpeed() throws Exception {
-    int dbPort = Ports.free();
-    processes.database(dbPort);
-    String dbUrl = "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat";
-    int hz1 = Ports.free();
-    int hz2 = Ports.free();
-    int[] http = {Ports.free(), Ports.free()};
-    JsonObject config1 = clusterNode(http[0], hz1, List.of(hz1, hz2), dbUrl);
-    JsonObject config2 = clusterNode(http[1], hz2, List.of(hz1, hz2), dbUrl);
-    NodeProcess node1 = processes.start("node1", config1, Map.of());
-    NodeProcess node2 = processes.start("node2", config2, Map.of());
-    processes.awaitHealthy(node1, config1, 2);
-    processes.awaitHealthy(node2, config2, 2);
+    int[] http = processes.twoNodes(NoisyNeighbourIT::nodeConfig).http();
 
     Vertx vertx = processes.vertx();
     Vertx attackVertx = Vertx.vertx();
@@ -711,13 +698,12 @@ class NoisyNeighbourIT {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  /** A node as ClusterProcessIT's, with the real default limits but for bcrypt's cost. */
-  private JsonObject clusterNode(int httpPort, int hazelcastPort, List<Integer> members, String dbUrl) {
+  /** A node as ClusterProcessIT's, with the real default limits but for bcrypt's cost; twoNodes adds the cluster. */
+  private static JsonObject nodeConfig(int httpPort, String dbUrl) {
     return new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
       .put("db", new JsonObject().put("url", dbUrl))
-      .put("security", new JsonObject().put("bcryptCost", 10))
-      .put("cluster", processes.clusterSection(hazelcastPort, members));
+      .put("security", new JsonObject().put("bcryptCost", 10));
   }
 
   private static List<Send> between(List<Send> sends, long from, long to) {

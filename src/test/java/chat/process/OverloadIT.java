@@ -1,8 +1,6 @@
 package chat.process;
 
 import chat.support.Http;
-import chat.support.NodeProcess;
-import chat.support.Ports;
 import chat.support.ProcessFixture;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -194,18 +192,9 @@ class OverloadIT {
 
   @Test
   void fiveTimesWhatTheClusterCarriesIsStoredOnceOrRefusedWith503AndNothingAcknowledgedIsLost() throws Exception {
-    int dbPort = Ports.free();
-    processes.database(dbPort);
-    String dbUrl = "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat";
-    int hz1 = Ports.free();
-    int hz2 = Ports.free();
-    int[] http = {Ports.free(), Ports.free()};
-    JsonObject config1 = clusterNode(http[0], hz1, List.of(hz1, hz2), dbUrl);
-    JsonObject config2 = clusterNode(http[1], hz2, List.of(hz1, hz2), dbUrl);
-    NodeProcess node1 = processes.start("node1", config1, Map.of());
-    NodeProcess node2 = processes.start("node2", config2, Map.of());
-    processes.awaitHealthy(node1, config1, 2);
-    processes.awaitHealthy(node2, config2, 2);
+    ProcessFixture.TwoNodes cluster = processes.twoNodes(ProcessFixture::nodeConfig);
+    int[] http = cluster.http();
+    String dbUrl = cluster.dbUrl();
 
     Vertx vertx = processes.vertx();
     List<String> cookies = new ArrayList<>();
@@ -367,9 +356,5 @@ class OverloadIT {
     for (long left; (left = nanos - System.nanoTime()) > 0; ) {
       LockSupport.parkNanos(left);
     }
-  }
-
-  private JsonObject clusterNode(int httpPort, int hazelcastPort, List<Integer> members, String dbUrl) {
-    return ProcessFixture.nodeConfig(httpPort, dbUrl).put("cluster", processes.clusterSection(hazelcastPort, members));
   }
 }

@@ -1,6 +1,7 @@
 package chat.support;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Processes started from the built jar for one test, in a fresh folder, every one of them stopped after the
@@ -150,11 +152,37 @@ public final class ProcessFixture implements AfterEachCallback, AfterAllCallback
   }
 
   /** The cluster section of a node that joins the others listed (Hazelcast ports on 127.0.0.1), named per test. */
-  public JsonObject clusterSection(int hazelcastPort, java.util.List<Integer> members) {
-    io.vertx.core.json.JsonArray memberList = new io.vertx.core.json.JsonArray();
+  public JsonObject clusterSection(int hazelcastPort, List<Integer> members) {
+    JsonArray memberList = new JsonArray();
     members.forEach(port -> memberList.add("127.0.0.1:" + port));
     return new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
       .put("members", memberList).put("name", "it-" + dir.getFileName());
+  }
+
+  /** Two clustered nodes on one HSQLDB server: the database's JDBC URL and the nodes' HTTP ports. */
+  public record TwoNodes(String dbUrl, int[] http) {
+  }
+
+  /**
+   * An HSQLDB server and two nodes that cluster, started at once and waited for until both are UP in a cluster of
+   * two. Each node's config is {@code config(httpPort, dbUrl)} with the cluster section added.
+   */
+  public TwoNodes twoNodes(BiFunction<Integer, String, JsonObject> config) {
+    int dbPort = Ports.free();
+    database(dbPort);
+    String dbUrl = "jdbc:hsqldb:hsql://127.0.0.1:" + dbPort + "/chat";
+    List<Integer> hazelcast = List.of(Ports.free(), Ports.free());
+    int[] http = {Ports.free(), Ports.free()};
+    List<JsonObject> configs = new ArrayList<>();
+    List<NodeProcess> nodes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      configs.add(config.apply(http[i], dbUrl).put("cluster", clusterSection(hazelcast.get(i), hazelcast)));
+      nodes.add(start("node" + (i + 1), configs.get(i), java.util.Map.of()));
+    }
+    for (int i = 0; i < 2; i++) {
+      awaitHealthy(nodes.get(i), configs.get(i), 2);
+    }
+    return new TwoNodes(dbUrl, http);
   }
 
   private static boolean accepts(int port) {
