@@ -117,8 +117,7 @@ final class Workloads {
         rates.add(d);
       }
     }
-    System.out.println("  warm-up: 5 s at " + rates.get(0) / n + " msg/s");
-    h.fleet.runStep(globalPlan(conns, rates.get(0) / (double) n, 5, List.of()), DRAIN_SECONDS, c -> { });
+    warmUpGlobal(h, t, conns);
     Runnable profileDone = profile(h, t, s);
     JsonArray steps = s.getJsonArray("steps");
     for (long d : rates) {
@@ -219,6 +218,20 @@ final class Workloads {
         return;
       }
     }
+  }
+
+  /** W1's and W6's warm-up rate: a fifth of the lowest best rate any W1 series has reached on a 2-core box. */
+  static final long WARM_UP_DELIVERIES = 20_000;
+
+  /**
+   * Warms a global room up as W2 and W3 are, until the JIT compilers are quiet (issue 18: with a fixed 5 s the
+   * compiler threads still used up to a quarter of a core during W1's steps).
+   */
+  static void warmUpGlobal(Harness h, Target t, List<Conn> conns) throws Exception {
+    double msgs = WARM_UP_DELIVERIES / (double) conns.size();
+    System.out.printf("  warm-up at %.1f msg/s (%,d deliveries/s) until the JIT compilers are quiet%n", msgs,
+      WARM_UP_DELIVERIES);
+    warmUp(h, t, globalPlan(conns, msgs, 1, List.of()).rooms());
   }
 
   // ------------------------------------------------------------------ W2
@@ -443,7 +456,7 @@ final class Workloads {
       JsonObject s = h.series("w6-" + setup, t, title + ", " + n + " members").put("members", n);
       List<Conn> conns = h.conns(t, n, i -> "global", i -> List.of("chat.room.global"));
       s.put("connect", h.connect(t, conns, 200, true));
-      h.fleet.runStep(globalPlan(conns, 5, 3, List.of()), DRAIN_SECONDS, c -> { });
+      warmUpGlobal(h, t, conns);
       for (long d : deliveries) {
         s.getJsonArray("steps").add(Measure.step(h.fleet, h.processes(t),
           globalPlan(conns, d / (double) n, h.options.stepSecondsOr(15), List.of()), DRAIN_SECONDS,
