@@ -151,24 +151,29 @@ class ClusterTest {
     for (User u : List.of(alice, bob, carol)) {
       u.bus().register("chat.room.topic.general");
     }
-    // two senders on different nodes, interleaving as fast as they can
-    int each = 40;
-    CompletableFuture<Void> fromAlice = CompletableFuture.runAsync(() -> {
-      for (int i = 0; i < each; i++) {
-        alice.bus().request("chat.send", send("topic.general", "a" + i)).body();
-      }
-    });
-    for (int i = 0; i < each; i++) {
-      bob.bus().request("chat.send", send("topic.general", "b" + i)).body();
-    }
-    fromAlice.join();
+    // three senders on three nodes, each with its whole burst in flight before any reply: the room's owner stores
+    // many at once (they share commits) and must still publish them in id order
+    int each = 15; // a socket may have 16 requests in flight
+    List<CompletableFuture<BridgeClient.Burst>> bursts = new ArrayList<>();
     for (User u : List.of(alice, bob, carol)) {
-      long last = 0;
-      for (int i = 0; i < 2 * each; i++) {
-        long id = u.bus().next("chat.room.topic.general").getLong("id");
-        assertTrue(id > last, u.name() + " saw " + id + " after " + last);
-        last = id;
+      List<JsonObject> bodies = new ArrayList<>();
+      for (int i = 0; i < each; i++) {
+        bodies.add(send("topic.general", u.name() + " " + i));
       }
+      bursts.add(CompletableFuture.supplyAsync(() -> BridgeClient.burst(List.of(u.bus()), "chat.send", bodies)));
+    }
+    List<Long> acknowledged = new ArrayList<>();
+    bursts.forEach(b -> b.join().replies().forEach(reply -> acknowledged.add(reply.body().getLong("id"))));
+    assertEquals(3 * each, acknowledged.size(), "every send of the bursts acknowledged");
+    for (User u : List.of(alice, bob, carol)) {
+      List<Long> seen = new ArrayList<>();
+      for (int i = 0; i < 3 * each; i++) {
+        seen.add(u.bus().next("chat.room.topic.general").getLong("id"));
+      }
+      for (int i = 1; i < seen.size(); i++) {
+        assertTrue(seen.get(i) > seen.get(i - 1), u.name() + " saw " + seen.get(i) + " after " + seen.get(i - 1));
+      }
+      assertEquals(acknowledged.stream().sorted().toList(), seen, u.name() + " got every acknowledged message once");
     }
   }
 
