@@ -267,10 +267,11 @@ final class ScaleWorkload {
 
     /** Its sockets closed, then the process; what its clients reported as problems is printed. */
     void stop(Harness h) {
+      long t0 = System.nanoTime();
       try {
         h.fleet.closeAll();
       } catch (Exception e) {
-        System.out.println("  ! closing the clients' sockets: " + e.getMessage());
+        System.out.printf("  ! closing the clients' sockets: %s after %.1f s%n", e, (System.nanoTime() - t0) / 1e9);
       }
       h.fleet.stopSharing();
       remote.close();

@@ -51,8 +51,15 @@ public final class ClientsOnly {
   }
 
   private void answer(HttpServerRequest request) {
+    long t0 = System.nanoTime();
     request.body()
       .compose(body -> run(request.path(), body))
+      .onComplete(done -> {
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (seconds > 5 || done.failed()) {
+          System.out.printf("%s took %.1f s%s%n", request.path(), seconds, done.failed() ? ": " + done.cause() : "");
+        }
+      })
       .onSuccess(answer -> request.response().putHeader("content-type", "application/json").end(answer.toBuffer()))
       .onFailure(err -> request.response().setStatusCode(500).end(String.valueOf(err)));
   }
