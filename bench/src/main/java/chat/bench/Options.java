@@ -22,8 +22,9 @@ public record Options(
   List<String> via) {
 
   static final String USAGE = """
-    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|w7|files|all|report> [options]
+    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|w7|files|w9|all|report> [options]
       (files: 25 MiB uploads and downloads on 1 and 2 nodes, and a busy room with and without downloads;
+       w9: 20,000 sockets on 2 nodes, 200 rooms of 100, 1% sending; the clients in two processes;
        report: redraw BENCHMARKS.md blocks and the plot from bench/results/*.json without measuring)
       --members 500,2000,5000  W1 room sizes (default 500,2000,5000)
       --step-seconds N         length of one rate step (default per workload)
@@ -79,7 +80,8 @@ public record Options(
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
-    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "files", "all", "report").contains(workload)) {
+    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "files", "w9", "all",
+      "report").contains(workload)) {
       throw new IllegalArgumentException("unknown workload " + workload + "\n" + USAGE);
     }
     if (via.isEmpty() || !List.of("direct", "nginx").containsAll(via)) {

@@ -36,6 +36,11 @@ final class Workloads {
 
   private static int stepIds;
 
+  /** A step number no other step of this run has: a delivery names its step, and one of an earlier step is late. */
+  static int nextStepId() {
+    return ++stepIds;
+  }
+
   private Workloads() {
   }
 

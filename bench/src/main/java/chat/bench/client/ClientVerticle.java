@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * checks every delivery's sequence number. Several instances run side by side, since all the work of one
  * verticle lands on one event loop.
  */
-public final class ClientVerticle extends VerticleBase {
+public final class ClientVerticle extends VerticleBase implements ClientShare {
 
   private static final long PING_EVERY_MS = 1000;
   private static final int PING_GROUPS = 4;

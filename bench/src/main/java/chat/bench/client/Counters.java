@@ -1,6 +1,11 @@
 package chat.bench.client;
 
+import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Base64;
 
 /** What the clients saw, summed over client verticles: one snapshot, or the difference of two. */
 public final class Counters {
@@ -56,6 +61,53 @@ public final class Counters {
     sum.ackLatency.add(ackLatency);
     sum.registration.add(registration);
     sum.connectLatency.add(connectLatency);
+  }
+
+  /** As sent from a clients-only process to the bench (every field, histograms in HdrHistogram's own encoding). */
+  JsonObject toJson() {
+    return new JsonObject()
+      .put("connected", connected).put("connectFailed", connectFailed).put("registered", registered)
+      .put("denied", denied).put("closedByServer", closedByServer).put("slowClosed", slowClosed)
+      .put("sent", sent).put("acked", acked).put("sendErrors", sendErrors).put("expected", expected)
+      .put("delivered", delivered).put("duplicates", duplicates).put("reordered", reordered).put("late", late)
+      .put("unknownFrames", unknownFrames)
+      .put("latency", encode(latency)).put("ackLatency", encode(ackLatency))
+      .put("registration", encode(registration)).put("connectLatency", encode(connectLatency));
+  }
+
+  static Counters fromJson(JsonObject json) {
+    Counters c = new Counters();
+    c.connected = json.getLong("connected");
+    c.connectFailed = json.getLong("connectFailed");
+    c.registered = json.getLong("registered");
+    c.denied = json.getLong("denied");
+    c.closedByServer = json.getLong("closedByServer");
+    c.slowClosed = json.getLong("slowClosed");
+    c.sent = json.getLong("sent");
+    c.acked = json.getLong("acked");
+    c.sendErrors = json.getLong("sendErrors");
+    c.expected = json.getLong("expected");
+    c.delivered = json.getLong("delivered");
+    c.duplicates = json.getLong("duplicates");
+    c.reordered = json.getLong("reordered");
+    c.late = json.getLong("late");
+    c.unknownFrames = json.getLong("unknownFrames");
+    c.latency.add(decode(json.getString("latency")));
+    c.ackLatency.add(decode(json.getString("ackLatency")));
+    c.registration.add(decode(json.getString("registration")));
+    c.connectLatency.add(decode(json.getString("connectLatency")));
+    return c;
+  }
+
+  /** The uncompressed encoding already runs empty buckets together: a few KB, not the 180 KB of counts. */
+  private static String encode(Histogram h) {
+    ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int length = h.encodeIntoByteBuffer(buffer);
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
+  }
+
+  private static Histogram decode(String encoded) {
+    return Histogram.decodeFromByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
   }
 
   Counters copy() {

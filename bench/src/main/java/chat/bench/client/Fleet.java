@@ -5,20 +5,26 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * All simulated users of a run, spread over several {@link ClientVerticle}s (one event loop each) and over
  * several loopback source addresses, so that neither one event loop nor one address's ephemeral ports limit
- * the load. Driven from the bench's main thread.
+ * the load. Driven from the bench's main thread. Some of the users may be served by another process
+ * ({@link #shareWith}); the async methods are what such a process runs for the bench ({@link ClientsOnly}).
  */
 public final class Fleet implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<ClientVerticle> loops = new ArrayList<>();
   private final List<String> localAddresses;
+  /** Users another process serves for this one, or null. */
+  private RemoteClients remote;
 
   private Fleet(Vertx vertx, List<String> localAddresses) {
     this.vertx = vertx;
@@ -53,8 +59,30 @@ public final class Fleet implements AutoCloseable {
     return localAddresses.get(i % localAddresses.size());
   }
 
-  private ClientVerticle owner(Conn conn) {
-    return loops.get(conn.id % loops.size());
+  /**
+   * Lets another process serve the users it owns ({@link RemoteClients#owns}): from now on they are opened,
+   * driven and counted there, and its counts are added to this fleet's. W9's 20,000 sockets do not fit in one
+   * process's 20,000 open files.
+   */
+  public void shareWith(RemoteClients other) {
+    this.remote = other;
+  }
+
+  /** Serves every user here again (the other process's sockets should be closed first). */
+  public void stopSharing() {
+    this.remote = null;
+  }
+
+  private List<ClientShare> shares() {
+    List<ClientShare> all = new ArrayList<>(loops);
+    if (remote != null) {
+      all.add(remote);
+    }
+    return all;
+  }
+
+  private ClientShare owner(Conn conn) {
+    return remote != null && remote.owns(conn) ? remote : loops.get(conn.id % loops.size());
   }
 
   /**
@@ -63,14 +91,7 @@ public final class Fleet implements AutoCloseable {
    */
   public Counters connect(List<Conn> conns, int maxInFlight, long timeoutSeconds, Consumer<Counters> progress)
     throws Exception {
-    List<List<Conn>> shares = new ArrayList<>();
-    loops.forEach(l -> shares.add(new ArrayList<>()));
-    conns.forEach(c -> shares.get(c.id % loops.size()).add(c));
-    List<Future<Void>> done = new ArrayList<>();
-    for (int i = 0; i < loops.size(); i++) {
-      done.add(loops.get(i).connect(shares.get(i), maxInFlight));
-    }
-    Future<Void> all = Future.join(done).mapEmpty();
+    Future<Void> all = connectAsync(conns, maxInFlight);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (!all.isComplete() && System.nanoTime() < deadline) {
       Thread.sleep(250);
@@ -84,14 +105,27 @@ public final class Fleet implements AutoCloseable {
     return seen;
   }
 
+  /** Every share gets its users (maybe none, which resets its connect counts); completes when all are done. */
+  Future<Void> connectAsync(List<Conn> conns, int maxInFlight) {
+    Map<ClientShare, List<Conn>> byShare = new LinkedHashMap<>();
+    shares().forEach(share -> byShare.put(share, new ArrayList<>()));
+    conns.forEach(c -> byShare.get(owner(c)).add(c));
+    List<Future<Void>> done = new ArrayList<>();
+    byShare.forEach((share, mine) -> done.add(share.connect(mine, maxInFlight)));
+    return Future.join(done).mapEmpty();
+  }
+
   public Counters snapshot() throws Exception {
-    List<Future<Counters>> parts = new ArrayList<>();
-    loops.forEach(l -> parts.add(l.snapshot()));
-    Counters sum = new Counters();
-    for (Future<Counters> part : parts) {
-      part.await(30, TimeUnit.SECONDS).addTo(sum);
-    }
-    return sum;
+    return snapshotAsync().await(30, TimeUnit.SECONDS);
+  }
+
+  Future<Counters> snapshotAsync() {
+    List<Future<Counters>> parts = shares().stream().map(ClientShare::snapshot).toList();
+    return Future.all(parts).map(all -> {
+      Counters sum = new Counters();
+      parts.forEach(part -> part.result().addTo(sum));
+      return sum;
+    });
   }
 
   /**
@@ -99,9 +133,7 @@ public final class Fleet implements AutoCloseable {
    * delivery and reply still owed. Returns what the clients counted during the step.
    */
   public Counters runStep(StepPlan plan, long drainSeconds, Consumer<Counters> progress) throws Exception {
-    List<Future<Void>> ready = new ArrayList<>();
-    loops.forEach(l -> ready.add(l.startStep(plan)));
-    Future.all(ready).await(30, TimeUnit.SECONDS);
+    startStepAsync(plan).await(30, TimeUnit.SECONDS);
     long drainDeadline = plan.endNanos() + TimeUnit.SECONDS.toNanos(drainSeconds);
     while (true) {
       Thread.sleep(250);
@@ -115,16 +147,28 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  Future<Void> startStepAsync(StepPlan plan) {
+    return Future.all(shares().stream().map(share -> share.startStep(plan)).toList()).mapEmpty();
+  }
+
   public void pause(List<Conn> slow) throws Exception {
-    for (ClientVerticle loop : loops) {
-      loop.pause(slow.stream().filter(c -> owner(c) == loop).toList()).await(30, TimeUnit.SECONDS);
+    pauseAsync(slow).await(30, TimeUnit.SECONDS);
+  }
+
+  Future<Void> pauseAsync(Collection<Conn> slow) {
+    List<Future<Void>> paused = new ArrayList<>();
+    for (ClientShare share : shares()) {
+      paused.add(share.pause(slow.stream().filter(c -> owner(c) == share).toList()));
     }
+    return Future.all(paused).mapEmpty();
   }
 
   public void closeAll() throws Exception {
-    List<Future<Void>> closed = new ArrayList<>();
-    loops.forEach(l -> closed.add(l.closeAll()));
-    Future.join(closed).await(60, TimeUnit.SECONDS);
+    closeAllAsync().await(60, TimeUnit.SECONDS);
+  }
+
+  Future<Void> closeAllAsync() {
+    return Future.join(shares().stream().map(ClientShare::closeAll).toList()).mapEmpty();
   }
 
   @Override

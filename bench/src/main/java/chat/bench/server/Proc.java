@@ -150,6 +150,51 @@ public final class Proc {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
+  /** Resident memory now (VmRSS of /proc/&lt;pid&gt;/status), bytes; NaN when it cannot be read. */
+  public double residentBytes() {
+    return statusKilobytes("VmRSS:") * 1024.0;
+  }
+
+  /** Open files now (entries of /proc/&lt;pid&gt;/fd: sockets, jars, pipes, epoll), or -1 when it cannot be read. */
+  public long openFiles() {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+      return fds.count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The limit on open files the process runs with (the soft one of /proc/&lt;pid&gt;/limits, which a JVM raises to
+   * the hard one at start), or -1 when it cannot be read.
+   */
+  public long openFilesLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "limits"))) {
+        if (line.startsWith("Max open files")) {
+          String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+          return f[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(f[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // below
+    }
+    return -1;
+  }
+
+  private double statusKilobytes(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // below
+    }
+    return Double.NaN;
+  }
+
   /** Heap in use after a full GC, bytes; NaN if jcmd could not tell. */
   public double heapAfterGc() {
     jcmd("GC.run");
