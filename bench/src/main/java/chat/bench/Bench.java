@@ -53,7 +53,7 @@ public final class Bench {
       return redraw(options);
     }
     List<String> workloads = options.workload().equals("all") ? List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7",
-      "files") : List.of(options.workload());
+      "files", "w8") : List.of(options.workload());
     int status = 0;
     for (String workload : workloads) {
       try {
@@ -65,6 +65,7 @@ public final class Bench {
           case "w5" -> Workloads::w5;
           case "w6" -> Workloads::w6;
           case "w7" -> Workloads::w7;
+          case "w8" -> ChurnWorkload::w8;
           default -> FilesWorkload::files;
         });
         record(options, options.resultsName(workload), series, machine);
@@ -112,7 +113,7 @@ public final class Bench {
   private static int redraw(Options options) throws Exception {
     Path results = options.repo().resolve("bench/results");
     for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6", "w7",
-      "files")) {
+      "files", "w8")) {
       Path file = results.resolve(workload + ".json");
       if (Files.exists(file)) {
         JsonObject all = new JsonObject(Files.readString(file));

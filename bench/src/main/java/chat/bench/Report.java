@@ -86,6 +86,7 @@ final class Report {
     proxyCost(md, series);
     channelCost(md, series);
     fileTransfers(md, series);
+    ChurnWorkload.section(md, series);
 
     md.append("| series | sockets | connect p50 / p99 ms | registration p50 / p99 / max ms | all registered in | CPU s during connect | heap after GC per socket |");
     boolean w1 = workload.startsWith("w1");
