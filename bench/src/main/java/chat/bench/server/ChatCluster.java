@@ -11,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 /**
@@ -24,6 +27,9 @@ import java.util.zip.ZipFile;
  * from; they then take each client's own address (127.0.0.2..) from X-Forwarded-For.
  */
 public final class ChatCluster implements Target {
+
+  /** A node's start line, with its id in the cluster. */
+  private static final Pattern NODE_STARTED = Pattern.compile("chat node (\\S+) started: ");
 
   private final List<Proc> nodes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
@@ -106,6 +112,19 @@ public final class ChatCluster implements Target {
       nodes.add(Proc.start(dir, name, args));
     }
     awaitWhole(180);
+  }
+
+  /**
+   * Node {@code i}'s id in the cluster (the id its start line logs: a new one at every start), or null when its log
+   * does not say.
+   */
+  public String nodeId(int i) {
+    Path log = dir.resolve(nodes.get(i).name + ".log");
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.map(NODE_STARTED::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null);
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
   }
 
   /** Waits until every node's /health says UP and counts all of them in the cluster. */
