@@ -636,7 +636,7 @@ final class ChurnWorkload {
         }
         if (p.containsKey("lostSamples")) {
           md.append("- ").append(p.getString("name")).append(", lost deliveries for example: ")
-            .append(String.join("; ", p.getJsonArray("lostSamples").stream().map(String::valueOf).toList()))
+            .append(String.join("; ", p.getJsonArray("lostSamples").stream().limit(3).map(String::valueOf).toList()))
             .append('\n');
         }
       }
