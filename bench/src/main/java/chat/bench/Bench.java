@@ -53,7 +53,7 @@ public final class Bench {
       return redraw(options);
     }
     List<String> workloads = options.workload().equals("all") ? List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7",
-      "files", "w9") : List.of(options.workload());
+      "files", "w8", "w9") : List.of(options.workload());
     int status = 0;
     for (String workload : workloads) {
       try {
@@ -65,6 +65,7 @@ public final class Bench {
           case "w5" -> Workloads::w5;
           case "w6" -> Workloads::w6;
           case "w7" -> Workloads::w7;
+          case "w8" -> ChurnWorkload::w8;
           case "w9" -> ScaleWorkload::w9;
           default -> FilesWorkload::files;
         });
@@ -113,7 +114,7 @@ public final class Bench {
   private static int redraw(Options options) throws Exception {
     Path results = options.repo().resolve("bench/results");
     for (String workload : List.of("w1-stock-bridge", "w1", "w1-nginx", "w2", "w3", "w4", "w5", "w6", "w7",
-      "files", "w9")) {
+      "files", "w8", "w9")) {
       Path file = results.resolve(workload + ".json");
       if (Files.exists(file)) {
         JsonObject all = new JsonObject(Files.readString(file));

@@ -22,8 +22,10 @@ public record Options(
   List<String> via) {
 
   static final String USAGE = """
-    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|w7|files|w9|all|report> [options]
+    usage: bin/bench <smoke|w1|w2|w3|w4|w5|w6|w7|files|w8|w9|all|report> [options]
       (files: 25 MiB uploads and downloads on 1 and 2 nodes, and a busy room with and without downloads;
+       w8: chat only, 2,000 members at 20,000 deliveries/s while node2 restarts, then while 500 members
+           reconnect at once, each measured per second from 10 s before to --step-seconds (default 60) after;
        w9: 20,000 sockets on 2 nodes, 200 rooms of 100, 1% sending; the clients in two processes;
        report: redraw BENCHMARKS.md blocks and the plot from bench/results/*.json without measuring)
       --members 500,2000,5000  W1 room sizes (default 500,2000,5000)
@@ -80,7 +82,7 @@ public record Options(
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
-    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "files", "w9", "all",
+    if (!List.of("smoke", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "files", "w8", "w9", "all",
       "report").contains(workload)) {
       throw new IllegalArgumentException("unknown workload " + workload + "\n" + USAGE);
     }

@@ -87,6 +87,7 @@ final class Report {
     channelCost(md, series);
     fileTransfers(md, series);
     ScaleWorkload.table(md, series);
+    ChurnWorkload.section(md, series);
 
     md.append("| series | sockets | connect p50 / p99 ms | registration p50 / p99 / max ms | all registered in | CPU s during connect | heap after GC per socket |");
     boolean w1 = workload.startsWith("w1");

@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import org.HdrHistogram.Histogram;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +34,13 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
   private static final long PING_EVERY_MS = 1000;
   private static final int PING_GROUPS = 4;
   private static final int MAX_REPORTED_ERRORS = 5;
+  /** Ledger steps: seconds after the step's end that deliveries are still kept per second (the drain, and some). */
+  private static final int LATE_SECONDS = 31;
+  /** Ledger steps: a lost socket is not tried again once the step has been over this long. */
+  private static final long REJOIN_GIVE_UP_NANOS = 60_000_000_000L;
+  /** The page's reconnect backoff (webroot/js/bus.js): 1 s, doubling, at most 5 s, each ±25%. */
+  private static final long REJOIN_MIN_DELAY_MS = 1000;
+  private static final long REJOIN_MAX_DELAY_MS = 5000;
 
   /** One client per source address, receive buffer size and endpoint kind (plain, or TLS with its trust), made on first use. */
   private final Map<String, WebSocketClient> clients = new HashMap<>();
@@ -40,7 +50,9 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
   private final PriorityQueue<Sender> schedule = new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due));
   private Counters counters = new Counters();
   private int step = -1;
+  private long stepStart;
   private long stepEnd;
+  private boolean ledger;
   private long tick;
   private int reportedErrors;
   private ConnectJob job;
@@ -139,13 +151,20 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
       missing.clear();
       schedule.clear();
       step = plan.step();
+      stepStart = plan.startNanos();
       stepEnd = plan.endNanos();
+      ledger = plan.ledger();
+      conns.forEach(c -> c.trail = null);
       Counters fresh = new Counters();
       fresh.connected = counters.connected;
       fresh.connectFailed = counters.connectFailed;
       fresh.registered = counters.registered;
       fresh.registration.add(counters.registration);
       fresh.connectLatency.add(counters.connectLatency);
+      if (ledger) {
+        fresh.latencyBySecond = new Histogram[(int) (plan.durationNanos() / 1_000_000_000L)
+          + LATE_SECONDS];
+      }
       counters = fresh;
       int roomIndex = 0;
       for (RoomPlan room : plan.rooms()) {
@@ -155,6 +174,9 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
           if (own.contains(member)) {
             member.nextSeq = new int[senders];
             member.senderIndex = -1;
+            if (ledger) {
+              member.trail = new Ledger.Trail(member.id, senders, member.open ? member.registeredSince : 0);
+            }
           }
         }
         if (room.msgsPerSecond() <= 0 || senders == 0) {
@@ -182,7 +204,33 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
   }
 
   public Future<Counters> snapshot() {
-    return onLoop(() -> Future.succeededFuture(counters.copy()));
+    // the latencies per second only once the step's sending is over: the progress snapshots before need none
+    return onLoop(() -> Future.succeededFuture(counters.copy(System.nanoTime() >= stepEnd)));
+  }
+
+  /** Ledger steps: a copy of each of these users' trails. */
+  Future<List<Ledger.Trail>> trails() {
+    return onLoop(() -> Future.succeededFuture(conns.stream().filter(c -> c.trail != null).map(c -> c.trail.copy())
+      .toList()));
+  }
+
+  /**
+   * These users close their sockets and open them again at once, registering as before (a ledger step's burst of
+   * reconnects): each is away from now until it is registered again.
+   */
+  public Future<Void> drop(Collection<Conn> which) {
+    return onLoop(() -> {
+      long now = System.nanoTime();
+      for (Conn conn : which) {
+        if (conn.ws != null && conn.open && conns.contains(conn)) {
+          conn.dropped = true;
+          conn.lostNanos = now;
+          away(conn, now);
+          conn.ws.close();
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** These users stop reading (their sockets are paused, so the server's writes back up). */
@@ -236,22 +284,43 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
     long started = System.nanoTime();
     client(conn).connect(options).onComplete(result -> {
       if (result.failed()) {
+        if (conn.rejoining) {
+          rejoinFailed(conn);
+          return;
+        }
         counters.connectFailed++;
         report("connect failed for " + conn.user + ": " + result.cause());
         job.finished();
         return;
       }
-      conn.ws = result.result();
+      WebSocket ws = result.result();
+      if (conn.closing) {
+        ws.close();
+        return;
+      }
+      conn.ws = ws;
       conn.open = true;
-      counters.connected++;
-      counters.connectLatency.recordValue(Math.max(0, (System.nanoTime() - started) / 1000));
-      conn.ws.handler(data -> onFrame(conn, data));
-      conn.ws.closeHandler(v -> onClosed(conn));
-      conn.ws.exceptionHandler(err -> { });
+      conn.rejoinAttempts = 0;
+      if (!conn.rejoining) {
+        counters.connected++;
+        counters.connectLatency.recordValue(Math.max(0, (System.nanoTime() - started) / 1000));
+      }
+      ws.handler(data -> onFrame(conn, data));
+      // a socket let go of (dropped, then replaced) has no say any more
+      ws.closeHandler(v -> {
+        if (conn.ws == ws) {
+          onClosed(conn);
+        }
+      });
+      ws.exceptionHandler(err -> { });
       conn.registeredPending = conn.registrations.size();
       conn.registerSentNanos = System.nanoTime();
       if (conn.registeredPending == 0) {
-        job.finished();
+        if (conn.rejoining) {
+          registered(conn, System.nanoTime());
+        } else {
+          job.finished();
+        }
         return;
       }
       for (String address : conn.registrations) {
@@ -262,8 +331,21 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
 
   private void onClosed(Conn conn) {
     boolean wasRegistering = conn.registeredPending > 0;
+    long now = System.nanoTime();
     conn.open = false;
+    conn.registeredPending = 0;
+    away(conn, now);
     if (conn.closing) {
+      return;
+    }
+    if (conn.dropped) {
+      conn.dropped = false;
+      conn.rejoining = true;
+      open(conn);
+      return;
+    }
+    if (conn.rejoining) {
+      rejoinFailed(conn);
       return;
     }
     if (conn.paused) {
@@ -273,9 +355,62 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
       report("server closed the socket of " + conn.user);
     }
     if (wasRegistering) {
-      conn.registeredPending = 0;
       job.finished();
+    } else if (ledger && !conn.paused) {
+      // as the page does: open it again after a pause, and again until it is back
+      conn.rejoining = true;
+      conn.lostNanos = now;
+      rejoinLater(conn);
     }
+  }
+
+  private void away(Conn conn, long now) {
+    conn.registeredSince = 0;
+    if (conn.trail != null) {
+      conn.trail.away(now);
+    }
+  }
+
+  /** All of the socket's registrations are confirmed: the first connect's job, or a rejoin, is done. */
+  private void registered(Conn conn, long now) {
+    conn.registeredSince = now;
+    if (conn.trail != null) {
+      conn.trail.present(now);
+    }
+    if (!conn.rejoining) {
+      counters.registered++;
+      counters.registration.recordValue(Math.max(0, (now - conn.registerSentNanos) / 1000));
+      job.finished();
+      return;
+    }
+    conn.rejoining = false;
+    if (conn.trail != null) {
+      conn.trail.rejoined(conn.lostNanos, now);
+    }
+    conn.lostNanos = 0;
+  }
+
+  private void rejoinFailed(Conn conn) {
+    if (conn.trail != null) {
+      conn.trail.rejoinFailures++;
+    }
+    rejoinLater(conn);
+  }
+
+  /** The page's backoff (bus.js): 1 s after the socket went, then 2 s, 4 s, and every 5 s, each ±25%. */
+  private void rejoinLater(Conn conn) {
+    if (conn.closing || System.nanoTime() > stepEnd + REJOIN_GIVE_UP_NANOS) {
+      conn.rejoining = false;
+      return;
+    }
+    long base = Math.min(REJOIN_MAX_DELAY_MS, REJOIN_MIN_DELAY_MS << Math.min(conn.rejoinAttempts, 3));
+    long delay = Math.min(REJOIN_MAX_DELAY_MS, Math.round(base * (0.75 + ThreadLocalRandom.current().nextDouble() / 2)));
+    conn.rejoinAttempts++;
+    vertx.setTimer(delay, id -> {
+      if (!conn.closing && !conn.open) {
+        open(conn);
+      }
+    });
   }
 
   private void ping() {
@@ -292,9 +427,12 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
     Sender next;
     while ((next = schedule.peek()) != null && next.due <= now) {
       schedule.poll();
-      if (next.due < stepEnd && next.conn.open) {
-        send(next.conn, next.seq, next.due);
-        next.seq++;
+      // a ledger step's sender whose socket is away skips its turns and sends again once it is back
+      if (next.due < stepEnd && (next.conn.open || ledger)) {
+        if (next.conn.open) {
+          send(next.conn, next.seq, next.due);
+          next.seq++;
+        }
         next.due += next.interval;
         schedule.add(next);
       }
@@ -303,6 +441,9 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
 
   private void send(Conn conn, int seq, long scheduled) {
     counters.sent++;
+    if (conn.trail != null) {
+      conn.trail.sent(seq, System.nanoTime());
+    }
     counters.expected += conn.readers;
     StringBuilder frame = new StringBuilder(200)
       .append("{\"type\":\"send\",\"address\":\"chat.send\",\"body\":{\"room\":\"").append(conn.roomJson)
@@ -339,6 +480,9 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
         if (Frames.stamp(frame, stamp) && stamp[0] == step) {
           counters.acked++;
           counters.ackLatency.recordValue(Math.max(0, (now - stamp[3]) / 1000));
+          if (conn.trail != null) {
+            conn.trail.stored((int) stamp[2], now);
+          }
         }
       }
       case ERROR -> {
@@ -346,20 +490,28 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
         if (address != null && address.length() == 36) {
           counters.sendErrors++;
           counters.expected -= conn.readers;
+          // the reply address says which message: ...-<step, 4 hex>-4000-8000-<seq, 12 hex>
+          if (conn.trail != null && Integer.parseInt(address.substring(9, 13), 16) == (step & 0xffff)) {
+            conn.trail.refused((int) Long.parseLong(address.substring(24), 16), Frames.failureCode(frame));
+          }
         } else {
           counters.denied++;
           if (conn.registeredPending > 0) {
             conn.registeredPending = 0;
-            job.finished();
+            if (conn.rejoining) {
+              // refused to register again: let this socket go and try another, as the page would after a reload
+              conn.dropped = false;
+              conn.ws.close();
+            } else {
+              job.finished();
+            }
           }
         }
         report("error frame for " + conn.user + ": " + data);
       }
       case REGISTERED -> {
         if (conn.registeredPending > 0 && --conn.registeredPending == 0) {
-          counters.registered++;
-          counters.registration.recordValue(Math.max(0, (now - conn.registerSentNanos) / 1000));
-          job.finished();
+          registered(conn, now);
         }
       }
       default -> {
@@ -386,7 +538,14 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
       counters.unknownFrames++;
       return;
     }
-    counters.latency.recordValue(Math.max(0, (now - stamp[3]) / 1000));
+    long micros = Math.max(0, (now - stamp[3]) / 1000);
+    counters.latency.recordValue(micros);
+    if (counters.latencyBySecond != null) {
+      counters.recordBySecond((now - stepStart) / 1_000_000_000L, micros);
+    }
+    if (conn.trail != null) {
+      conn.trail.received(sender, seq);
+    }
     int expected = next[sender];
     if (seq == expected) {
       next[sender] = seq + 1;

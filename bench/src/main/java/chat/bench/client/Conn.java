@@ -33,6 +33,18 @@ public final class Conn {
   boolean closing;
   int registeredPending;
   long registerSentNanos;
+  /** When all its registrations were last confirmed; 0 while it has none (closed, or registering). */
+  long registeredSince;
+  /** Ledger steps: its trail (presence, receipts, sends), or null. */
+  Ledger.Trail trail;
+  /** The socket is being opened again after it was lost or dropped (not by the first connect). */
+  boolean rejoining;
+  /** We closed it to reconnect it at once (a drop): its close starts the rejoin without a pause. */
+  boolean dropped;
+  /** When the socket was lost or dropped, for the time until it is registered again; 0 when it was not. */
+  long lostNanos;
+  /** Failed rejoin attempts since it was lost: the page's backoff grows with them. */
+  int rejoinAttempts;
   /** Per step: index of this user among its room's senders, or -1. */
   int senderIndex = -1;
   /** Per step: next expected seq from each sender of the room. */

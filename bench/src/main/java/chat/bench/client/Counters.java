@@ -36,12 +36,33 @@ public final class Counters {
   public final Histogram registration = newHistogram();
   /** connect started → WebSocket open (handshake, session lookup), µs. */
   public final Histogram connectLatency = newHistogram();
+  /**
+   * Steps with a ledger only (else null): delivery latency by the second of the step it arrived in, µs, each made on
+   * first use; the last holds every later second. Two significant digits keep a hundred of them small enough to be
+   * copied with every snapshot.
+   */
+  public Histogram[] latencyBySecond;
+
+  static final long MAX_SECOND_MICROS = 60_000_000L;
 
   static Histogram newHistogram() {
     return new Histogram(3_600_000_000L, 3);
   }
 
+  /** A delivery that arrived {@code second} seconds into the step, {@code micros} after its scheduled send. */
+  void recordBySecond(long second, long micros) {
+    int i = (int) Math.max(0, Math.min(latencyBySecond.length - 1, second));
+    if (latencyBySecond[i] == null) {
+      latencyBySecond[i] = new Histogram(MAX_SECOND_MICROS, 2);
+    }
+    latencyBySecond[i].recordValue(Math.min(micros, MAX_SECOND_MICROS));
+  }
+
   void addTo(Counters sum) {
+    addTo(sum, true);
+  }
+
+  private void addTo(Counters sum, boolean bySecond) {
     sum.connected += connected;
     sum.connectFailed += connectFailed;
     sum.registered += registered;
@@ -61,6 +82,19 @@ public final class Counters {
     sum.ackLatency.add(ackLatency);
     sum.registration.add(registration);
     sum.connectLatency.add(connectLatency);
+    if (bySecond && latencyBySecond != null) {
+      if (sum.latencyBySecond == null) {
+        sum.latencyBySecond = new Histogram[latencyBySecond.length];
+      }
+      for (int i = 0; i < latencyBySecond.length; i++) {
+        if (latencyBySecond[i] != null) {
+          if (sum.latencyBySecond[i] == null) {
+            sum.latencyBySecond[i] = new Histogram(MAX_SECOND_MICROS, 2);
+          }
+          sum.latencyBySecond[i].add(latencyBySecond[i]);
+        }
+      }
+    }
   }
 
   /** As sent from a clients-only process to the bench (every field, histograms in HdrHistogram's own encoding). */
@@ -110,9 +144,10 @@ public final class Counters {
     return Histogram.decodeFromByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
   }
 
-  Counters copy() {
+  /** A copy; with {@code bySecond} false, without the latencies per second (a hundred histograms to copy). */
+  Counters copy(boolean bySecond) {
     Counters copy = new Counters();
-    addTo(copy);
+    addTo(copy, bySecond);
     return copy;
   }
 

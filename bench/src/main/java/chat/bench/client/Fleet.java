@@ -163,6 +163,27 @@ public final class Fleet implements AutoCloseable {
     return Future.all(paused).mapEmpty();
   }
 
+  /** These users close their sockets and open them again at once (see {@link ClientVerticle#drop}). */
+  public void drop(List<Conn> which) throws Exception {
+    List<Future<Void>> dropped = new ArrayList<>();
+    for (ClientVerticle loop : loops) {
+      dropped.add(loop.drop(which.stream().filter(c -> owner(c) == loop).toList()));
+    }
+    Future.all(dropped).await(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The ledger of a step run with one ({@link StepPlan#withLedger}), from every verticle's trails as they are now;
+   * its by-second figures cover {@code seconds} seconds from the step's start.
+   */
+  public Ledger ledger(StepPlan plan, int seconds) throws Exception {
+    List<Ledger.Trail> trails = new ArrayList<>();
+    for (ClientVerticle loop : loops) {
+      trails.addAll(loop.trails().await(30, TimeUnit.SECONDS));
+    }
+    return new Ledger(plan, trails, seconds);
+  }
+
   public void closeAll() throws Exception {
     closeAllAsync().await(60, TimeUnit.SECONDS);
   }

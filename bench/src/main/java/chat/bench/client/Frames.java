@@ -16,6 +16,7 @@ final class Frames {
   private static final byte[] TEXT = bytes("\"text\":\"");
   private static final byte[] ROOM_PREFIX = bytes("chat.room.");
   private static final byte[] REGISTERED = bytes("\"registered\"");
+  private static final byte[] FAILURE_CODE = bytes("\"failureCode\":");
 
   private Frames() {
   }
@@ -51,6 +52,25 @@ final class Frames {
       end++;
     }
     return new String(frame, from, end - from, StandardCharsets.UTF_8);
+  }
+
+  /** The error frame's "failureCode" (the HTTP-like status the server chose), or -1. */
+  static int failureCode(byte[] frame) {
+    int at = indexOf(frame, FAILURE_CODE, 0);
+    if (at < 0) {
+      return -1;
+    }
+    int i = at + FAILURE_CODE.length;
+    while (i < frame.length && frame[i] == ' ') {
+      i++;
+    }
+    int code = 0;
+    int digits = 0;
+    while (i < frame.length && frame[i] >= '0' && frame[i] <= '9' && digits < 9) {
+      code = code * 10 + (frame[i++] - '0');
+      digits++;
+    }
+    return digits == 0 ? -1 : code;
   }
 
   /**

@@ -11,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 /**
@@ -25,8 +28,15 @@ import java.util.zip.ZipFile;
  */
 public final class ChatCluster implements Target {
 
+  /** A node's start line, with its id in the cluster. */
+  private static final Pattern NODE_STARTED = Pattern.compile("chat node (\\S+) started: ");
+
   private final List<Proc> nodes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
+  /** Each node's java arguments (JVM options, jar, config file), to start it again as it was. */
+  private final List<List<String>> commands = new ArrayList<>();
+  private Path dir;
+  private int restarts;
   private Proc database;
   private String version = "chat.jar";
 
@@ -47,7 +57,7 @@ public final class ChatCluster implements Target {
 
   private void launch(Path runDir, Path chatJar, int nodeCount, List<String> topics, List<String> jvmOptions,
                       boolean behindProxy) {
-    Path dir = runDir.resolve("chat-" + nodeCount + "n-" + System.currentTimeMillis());
+    dir = runDir.resolve("chat-" + nodeCount + "n-" + System.currentTimeMillis());
     Path jar = dir.resolve("chat.jar");
     copyWhole(chatJar, jar);
     version = describe(chatJar, jar);
@@ -98,10 +108,60 @@ public final class ChatCluster implements Target {
       }
       List<String> args = new ArrayList<>(jvmOptions);
       args.addAll(List.of("-jar", jar.toString(), "-conf", file.toString()));
+      commands.add(args);
       nodes.add(Proc.start(dir, name, args));
     }
-    String size = "\"clusterSize\":" + nodeCount;
-    Health.await(nodes, ports, body -> body.contains("\"status\":\"UP\"") && body.contains(size), 180);
+    awaitWhole(180);
+  }
+
+  /**
+   * Node {@code i}'s id in the cluster (the id its start line logs: a new one at every start), or null when its log
+   * does not say.
+   */
+  public String nodeId(int i) {
+    Path log = dir.resolve(nodes.get(i).name + ".log");
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.map(NODE_STARTED::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null);
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
+  }
+
+  /** Waits until every node's /health says UP and counts all of them in the cluster. */
+  public void awaitWhole(long timeoutSeconds) {
+    String size = "\"clusterSize\":" + nodes.size();
+    Health.await(nodes, ports, body -> body.contains("\"status\":\"UP\"") && body.contains(size), timeoutSeconds);
+  }
+
+  /**
+   * Stops node {@code i} (from 0) as an operator does: SIGTERM, so that it closes its sockets and leaves the cluster;
+   * false when it was still there after the grace period and had to be killed.
+   */
+  public boolean stopNode(int i) {
+    return nodes.get(i).stop();
+  }
+
+  /**
+   * Starts node {@code i} again from the same config file (same port, same cluster) and JVM options, as a rolling
+   * restart does; the stopped run's log and GC log are kept beside it. Returns at once: {@link #awaitWhole} waits.
+   */
+  public Proc startNode(int i) {
+    String name = nodes.get(i).name;
+    restarts++;
+    for (String log : List.of(name + ".log", name + "-gc.log")) {
+      Path file = dir.resolve(log);
+      try {
+        if (Files.exists(file)) {
+          Files.move(file, dir.resolve(log.replace(".log", "-before-restart-" + restarts + ".log")),
+            StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Proc node = Proc.start(dir, name, commands.get(i));
+    nodes.set(i, node);
+    return node;
   }
 
   /**

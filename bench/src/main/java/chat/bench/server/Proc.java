@@ -237,18 +237,24 @@ public final class Proc {
     }
   }
 
-  /** SIGTERM, then SIGKILL if it has not gone after the grace period; then any adopted child still there. */
-  public void stop() {
+  /**
+   * SIGTERM, then SIGKILL if it has not gone after the grace period; then any adopted child still there. True when
+   * it ended on the SIGTERM (or was gone already).
+   */
+  public boolean stop() {
     if (process == null) {
-      return;
+      return true;
     }
+    boolean ended = true;
     if (process.isAlive()) {
       process.destroy();
       try {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          ended = false;
           process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
+        ended = false;
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
@@ -258,5 +264,6 @@ public final class Proc {
       child.destroyForcibly();
       child.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
+    return ended;
   }
 }
