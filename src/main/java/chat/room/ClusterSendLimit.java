@@ -26,18 +26,23 @@ final class ClusterSendLimit {
     this.limiter = limiter;
   }
 
-  /** Asks the user's home node for a token; a flood is refused before anything is stored. */
-  Future<Void> withinRate(String username, List<String> live) {
+  /**
+   * Asks the user's home node for a token; a flood is refused before anything is stored. Answers when the send's
+   * wait is to be timed from ({@link Overload}): {@code arrivedNanos}, or now when the home did not answer, since
+   * the time spent on a node that has gone is no queue of this one's (a send must not be shed for it).
+   */
+  Future<Long> withinRate(String username, List<String> live, long arrivedNanos) {
     String userKey = RoomId.key(username);
     String home = RoomOwners.owner("user." + userKey, live);
     if (home == null || home.equals(cluster.nodeId())) {
-      return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture() : Future.failedFuture(tooMany());
+      return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture(arrivedNanos)
+        : Future.failedFuture(tooMany());
     }
     return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
-      .<Void>mapEmpty()
+      .map(answered -> arrivedNanos)
       // the home node is gone: count here until the members agree on a new home
       .recover(err -> Peers.unreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
-        ? Future.succeededFuture() : Future.failedFuture(Peers.unreachable(err) ? tooMany() : err));
+        ? Future.succeededFuture(System.nanoTime()) : Future.failedFuture(Peers.unreachable(err) ? tooMany() : err));
   }
 
   /** A token asked for by another node because this node is the user's home. */

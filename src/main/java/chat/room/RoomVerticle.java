@@ -128,7 +128,7 @@ public class RoomVerticle extends VerticleBase {
     if (room == null || !room.admits(asked.getString("user"))) {
       return Future.failedFuture(Failure.badRequest("no such room"));
     }
-    return sendLimit.withinRate(asked.getString("user"), cluster.liveNodes())
+    return sendLimit.withinRate(asked.getString("user"), cluster.liveNodes(), System.nanoTime())
       .compose(v -> access.writable(room, asked.getString("user")))
       .map(v -> new JsonObject());
   }
@@ -156,8 +156,8 @@ public class RoomVerticle extends VerticleBase {
     }
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
-    return sendLimit.withinRate(request.user(), live)
-      .compose(v -> access.writable(send.room(), request.user()))
-      .compose(v -> ownership.toOwner(send.room(), send.message(), live, arrived));
+    return sendLimit.withinRate(request.user(), live, arrived)
+      .compose(waitingSince -> access.writable(send.room(), request.user())
+        .compose(v -> ownership.toOwner(send.room(), send.message(), live, waitingSince)));
   }
 }

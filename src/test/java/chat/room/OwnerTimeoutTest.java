@@ -1,5 +1,7 @@
 package chat.room;
 
+import chat.bus.Addresses;
+import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.Http;
 import chat.support.Names;
@@ -72,6 +74,42 @@ class OwnerTimeoutTest {
       assertEquals(List.of(reply.body()), stored, "stored once, and the reply is the stored message");
     } finally {
       owner.node().vertx().eventBus().removeOutboundInterceptor(loseTheAnswer);
+    }
+  }
+
+  @Test
+  void aSendWhoseUsersHomeNodeNeverAnsweredIsStoredNotShedAsLate() {
+    List<String> nodes = List.of(cluster.node(0).node().nodeId(), cluster.node(1).node().nodeId());
+    TestNode sendersNode = cluster.node(0);
+    // a user whose send limit is counted on the other node (half of all names are)
+    String name = null;
+    for (int i = 0; i < 100 && name == null; i++) {
+      String candidate = Names.unique("away");
+      if (RoomOwners.owner("user." + RoomId.key(candidate), nodes).equals(nodes.get(1))) {
+        name = candidate;
+      }
+    }
+    String home = Addresses.sendLimit(nodes.get(1));
+    Http http = new Http(vertx, sendersNode.port()).signUp(name);
+    AtomicInteger dropped = new AtomicInteger();
+    // the home node does not answer (it has just died, say): the sender's node waits out the peer timeout (3 s, more
+    // than a send may wait in a node's queues), then counts the send itself
+    Handler<DeliveryContext<Object>> loseTheAsk = delivery -> {
+      if (delivery.message().address().equals(home)) {
+        dropped.incrementAndGet();
+        return;
+      }
+      delivery.next();
+    };
+    sendersNode.node().vertx().eventBus().addOutboundInterceptor(loseTheAsk);
+    try (BridgeClient bus = BridgeClient.connect(vertx, sendersNode.port(), http.cookie())) {
+      String text = "waited on a dead home " + name;
+      BridgeClient.Reply reply = bus.request("chat.send", new JsonObject().put("room", "topic.news").put("text", text));
+      assertFalse(reply.failed(), "the wait on a node that has gone is not this node's queue: " + reply.frame().encode());
+      assertEquals(1, dropped.get(), "the home node was asked and never answered");
+      assertEquals(text, reply.body().getString("text"));
+    } finally {
+      sendersNode.node().vertx().eventBus().removeOutboundInterceptor(loseTheAsk);
     }
   }
 }
