@@ -13,7 +13,9 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.impl.SockJSSocketBase;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -26,8 +28,15 @@ import java.util.function.BiPredicate;
  * A bridge socket whose register and unregister frames are served by {@link RoomFanout} instead of the stock
  * bridge (which would register a cluster-wide consumer per socket). Every other frame, and everything the socket
  * does otherwise, passes through unchanged.
+ *
+ * <p>A {@link SockJSSocketBase}, not only a {@link SockJSSocket}: the stock bridge (vertx-web 5.0.7) casts every
+ * socket to it when the socket has not pinged within the ping timeout, to close it; a plain wrapper made that a
+ * ClassCastException every 10 s per idle socket, which was never closed. See {@link VertxInternals}.
  */
-final class ListeningSocket implements SockJSSocket {
+final class ListeningSocket extends SockJSSocketBase {
+
+  /** The base class's own write handler is not wanted: every write goes to the wrapped socket. */
+  private static final SockJSHandlerOptions NO_WRITE_HANDLER = new SockJSHandlerOptions().setRegisterWriteHandler(false);
 
   private static final String PING = "{\"type\":\"ping\"}";
 
@@ -44,7 +53,6 @@ final class ListeningSocket implements SockJSSocket {
   /** How long a socket over its limits is not read from: the sender's own TCP buffers then hold it back. */
   static final long SLOW_DOWN_MS = 250;
 
-  private final Vertx vertx;
   private final SockJSSocket socket;
   private final RoomFanout fanout;
   private boolean slowedDown;
@@ -59,7 +67,7 @@ final class ListeningSocket implements SockJSSocket {
   ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout,
                   BiFunction<SockJSSocket, String, Future<Boolean>> mayListen, int maxRegistrations,
                   BiPredicate<SockJSSocket, Integer> withinBudget) {
-    this.vertx = vertx;
+    super(vertx, socket.routingContext(), NO_WRITE_HANDLER);
     this.socket = socket;
     this.fanout = fanout;
     this.mayListen = mayListen;
@@ -302,6 +310,16 @@ final class ListeningSocket implements SockJSSocket {
   @Override
   public void close(int statusCode, String reason) {
     socket.close(statusCode, reason);
+  }
+
+  /** How the stock bridge closes a socket that stopped pinging: as the wrapped socket's transport does it. */
+  @Override
+  public void closeAfterSessionExpired() {
+    if (socket instanceof SockJSSocketBase base) {
+      base.closeAfterSessionExpired();
+    } else {
+      socket.close();
+    }
   }
 
   @Override
