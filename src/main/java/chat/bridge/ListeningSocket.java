@@ -13,9 +13,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
-import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import io.vertx.ext.web.handler.sockjs.impl.SockJSSocketBase;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -28,15 +26,8 @@ import java.util.function.BiPredicate;
  * A bridge socket whose register and unregister frames are served by {@link RoomFanout} instead of the stock
  * bridge (which would register a cluster-wide consumer per socket). Every other frame, and everything the socket
  * does otherwise, passes through unchanged.
- *
- * <p>A {@link SockJSSocketBase}, not only a {@link SockJSSocket}: the stock bridge (vertx-web 5.0.7) casts every
- * socket to it when the socket has not pinged within the ping timeout, to close it; a plain wrapper made that a
- * ClassCastException every 10 s per idle socket, which was never closed. See {@link VertxInternals}.
  */
-final class ListeningSocket extends SockJSSocketBase {
-
-  /** The base class's own write handler is not wanted: every write goes to the wrapped socket. */
-  private static final SockJSHandlerOptions NO_WRITE_HANDLER = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+final class ListeningSocket implements SockJSSocket {
 
   private static final String PING = "{\"type\":\"ping\"}";
 
@@ -53,6 +44,7 @@ final class ListeningSocket extends SockJSSocketBase {
   /** How long a socket over its limits is not read from: the sender's own TCP buffers then hold it back. */
   static final long SLOW_DOWN_MS = 250;
 
+  private final Vertx vertx;
   private final SockJSSocket socket;
   private final RoomFanout fanout;
   private boolean slowedDown;
@@ -67,7 +59,7 @@ final class ListeningSocket extends SockJSSocketBase {
   ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout,
                   BiFunction<SockJSSocket, String, Future<Boolean>> mayListen, int maxRegistrations,
                   BiPredicate<SockJSSocket, Integer> withinBudget) {
-    super(vertx, socket.routingContext(), NO_WRITE_HANDLER);
+    this.vertx = vertx;
     this.socket = socket;
     this.fanout = fanout;
     this.mayListen = mayListen;
@@ -310,16 +302,6 @@ final class ListeningSocket extends SockJSSocketBase {
   @Override
   public void close(int statusCode, String reason) {
     socket.close(statusCode, reason);
-  }
-
-  /** How the stock bridge closes a socket that stopped pinging: as the wrapped socket's transport does it. */
-  @Override
-  public void closeAfterSessionExpired() {
-    if (socket instanceof SockJSSocketBase base) {
-      base.closeAfterSessionExpired();
-    } else {
-      socket.close();
-    }
   }
 
   @Override

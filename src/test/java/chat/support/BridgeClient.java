@@ -326,24 +326,14 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
-  /** From now on this client sends no pings, as a client that hung would not. */
-  public void stopPinging() {
-    vertx.cancelTimer(pingTimer);
-  }
-
   /** Waits until the server closes the socket. */
   public void awaitClosed() {
-    awaitClosed(WAIT);
-  }
-
-  /** Waits, at most {@code wait}, until the server closes the socket. */
-  public void awaitClosed(Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
+    long deadline = System.nanoTime() + WAIT.toNanos();
     synchronized (frames) {
       while (!closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("socket still open after " + wait);
+          throw new AssertionError("socket still open after " + WAIT);
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(frames, left);
