@@ -157,7 +157,7 @@ public class RoomVerticle extends VerticleBase {
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live, arrived)
-      .compose(waitingSince -> access.writable(send.room(), request.user())
-        .compose(v -> ownership.toOwner(send.room(), send.message(), live, waitingSince)));
+      .compose(waitingSince -> access.writable(send.room(), request.user()).map(waitingSince))
+      .compose(waitingSince -> ownership.toOwner(send.room(), send.message(), live, waitingSince));
   }
 }

@@ -236,7 +236,7 @@ final class Workloads {
     double msgs = WARM_UP_DELIVERIES / (double) conns.size();
     System.out.printf("  warm-up at %.1f msg/s (%,d deliveries/s) until the JIT compilers are quiet%n", msgs,
       WARM_UP_DELIVERIES);
-    warmUp(h, t, globalPlan(conns, msgs, 1, List.of()).rooms());
+    warmUp(h, t, List.of(globalRoom(conns, msgs, List.of(), 0)));
   }
 
   // ------------------------------------------------------------------ W2
@@ -577,10 +577,15 @@ final class Workloads {
   }
 
   static StepPlan globalPlan(List<Conn> conns, double msgsPerSecond, double seconds, List<Conn> slow, int padding) {
+    return new StepPlan(++stepIds, System.nanoTime() + 300_000_000L, Math.round(seconds * 1e9),
+      List.of(globalRoom(conns, msgsPerSecond, slow, padding)));
+  }
+
+  /** The global room at msgs/s, sent by the first few members (none of the slow ones). */
+  static RoomPlan globalRoom(List<Conn> conns, double msgsPerSecond, List<Conn> slow, int padding) {
     int senders = (int) Math.min(conns.size() - slow.size(), Math.max(2, Math.ceil(msgsPerSecond / MAX_SENDS_PER_USER)));
     List<Conn> sending = conns.stream().filter(c -> !slow.contains(c)).limit(senders).toList();
-    RoomPlan room = new RoomPlan("global", conns, sending, msgsPerSecond, conns.size() - slow.size(), padding);
-    return new StepPlan(++stepIds, System.nanoTime() + 300_000_000L, Math.round(seconds * 1e9), List.of(room));
+    return new RoomPlan("global", conns, sending, msgsPerSecond, conns.size() - slow.size(), padding);
   }
 
   /** One plan per room the conns are in, each room at msgsPerRoom with its first sendersPerRoom members sending. */
