@@ -81,6 +81,11 @@ public final class Addresses {
    * meaningful on the node that stamped it; nodes forward sends without it.
    */
   public static final String ARRIVED_HEADER = "arrived";
+  /**
+   * Header on a {@link #STORE_SAVE} request: the {@code System.nanoTime()} by which the store must have begun
+   * storing the message, or refuse it unstored ({@link Failure#busy}). The owner's own clock: the store is local.
+   */
+  public static final String STORE_BY_HEADER = "store-by";
 
   private Addresses() {
   }

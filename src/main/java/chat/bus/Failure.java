@@ -21,6 +21,7 @@ public final class Failure {
   public static final int INTERNAL = 500;
   public static final int UNAVAILABLE = 503;
 
+  private static final String BUSY = "the server is busy, try again";
   private static final Logger LOG = LoggerFactory.getLogger(Failure.class);
 
   private Failure() {
@@ -28,6 +29,19 @@ public final class Failure {
 
   public static ReplyException of(int code, String message) {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+  }
+
+  /**
+   * Refused unstored because it waited too long in a busy node's queues (the node sheds load): retryable, with the
+   * same cid.
+   */
+  public static ReplyException busy() {
+    return of(UNAVAILABLE, BUSY);
+  }
+
+  /** A {@link #busy} refusal, from this node or another (another 503 says what else is away). */
+  public static boolean isBusy(Throwable err) {
+    return err instanceof ReplyException reply && reply.failureCode() == UNAVAILABLE && BUSY.equals(reply.getMessage());
   }
 
   public static ReplyException badRequest(String message) {
@@ -103,11 +117,12 @@ public final class Failure {
 
   /**
    * For a verticle whose unexpected failures are its backing service being away (the store's database): a
-   * refusal stays as it is, anything else is logged once and becomes a 503 naming the service, so the client
-   * retries instead of giving up on a 500.
+   * refusal (a {@link #busy} one too) stays as it is, anything else is logged once and becomes a 503 naming the
+   * service, so the client retries instead of giving up on a 500.
    */
   public static Throwable unavailableUnlessRefused(Throwable err, String service) {
-    if (code(err) < INTERNAL) {
+    if (code(err) < INTERNAL || isBusy(err)) {
+      // a send shed as too late is a refusal too: the node counts them, it does not log each
       return err;
     }
     LOG.warn("{} failure: {}", service, err.toString());

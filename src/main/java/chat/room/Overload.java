@@ -1,17 +1,15 @@
 package chat.room;
 
 import chat.bus.Addresses;
-import chat.bus.Failure;
 import chat.bus.NewMessage;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * A node offered more sends than it can store refuses the excess with a retryable 503 instead of queueing it: a
  * send that has waited longer than {@link #SHED_AFTER_MS} since it came in is refused at the next step it reaches,
- * before anything is stored. The wait is the one measure that needs no capacity figure: on any machine, sends wait
+ * up to the store's next commit ({@link #storeBy}), before anything is stored. The wait is the one measure that needs no capacity figure: on any machine, sends wait
  * only once more come in than go out, and only then are some refused.
  *
  * <p>Bounding the wait also keeps a room owner's answer well inside the sender's peer timeout ({@link Peers}), so
@@ -27,7 +25,6 @@ final class Overload {
    */
   static final long SHED_AFTER_MS = 2000;
   private static final long SHED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(SHED_AFTER_MS);
-  private static final String BUSY = "the server is busy, try again";
 
   private Overload() {
   }
@@ -54,13 +51,12 @@ final class Overload {
       && System.nanoTime() - arrivedNanos > SHED_AFTER_NANOS;
   }
 
-  static ReplyException busy() {
-    return Failure.of(Failure.UNAVAILABLE, BUSY);
-  }
-
-  /** A refusal of this class's, from this node or from a room's owner (another 503 says what else is away). */
-  static boolean isBusy(Throwable err) {
-    return err instanceof ReplyException reply && reply.failureCode() == Failure.UNAVAILABLE
-      && BUSY.equals(reply.getMessage());
+  /**
+   * By when the store must begin storing a message that came in at {@code arrivedNanos}: the same bound, so that
+   * neither the store's queue nor the wait for a room's earlier messages holds a send past it. Never for the
+   * messages that are never shed.
+   */
+  static long storeBy(NewMessage message, long arrivedNanos) {
+    return message.system() == null && message.file() == null ? arrivedNanos + SHED_AFTER_NANOS : Long.MAX_VALUE;
   }
 }

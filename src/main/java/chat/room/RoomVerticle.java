@@ -97,7 +97,7 @@ public class RoomVerticle extends VerticleBase {
         metrics.refused(code);
         // who and why, never what they wrote; a flood's 429s and an overload's 503s are counted in the metrics
         // (and the 503s summed up in the log every minute), not written one by one
-        if (Overload.isBusy(err)) {
+        if (Failure.isBusy(err)) {
           shedSinceLastLog++;
         } else if (code != Failure.TOO_MANY) {
           LOG.warn("send refused ({}): {} from {}", code, err.getMessage(), request.headers().get(Addresses.USER_HEADER));
@@ -152,12 +152,12 @@ public class RoomVerticle extends VerticleBase {
   private Future<ChatMessage> accept(BridgeRequest request, long arrived) {
     SendValidation.Send send = validation.check(request);
     if (Overload.shed(send.message(), arrived)) {
-      return Future.failedFuture(Overload.busy());
+      return Future.failedFuture(Failure.busy());
     }
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live, arrived)
-      .compose(waitingSince -> access.writable(send.room(), request.user()).map(waitingSince))
-      .compose(waitingSince -> ownership.toOwner(send.room(), send.message(), live, waitingSince));
+      .compose(waitingSince -> access.writable(send.room(), request.user())
+        .compose(v -> ownership.toOwner(send.room(), send.message(), live, waitingSince)));
   }
 }

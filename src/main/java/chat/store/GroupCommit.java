@@ -3,6 +3,7 @@ package chat.store;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.bus.NewMessage;
+import chat.bus.Saved;
 import chat.db.Dialect;
 import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
@@ -12,7 +13,11 @@ import io.vertx.sqlclient.Tuple;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Inserts messages in shared transactions: while one commit is on its way to disk, the messages that arrive
@@ -21,14 +26,29 @@ import java.util.List;
  *
  * <p>A message the database would refuse must not cost the others of its batch anything: what the store can see
  * (a value too long for its column, U+0000, which PostgreSQL refuses in any text) is refused before it joins a
- * batch, and a row the database refuses for a reason of its own (a resent cid, a constraint an operator added)
- * is found by halving, not by storing every message of the batch on its own.
+ * batch; a resent cid (the same sender's cid stored before, or twice in one batch) is answered with the message
+ * stored first, found in one look-up; and a row the database refuses for a reason of its own (a constraint an
+ * operator added) is found by halving, not by storing every message of the batch on its own.
+ *
+ * <p>Resends are what overload brings (a sender's node re-routes a send whose owner answered late; a client sends
+ * again after a 503), so they must cost a batch one look-up, not a halving each: a halving per resent row slowed
+ * the commits, which made more answers late and brought more resends (issue 18).
  */
 final class GroupCommit {
 
   static final int MAX_BATCH = 256;
+  /** SQLSTATE of a unique constraint's violation, on both databases: here, a (sender, cid) stored before. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
-  private record Pending(NewMessage message, Promise<ChatMessage> stored) {
+  private record Pending(NewMessage message, long storeBy, Promise<Saved> saved) {
+    /** Who sent it under which cid (the unique pair), or null without a cid. */
+    String key() {
+      return message.cid() == null ? null : key(message.sender(), message.cid());
+    }
+
+    static String key(String sender, String cid) {
+      return sender + '\0' + cid;
+    }
   }
 
   private final ReconnectingPool db;
@@ -41,20 +61,27 @@ final class GroupCommit {
     this.dialect = dialect;
   }
 
-  Future<ChatMessage> insert(NewMessage message) {
+  /**
+   * Stored in the next commit, or refused unstored ({@link Failure#busy}) when that commit begins after
+   * {@code storeBy} ({@code System.nanoTime()}): a database slower than the sends coming in then sheds them instead
+   * of keeping every sender waiting past the point where it gives up and sends again. A resent cid is answered
+   * with the message stored first, as a duplicate.
+   */
+  Future<Saved> insert(NewMessage message, long storeBy) {
     String unstorable = unstorable(message);
     if (unstorable != null) {
       return Future.failedFuture(Failure.badRequest(unstorable));
     }
-    Promise<ChatMessage> stored = Promise.promise();
-    queue.add(new Pending(message, stored));
+    Promise<Saved> saved = Promise.promise();
+    queue.add(new Pending(message, storeBy, saved));
     if (!committing) {
       commitNext();
     }
-    return stored.future();
+    return saved.future();
   }
 
   private void commitNext() {
+    shedLate();
     if (queue.isEmpty()) {
       committing = false;
       return;
@@ -62,22 +89,64 @@ final class GroupCommit {
     committing = true;
     List<Pending> batch = queue.size() <= MAX_BATCH ? queue : new ArrayList<>(queue.subList(0, MAX_BATCH));
     queue = queue.size() <= MAX_BATCH ? new ArrayList<>() : new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
+    List<Pending> rows = firstOfEachCid(batch);
     long ts = System.currentTimeMillis();
-    db.use(pool -> pool.withConnection(conn -> insert(conn, batch, ts)))
+    db.use(pool -> pool.withConnection(conn -> insert(conn, rows, ts)))
       // the database failed, not a row (a lost connection is a 503 by now): what was not stored fails with it
-      .onFailure(err -> batch.forEach(pending -> pending.stored().tryFail(err)))
+      .onFailure(err -> rows.forEach(pending -> pending.saved().tryFail(err)))
       .onComplete(done -> commitNext());
   }
 
+  /** Refuses, unstored, the queued messages whose time to be stored has passed. */
+  private void shedLate() {
+    long now = System.nanoTime();
+    if (queue.stream().anyMatch(pending -> now - pending.storeBy() > 0)) {
+      List<Pending> inTime = new ArrayList<>(queue.size());
+      for (Pending pending : queue) {
+        if (now - pending.storeBy() > 0) {
+          pending.saved().fail(Failure.busy());
+        } else {
+          inTime.add(pending);
+        }
+      }
+      queue = inTime;
+    }
+  }
+
   /**
-   * The rows in one statement. When the database refuses it for a row's sake, it does not say which row: each half
+   * The batch's rows, each cid once: a later send with a cid already in the batch (a resend that caught up with the
+   * first) is answered with what the first one gets, as a duplicate, instead of failing the statement.
+   */
+  private static List<Pending> firstOfEachCid(List<Pending> batch) {
+    Map<String, Pending> first = new HashMap<>();
+    List<Pending> rows = new ArrayList<>(batch.size());
+    for (Pending pending : batch) {
+      String key = pending.key();
+      Pending earlier = key == null ? null : first.putIfAbsent(key, pending);
+      if (earlier == null) {
+        rows.add(pending);
+      } else {
+        earlier.saved().future().onComplete(
+          saved -> pending.saved().complete(new Saved(saved.message(), true)),
+          err -> pending.saved().fail(err));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * The rows in one statement. When the database refuses it for a resent cid, one look-up answers the rows stored
+   * before and the others go again. When it refuses it for another row's sake, it does not say which row: each half
    * goes again on its own, so a bad row fails alone after at most log2(rows) halvings, and the good rows go on in
    * their order in a few statements (at most that many per bad row), never one statement each.
    */
   private Future<Void> insert(SqlConnection conn, List<Pending> rows, long ts) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(); // every row was stored before
+    }
     return insertAll(conn, rows, ts).<Void>map(ids -> {
       for (int i = 0; i < rows.size(); i++) {
-        rows.get(i).stored().complete(stored(rows.get(i).message(), ids.get(i), ts));
+        rows.get(i).saved().complete(new Saved(stored(rows.get(i).message(), ids.get(i), ts), false));
       }
       return null;
     }).recover(err -> {
@@ -85,14 +154,56 @@ final class GroupCommit {
       if (refused == null) {
         return Future.failedFuture(err);
       }
-      if (rows.size() == 1) {
-        // a resent cid ends here too: the store answers it with the message stored before
-        rows.get(0).stored().fail(Failure.badRequest("the database refused this message (SQLSTATE " + refused + ")"));
-        return Future.succeededFuture();
-      }
-      int half = rows.size() / 2;
-      return insert(conn, rows.subList(0, half), ts).compose(v -> insert(conn, rows.subList(half, rows.size()), ts));
+      Future<List<Pending>> notStoredBefore = UNIQUE_VIOLATION.equals(refused)
+        ? answerStoredBefore(conn, rows) : Future.succeededFuture(rows);
+      return notStoredBefore.compose(rest -> rest.size() < rows.size() ? insert(conn, rest, ts)
+        : halve(conn, rows, ts, refused));
     });
+  }
+
+  private Future<Void> halve(SqlConnection conn, List<Pending> rows, long ts, String refused) {
+    if (rows.size() == 1) {
+      rows.get(0).saved().fail(Failure.badRequest("the database refused this message (SQLSTATE " + refused + ")"));
+      return Future.succeededFuture();
+    }
+    int half = rows.size() / 2;
+    return insert(conn, rows.subList(0, half), ts).compose(v -> insert(conn, rows.subList(half, rows.size()), ts));
+  }
+
+  /**
+   * Answers the rows whose (sender, cid) is stored already with the message stored then, as duplicates; the rows
+   * not stored before are left.
+   */
+  private Future<List<Pending>> answerStoredBefore(SqlConnection conn, List<Pending> rows) {
+    Set<String> senders = new LinkedHashSet<>();
+    Set<String> cids = new LinkedHashSet<>();
+    for (Pending pending : rows) {
+      if (pending.message().cid() != null) {
+        senders.add(pending.message().sender());
+        cids.add(pending.message().cid());
+      }
+    }
+    if (cids.isEmpty()) {
+      return Future.succeededFuture(rows);
+    }
+    List<Object> values = new ArrayList<>(senders);
+    values.addAll(cids);
+    return conn.preparedQuery(Sql.messagesByCids(senders.size(), cids.size())).execute(Tuple.from(values))
+      .map(found -> {
+        Map<String, ChatMessage> before = new HashMap<>();
+        // the cid is the column after the message's (see Sql.messagesByCids)
+        found.forEach(row -> before.put(Pending.key(row.getString(2), row.getString(13)), MessageRow.of(row)));
+        List<Pending> rest = new ArrayList<>(rows.size());
+        for (Pending pending : rows) {
+          ChatMessage stored = pending.key() == null ? null : before.get(pending.key());
+          if (stored != null) {
+            pending.saved().complete(new Saved(stored, true));
+          } else {
+            rest.add(pending);
+          }
+        }
+        return rest;
+      });
   }
 
   /**

@@ -24,11 +24,23 @@ public final class Sql {
     return "INSERT INTO messages (room, sender, text, ts, cid, kind, file_id) VALUES "
       + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)"));
   }
-  /** A message's columns, with its file's (all null for a message without one). */
-  private static final String MESSAGE_COLUMNS = """
-    m.id, m.room, m.sender, m.text, m.ts, m.kind, f.id, f.name, f.size, f.type, f.width, f.height, f.state
-    FROM messages m LEFT JOIN files f ON f.id = m.file_id""";
-  public static final String MESSAGE_BY_CID = "SELECT " + MESSAGE_COLUMNS + " WHERE m.sender = ? AND m.cid = ?";
+  /** A message's columns, with its file's (all null for a message without one), as {@link MessageRow} reads them. */
+  private static final String COLUMNS =
+    "m.id, m.room, m.sender, m.text, m.ts, m.kind, f.id, f.name, f.size, f.type, f.width, f.height, f.state";
+  private static final String MESSAGE_COLUMNS = COLUMNS + " FROM messages m LEFT JOIN files f ON f.id = m.file_id";
+
+  /**
+   * The messages of some senders with some cids, each with its cid last: a superset of the (sender, cid) pairs
+   * asked for, taken from the unique index on (sender, cid) in one statement.
+   */
+  static String messagesByCids(int senders, int cids) {
+    return "SELECT " + COLUMNS + ", m.cid FROM messages m LEFT JOIN files f ON f.id = m.file_id WHERE m.sender IN ("
+      + marks(senders) + ") AND m.cid IN (" + marks(cids) + ")";
+  }
+
+  private static String marks(int count) {
+    return String.join(", ", java.util.Collections.nCopies(count, "?"));
+  }
   public static final String HISTORY_BEFORE = "SELECT " + MESSAGE_COLUMNS
     + " WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?";
   public static final String HISTORY_AFTER = "SELECT " + MESSAGE_COLUMNS

@@ -6,7 +6,6 @@ import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
 import chat.bus.Failure;
-import chat.bus.FileInfo;
 import chat.bus.HistoryQuery;
 import chat.bus.NewMessage;
 import chat.bus.RoomId;
@@ -91,7 +90,8 @@ public class StoreVerticle extends VerticleBase {
 
   private void onSave(Message<JsonObject> request) {
     long start = System.nanoTime();
-    save(NewMessage.fromJson(request.body()))
+    String storeBy = request.headers().get(Addresses.STORE_BY_HEADER);
+    save(NewMessage.fromJson(request.body()), storeBy == null ? Long.MAX_VALUE : Long.parseLong(storeBy))
       .onSuccess(saved -> {
         metrics.storeLatency(System.nanoTime() - start);
         request.reply(saved.toJson());
@@ -259,28 +259,13 @@ public class StoreVerticle extends VerticleBase {
   }
 
   /**
-   * Inserts first and looks for the cid only when the insert is refused: a retry is rare, and a SELECT before
-   * every insert was a database round trip per message. The unique (sender, cid) constraint turns away a message
-   * already stored, whether it is a browser's retry or the same cid racing in from two sockets.
+   * Stored once under its (sender, cid): a resent cid, whether a browser's retry or a send re-routed after its owner
+   * answered late, is answered with the message stored first (see {@link GroupCommit}); refused unstored (503) when
+   * its batch begins after {@code storeBy} ({@code System.nanoTime()}).
    */
-  Future<Saved> save(NewMessage message) {
-    Future<Saved> inserted = insert(message).compose(stored -> listPrivateRoom(stored).map(new Saved(stored, false)));
-    if (message.cid() == null || GroupCommit.unstorable(message) != null) {
-      // refused before any insert, so nothing stored it before; its cid may be one no look-up can take (U+0000)
-      return inserted;
-    }
-    return inserted.recover(err -> findByCid(message).compose(existing -> existing != null
-      ? Future.succeededFuture(new Saved(existing, true))
-      : Future.failedFuture(err)));
-  }
-
-  private Future<ChatMessage> insert(NewMessage message) {
-    return commits.insert(message);
-  }
-
-  private Future<ChatMessage> findByCid(NewMessage message) {
-    return db.use(pool -> pool.preparedQuery(Sql.MESSAGE_BY_CID).execute(Tuple.of(message.sender(), message.cid())))
-      .map(rows -> rows.size() == 0 ? null : toMessage(rows.iterator().next()));
+  Future<Saved> save(NewMessage message, long storeBy) {
+    return commits.insert(message, storeBy).compose(saved -> saved.duplicate() ? Future.succeededFuture(saved)
+      : listPrivateRoom(saved.message()).map(saved));
   }
 
   private Future<Page> history(HistoryQuery query) {
@@ -291,25 +276,12 @@ public class StoreVerticle extends VerticleBase {
       query.before() == null ? Long.MAX_VALUE : query.before(), query.limit())));
     return rows.map(set -> {
       List<JsonObject> messages = new ArrayList<>();
-      set.forEach(row -> messages.add(toMessage(row).toJson()));
+      set.forEach(row -> messages.add(MessageRow.of(row).toJson()));
       if (query.after() == null) {
         Collections.reverse(messages); // fetched newest first to take the newest page; clients want oldest first
       }
       return new Page(room, new JsonArray(new ArrayList<>(messages)));
     });
-  }
-
-  private static ChatMessage toMessage(Row row) {
-    // by position: HSQLDB reports column labels in upper case, PostgreSQL in lower case
-    FileInfo file = null;
-    if (row.getValue(6) != null) {
-      file = "stored".equals(row.getString(12))
-        ? new FileInfo(row.getLong(6), row.getString(7), row.getLong(8), row.getString(9), row.getInteger(10),
-          row.getInteger(11), false)
-        : FileInfo.removed(row.getLong(6));
-    }
-    return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
-      row.getString(5), file);
   }
 
   /** A database that fails is, to the client, a store that is unavailable: worth a retry, never a 500. */

@@ -38,9 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Overload, on real processes (issue 18): an HSQLDB server and two clustered nodes from the built jar, just started
- * (cold: nothing compiled yet), and 120 sockets of 40 people, 60 on each node, all in the global room, so that
- * every message is 120 deliveries. First what the cluster carries is measured: every socket keeps two sends in
- * flight for a few seconds, and the sends acknowledged per second in the last seconds of it are the capacity. Then
+ * (cold: nothing compiled yet), and 800 sockets of 40 people, 400 on each node, all sending to the global room and
+ * 12 of them listening to it: a message costs the nodes its acceptance (validation, send limit, the owner's hop, the
+ * store) more than its fan-out, as in a flood of sends. Why so: with every socket listening the fan-out was the
+ * cost, and this JVM, on the same cores, could not read fast enough to offer the nodes more than they carry; with
+ * 120 sockets, each allowed 16 sends in flight, the sockets' own limit (429) held the load back before any send
+ * waited long enough in the nodes to be shed, since a room's messages share commits. First what the cluster carries
+ * is measured: every socket keeps eight sends in flight for a few seconds, and the sends acknowledged per second in
+ * the last seconds of it are the capacity. Then
  * five times that is offered for 30 s, open loop: sends go out on a clock, whatever comes back. A quarter of them
  * carry a cid, the others none (the contract makes it optional); every fifth asks for no answer (fire and forget).
  *
@@ -54,11 +59,13 @@ class OverloadIT {
 
   private static final String ROOM = "chat.room.global";
   private static final int PEOPLE = 40;
-  private static final int SOCKETS_PER_PERSON = 3;
-  private static final int IN_FLIGHT_WHILE_MEASURING = 2;
-  private static final Duration MEASURING = Duration.ofSeconds(8);
+  private static final int SOCKETS_PER_PERSON = 20;
+  /** The first sockets listen to the room (and are checked for every acknowledged message); all of them send. */
+  private static final int LISTENERS = 12;
+  private static final int IN_FLIGHT_WHILE_MEASURING = 8;
+  private static final Duration MEASURING = Duration.ofSeconds(12);
   /** The capacity is what was acknowledged after these first seconds of the measuring (connections warm up). */
-  private static final Duration MEASURING_RAMP = Duration.ofSeconds(3);
+  private static final Duration MEASURING_RAMP = Duration.ofSeconds(6);
   private static final double OVERLOAD = 5;
   private static final Duration OFFERED = Duration.ofSeconds(30);
   private static final long TICK_MS = 10;
@@ -101,6 +108,7 @@ class OverloadIT {
     final Promise<Void> registered = Promise.promise();
     private final BitSet delivered = new BitSet();
     private int deliveredTwice;
+    final boolean listens;
     /** Only on a few sockets: every text received, to see a message stored twice (two ids, one text). */
     private final Set<String> texts;
     private int textsTwice;
@@ -111,6 +119,7 @@ class OverloadIT {
 
     Member(int index, int person, WebSocket socket, boolean audits) {
       this.index = index;
+      this.listens = index < LISTENERS;
       this.person = person;
       this.socket = socket;
       this.texts = audits ? new HashSet<>() : null;
@@ -212,8 +221,10 @@ class OverloadIT {
         .setURI("/eventbus/websocket").addHeader("Cookie", cookies.get(person))).await(30, TimeUnit.SECONDS);
       Member member = new Member(s, person, socket, s < 2);
       members.add(member);
-      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", ROOM).encode());
-      member.registered.future().await(30, TimeUnit.SECONDS);
+      if (member.listens) {
+        socket.writeTextMessage(new JsonObject().put("type", "register").put("address", ROOM).encode());
+        member.registered.future().await(30, TimeUnit.SECONDS);
+      }
     }
     // the bridge closes a socket that has not pinged for 10 s
     long pings = vertx.setPeriodic(5000, id -> members.forEach(m -> m.socket.writeTextMessage("{\"type\":\"ping\"}")));
@@ -237,8 +248,8 @@ class OverloadIT {
 
       // --- five times that, open loop: every tick sends what is due by then, taking the sockets in turn
       double offeredRate = Math.min(MAX_OFFERED_PER_SECOND, OVERLOAD * capacity);
-      System.out.printf("OverloadIT: the cluster stored %.0f sends a second (%d sockets in the room, %.0f deliveries a"
-          + " second); offering %.0f a second for %d s%n", capacity, members.size(), capacity * members.size(),
+      System.out.printf("OverloadIT: the cluster stored %.0f sends a second (%d sockets listening, %.0f deliveries a"
+          + " second); offering %.0f a second for %d s%n", capacity, LISTENERS, capacity * LISTENERS,
         offeredRate, OFFERED.toSeconds());
       long start = System.nanoTime();
       long end = start + OFFERED.toNanos();
@@ -265,14 +276,14 @@ class OverloadIT {
       BitSet acknowledgedIds = new BitSet();
       acknowledged.forEach(s -> acknowledgedIds.set(Math.toIntExact(s.storedId)));
       long deliveriesBy = System.nanoTime() + GRACE.toNanos();
-      while (System.nanoTime() < deliveriesBy && members.stream().filter(m -> !m.closed)
+      while (System.nanoTime() < deliveriesBy && members.stream().filter(m -> m.listens && !m.closed)
         .anyMatch(m -> missing(acknowledgedIds, m.delivered()) > 0)) {
         LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
       }
       vertx.cancelTimer(pings);
       List<String> deliveryProblems = new ArrayList<>();
       for (Member member : members) {
-        int missing = missing(acknowledgedIds, member.delivered());
+        int missing = member.listens ? missing(acknowledgedIds, member.delivered()) : 0;
         if (!member.closed && missing > 0 || member.deliveredTwice() > 0 || member.textsTwice() > 0) {
           deliveryProblems.add(String.format("socket %d: %d acknowledged messages not received, %d received twice,"
             + " %d texts under two ids", member.index, missing, member.deliveredTwice(), member.textsTwice()));

@@ -8,6 +8,7 @@ import chat.support.Names;
 import chat.support.TestDatabase;
 import chat.support.TestNode;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -146,6 +148,83 @@ class RefusedMessagesTest {
       load.statements() + " statements stored the first message and two batches with two bad rows each");
   }
 
+  @Test
+  void resentCidsAreAnsweredWithTheFirstMessageAndCostTheirBatchNoMoreStatements() throws SQLException {
+    String tag = Names.unique("again") + " ";
+    Load load = new Load(tag);
+    List<Saved> before = new ArrayList<>();
+    for (int k = 0; k < 20; k++) {
+      before.add(Saved.fromJson(save(new NewMessage("global", "again-" + k % 4, tag + "before " + k, tag + "b" + k))
+        .body()));
+    }
+    load.resetStatements();
+    // sends again of messages stored before (a re-route after a late answer), and pairs sent back to back that
+    // share a batch (a browser's retry catching up with its first send)
+    Map<Integer, Future<Message<JsonObject>>> resentBefore = new HashMap<>();
+    List<List<Future<Message<JsonObject>>>> pairs = new ArrayList<>();
+    int queued = 0;
+    try (Held held = holdTheTable()) {
+      load.good(0);
+      for (int i = 1; i <= QUEUED; i++, queued++) {
+        if (i % 10 == 0) {
+          int k = i / 10 % before.size();
+          resentBefore.put(k, send(new NewMessage("global", "again-" + k % 4, tag + "before, again " + i, tag + "b" + k)));
+        } else if (i % 10 == 5) {
+          NewMessage twice = new NewMessage("topic.news", "twice", tag + "twice " + i, tag + "t" + i);
+          pairs.add(List.of(send(twice), send(twice)));
+          queued++;
+        } else {
+          load.good(i);
+        }
+      }
+      awaitFailure(send(new NewMessage("global", "nul", tag + "\u0000", null)));
+    }
+    load.awaitStored();
+    resentBefore.forEach((k, answer) ->
+      assertEquals(new Saved(before.get(k).message(), true), Saved.fromJson(await(answer).body())));
+    for (List<Future<Message<JsonObject>>> pair : pairs) {
+      Saved first = Saved.fromJson(await(pair.get(0)).body());
+      assertFalse(first.duplicate());
+      assertEquals(new Saved(first.message(), true), Saved.fromJson(await(pair.get(1)).body()));
+    }
+    assertEquals(pairs.size(), count("SELECT COUNT(*) FROM messages WHERE text LIKE '" + tag + "twice %'"),
+      "each pair stored once");
+    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE text LIKE '" + tag + "before, again %'"));
+    // a halving per resent row would be many more (see the test above)
+    assertEquals(1 + (queued + GroupCommit.MAX_BATCH - 1) / GroupCommit.MAX_BATCH, load.statements(),
+      "the first message, then one statement per batch of " + GroupCommit.MAX_BATCH);
+  }
+
+  @Test
+  void messagesStillQueuedWhenTheirTimeToBeStoredHasPassedAreRefusedBusyAndNeverStored() throws SQLException {
+    String tag = Names.unique("late") + " ";
+    Load load = new Load(tag);
+    long storeBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    try (Held held = holdTheTable()) {
+      load.good(0);
+      for (int i = 1; i <= 100; i++) {
+        String cid = i % 2 == 0 ? tag + i : null;
+        if (i % 4 == 0) {
+          // no time set (a system line, a file): stored, however late
+          NewMessage message = new NewMessage("global", "late-" + i % 10, tag + "good " + i, cid);
+          load.good.add(new Sent(message, send(message)));
+        } else {
+          NewMessage message = new NewMessage("global", "late-" + i % 10, tag + "late " + i, cid);
+          load.refused.add(new Sent(message, send(message, storeBy)));
+        }
+      }
+      // the database holds the first message past the others' time: they are still queued when it has passed
+      while (System.nanoTime() - storeBy <= 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+    }
+    load.awaitStored();
+    load.awaitRefusals(Failure.UNAVAILABLE);
+    load.refused.forEach(sent -> assertTrue(Failure.isBusy(sent.answer().cause()), sent.answer().cause().toString()));
+    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE text LIKE '" + tag + "late %'"),
+      "none of the refused messages is stored");
+  }
+
   private record Sent(NewMessage message, Future<Message<JsonObject>> answer) {
   }
 
@@ -235,6 +314,12 @@ class RefusedMessagesTest {
 
   private static Future<Message<JsonObject>> send(NewMessage message) {
     return node.node().vertx().eventBus().request(Addresses.STORE_SAVE, message.toJson());
+  }
+
+  /** As a room's owner asks: stored only if its batch begins by {@code storeBy} ({@code System.nanoTime()}). */
+  private static Future<Message<JsonObject>> send(NewMessage message, long storeBy) {
+    return node.node().vertx().eventBus().request(Addresses.STORE_SAVE, message.toJson(),
+      new DeliveryOptions().addHeader(Addresses.STORE_BY_HEADER, Long.toString(storeBy)));
   }
 
   /** Waits for all to be answered, however they were. */
