@@ -86,6 +86,11 @@ public final class Addresses {
    * storing the message, or refuse it unstored ({@link Failure#busy}). The owner's own clock: the store is local.
    */
   public static final String STORE_BY_HEADER = "store-by";
+  /**
+   * Header on a send forwarded to a room's next owner after the owner did not answer in time: it may be stored
+   * there already, so it is stored or found under its cid, never refused as late (a 503 says "not stored").
+   */
+  public static final String SETTLE_HEADER = "settle";
 
   private Addresses() {
   }

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A node offered more sends than it can store refuses the excess with a retryable 503 instead of queueing it: a
  * send that has waited longer than {@link #SHED_AFTER_MS} since it came in is refused at the next step it reaches,
- * up to the store's next commit ({@link #storeBy}), before anything is stored. The wait is the one measure that needs no capacity figure: on any machine, sends wait
- * only once more come in than go out, and only then are some refused.
+ * up to the store's next commit ({@link #storeBy}), before anything is stored. The wait is the one measure that
+ * needs no capacity figure: on any machine, sends wait only once more come in than go out, and only then are some
+ * refused.
  *
  * <p>Bounding the wait also keeps a room owner's answer well inside the sender's peer timeout ({@link Peers}), so
  * a busy owner is not taken for a dead one and its sends re-routed to another orderer (the idempotency key would

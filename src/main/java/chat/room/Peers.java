@@ -28,10 +28,15 @@ final class Peers {
    * a request in flight to a node killed at that moment was seen to never complete at all.
    */
   Future<Object> request(String address, JsonObject body) {
+    return request(address, body, new DeliveryOptions());
+  }
+
+  /** The same, with these options' headers (their timeout is the peer timeout). */
+  Future<Object> request(String address, JsonObject body, DeliveryOptions options) {
     Promise<Object> answer = Promise.promise();
     long timer = vertx.setTimer(PEER_TIMEOUT_MS + 500, id -> answer.tryFail(
       new ReplyException(ReplyFailure.TIMEOUT, "no answer from " + address)));
-    vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(PEER_TIMEOUT_MS))
+    vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(PEER_TIMEOUT_MS))
       .onComplete(reply -> {
         vertx.cancelTimer(timer);
         if (reply.succeeded()) {
@@ -41,6 +46,11 @@ final class Peers {
         }
       });
     return answer.future();
+  }
+
+  /** No answer in time: the peer may have done what it was asked all the same. */
+  static boolean timedOut(Throwable err) {
+    return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
   }
 
   /** No node listens there (not started yet, or gone) or none answered in time; any other failure is the answer. */

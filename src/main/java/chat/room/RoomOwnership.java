@@ -56,15 +56,25 @@ final class RoomOwnership {
     }
     NewMessage keyed = message.cid() != null ? message
       : message.withCid(SERVER_CID_PREFIX + UUID.randomUUID());
-    return toOwnerAmong(room, keyed, live, arrivedNanos);
+    return toOwnerAmong(room, keyed, live, arrivedNanos, false);
   }
 
-  private Future<ChatMessage> toOwnerAmong(RoomId room, NewMessage message, List<String> live, long arrivedNanos) {
+  /**
+   * {@code settle}: the send went to an owner that did not answer in time, so it may be stored there, and a 503
+   * ("not stored, send it again") would then be untrue: from here on it is stored or found under its cid, never
+   * refused as late. Such sends are few (only the ones whose owner answered late), so they cannot overload anyone.
+   */
+  private Future<ChatMessage> toOwnerAmong(RoomId room, NewMessage message, List<String> live, long arrivedNanos,
+      boolean settle) {
     String owner = RoomOwners.owner(room.id(), live);
     if (owner == null || owner.equals(cluster.nodeId())) {
-      return ordered(room, message, arrivedNanos);
+      return ordered(room, message, arrivedNanos, settle);
     }
-    return peers.request(Addresses.roomOwner(owner), message.toJson())
+    DeliveryOptions forward = new DeliveryOptions();
+    if (settle) {
+      forward.addHeader(Addresses.SETTLE_HEADER, "true");
+    }
+    return peers.request(Addresses.roomOwner(owner), message.toJson(), forward)
       .map(reply -> ChatMessage.fromJson((JsonObject) reply))
       .recover(err -> {
         if (!Peers.unreachable(err)) {
@@ -76,14 +86,15 @@ final class RoomOwnership {
         // time spent on the owner that did not answer is no queue of the next one's: its wait starts now.
         List<String> others = new ArrayList<>(live);
         others.remove(owner);
-        return toOwnerAmong(room, message, others, System.nanoTime());
+        return toOwnerAmong(room, message, others, System.nanoTime(), settle || Peers.timedOut(err));
       });
   }
 
   /** A send forwarded by another node because this node owns the room: its wait here is timed from now. */
   void onOwnedSend(Message<JsonObject> request) {
     NewMessage message = NewMessage.fromJson(request.body());
-    ordered(RoomId.parse(message.room(), topics), message, System.nanoTime())
+    boolean settle = request.headers().contains(Addresses.SETTLE_HEADER);
+    ordered(RoomId.parse(message.room(), topics), message, System.nanoTime(), settle)
       .onSuccess(stored -> request.reply(stored.toJson()))
       .onFailure(err -> Failure.reply(request, err));
   }
@@ -94,18 +105,19 @@ final class RoomOwnership {
   }
 
   /**
-   * Stored at once, published after the room's sends before it, unless it waited too long to get here. The store
+   * Stored at once, published after the room's sends before it, unless it waited too long to get here (and need
+   * not {@code settle}, see {@link #toOwnerAmong(RoomId, NewMessage, List, long, boolean)}). The store
    * is asked now, not at the message's turn: it stores in the order it is asked (one store verticle, one group
    * commit queue), so ids still follow the room's order, and a room's messages that arrive during a commit share
    * the next one. Asked at its turn, each message of a busy room waited for the commit of the one before; one slow
    * fsync then held the whole room, and W1's p99 at half load was four times the bare server's (issue 18).
    */
-  private Future<ChatMessage> ordered(RoomId room, NewMessage message, long arrivedNanos) {
-    if (Overload.shed(message, arrivedNanos)) {
+  private Future<ChatMessage> ordered(RoomId room, NewMessage message, long arrivedNanos, boolean settle) {
+    if (!settle && Overload.shed(message, arrivedNanos)) {
       return Future.failedFuture(Failure.busy());
     }
-    DeliveryOptions storeBy = new DeliveryOptions()
-      .addHeader(Addresses.STORE_BY_HEADER, Long.toString(Overload.storeBy(message, arrivedNanos)));
+    DeliveryOptions storeBy = new DeliveryOptions().addHeader(Addresses.STORE_BY_HEADER,
+      Long.toString(settle ? Long.MAX_VALUE : Overload.storeBy(message, arrivedNanos)));
     Future<Saved> stored = vertx.eventBus().<JsonObject>request(Addresses.STORE_SAVE, message.toJson(), storeBy)
       .map(reply -> Saved.fromJson(reply.body()));
     return queue.submit(room.id(), () -> stored.map(saved -> {
