@@ -160,7 +160,7 @@ class RefusedMessagesTest {
     load.resetStatements();
     // sends again of messages stored before (a re-route after a late answer), and pairs sent back to back that
     // share a batch (a browser's retry catching up with its first send)
-    Map<Integer, Future<Message<JsonObject>>> resentBefore = new HashMap<>();
+    List<Map.Entry<Integer, Future<Message<JsonObject>>>> resentBefore = new ArrayList<>();
     List<List<Future<Message<JsonObject>>>> pairs = new ArrayList<>();
     int queued = 0;
     try (Held held = holdTheTable()) {
@@ -168,7 +168,8 @@ class RefusedMessagesTest {
       for (int i = 1; i <= QUEUED; i++, queued++) {
         if (i % 10 == 0) {
           int k = i / 10 % before.size();
-          resentBefore.put(k, send(new NewMessage("global", "again-" + k % 4, tag + "before, again " + i, tag + "b" + k)));
+          NewMessage again = new NewMessage("global", "again-" + k % 4, tag + "before, again " + i, tag + "b" + k);
+          resentBefore.add(Map.entry(k, send(again)));
         } else if (i % 10 == 5) {
           NewMessage twice = new NewMessage("topic.news", "twice", tag + "twice " + i, tag + "t" + i);
           pairs.add(List.of(send(twice), send(twice)));
@@ -180,8 +181,8 @@ class RefusedMessagesTest {
       awaitFailure(send(new NewMessage("global", "nul", tag + "\u0000", null)));
     }
     load.awaitStored();
-    resentBefore.forEach((k, answer) ->
-      assertEquals(new Saved(before.get(k).message(), true), Saved.fromJson(await(answer).body())));
+    resentBefore.forEach(resent -> assertEquals(new Saved(before.get(resent.getKey()).message(), true),
+      Saved.fromJson(await(resent.getValue()).body())));
     for (List<Future<Message<JsonObject>>> pair : pairs) {
       Saved first = Saved.fromJson(await(pair.get(0)).body());
       assertFalse(first.duplicate());
