@@ -119,8 +119,8 @@ public final class ChatBridge {
     // the stock bridge for requests and replies, its sockets wrapped so their subscriptions go to the fan-out
     Handler<SockJSSocket> bridge = VertxInternals.stockBridge(vertx, options, this::onEvent);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
-      new ListeningSocket(vertx, socket, fanout, this::mayListen, MAX_REGISTRATIONS_PER_SOCKET,
-        (listener, cost) -> limits.tryFrame(RoomId.key(socketUser(listener)), cost))));
+      new ListeningSocket(vertx, socket, fanout, options.getPingTimeout(), this::mayListen,
+        MAX_REGISTRATIONS_PER_SOCKET, (listener, cost) -> limits.tryFrame(RoomId.key(socketUser(listener)), cost))));
   }
 
   private void onEvent(BridgeEvent event) {

@@ -13,7 +13,9 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.impl.SockJSSocketBase;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -26,8 +28,16 @@ import java.util.function.BiPredicate;
  * A bridge socket whose register and unregister frames are served by {@link RoomFanout} instead of the stock
  * bridge (which would register a cluster-wide consumer per socket). Every other frame, and everything the socket
  * does otherwise, passes through unchanged.
+ *
+ * <p>A {@link SockJSSocketBase}, not only a {@link SockJSSocket}: the stock bridge (vertx-web 5.0.7) casts every
+ * socket to it when the socket has not pinged within the ping timeout, to close it; a plain wrapper made that a
+ * ClassCastException every 10 s per idle socket, which was never closed. See {@link VertxInternals}.
  */
-final class ListeningSocket implements SockJSSocket {
+final class ListeningSocket extends SockJSSocketBase {
+
+  /** The base class's own write handler is not wanted: every write goes to the wrapped socket. */
+  private static final SockJSHandlerOptions NO_WRITE_HANDLER =
+    new SockJSHandlerOptions().setRegisterWriteHandler(false);
 
   private static final String PING = "{\"type\":\"ping\"}";
 
@@ -44,10 +54,13 @@ final class ListeningSocket implements SockJSSocket {
   /** How long a socket over its limits is not read from: the sender's own TCP buffers then hold it back. */
   static final long SLOW_DOWN_MS = 250;
 
-  private final Vertx vertx;
   private final SockJSSocket socket;
   private final RoomFanout fanout;
+  /** The stock bridge's ping timeout: how long a socket may send no ping before it counts as idle. */
+  private final long pingTimeoutMs;
   private boolean slowedDown;
+  /** When this socket was last read again after a slow-down (epoch ms, the stock bridge's clock); 0: never. */
+  private long readAgainAt;
   private final BiFunction<SockJSSocket, String, Future<Boolean>> mayListen;
   private final int maxRegistrations;
   private final BiPredicate<SockJSSocket, Integer> withinBudget;
@@ -56,12 +69,13 @@ final class ListeningSocket implements SockJSSocket {
   /** Reply addresses of this socket's requests that the bridge has not answered yet. */
   private final Set<String> inFlight = new HashSet<>();
 
-  ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout,
+  ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout, long pingTimeoutMs,
                   BiFunction<SockJSSocket, String, Future<Boolean>> mayListen, int maxRegistrations,
                   BiPredicate<SockJSSocket, Integer> withinBudget) {
-    this.vertx = vertx;
+    super(vertx, socket.routingContext(), NO_WRITE_HANDLER);
     this.socket = socket;
     this.fanout = fanout;
+    this.pingTimeoutMs = pingTimeoutMs;
     this.mayListen = mayListen;
     this.maxRegistrations = maxRegistrations;
     this.withinBudget = withinBudget;
@@ -151,6 +165,7 @@ final class ListeningSocket implements SockJSSocket {
       socket.pause();
       vertx.setTimer(SLOW_DOWN_MS, id -> {
         slowedDown = false;
+        readAgainAt = System.currentTimeMillis();
         socket.resume();
       });
     }
@@ -302,6 +317,25 @@ final class ListeningSocket implements SockJSSocket {
   @Override
   public void close(int statusCode, String reason) {
     socket.close(statusCode, reason);
+  }
+
+  /**
+   * The stock bridge's close of a socket that sent no ping for the ping timeout: as the wrapped socket's transport
+   * does it (a WebSocket with 1001). Not while we slow the socket down, nor for a ping timeout after: we stopped
+   * reading it, so its pings sit unread behind its flood and it is unheard, not silent; once read again, its backlog
+   * goes through at full speed well within a ping timeout. A flood buys no free socket: every frame of it costs
+   * budget, the socket's lifetime still ends it, and a ping timeout after the flood a silent one is closed as usual.
+   */
+  @Override
+  public void closeAfterSessionExpired() {
+    if (slowedDown || System.currentTimeMillis() - readAgainAt < pingTimeoutMs) {
+      return;
+    }
+    if (socket instanceof SockJSSocketBase base) {
+      base.closeAfterSessionExpired();
+    } else {
+      socket.close();
+    }
   }
 
   @Override

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #dropConnection}: a WebSocket close, even {@code NetSocket.close()}, is a graceful close whose close
  *   frame waits behind everything a stuck client is not reading; only Netty's unsafe close ends the connection
  *   now. Can go when Vert.x has an abortive close for server WebSockets.</li>
+ *   <li>{@link ListeningSocket} extends {@code SockJSSocketBase}: the stock bridge casts each socket to it to close
+ *   one that stopped pinging ({@code EventBusBridgeImpl.handle}'s ping timer calls {@code closeAfterSessionExpired}).
+ *   The timer asks again every ping timeout for as long as the socket stays silent, so a socket may pass over one
+ *   call and be closed at a later one, which {@link ListeningSocket} does for a socket it is slowing down (checked
+ *   by {@code VertxInternalsTest}). Can go when the bridge closes an idle socket through the public
+ *   {@code SockJSSocket} interface.</li>
  *   <li>{@link #STOCK_BRIDGE_LOGGER}: the stock bridge's logger, whose client-error lines
  *   {@link ClientErrorLogFilter} turns into one WARN (checked through a real node by {@code LogForgingIT}).</li>
  * </ul>

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -185,6 +186,20 @@ class BridgeTest {
     assertTrue(alice.bus().request("account.find", new JsonObject().put("username", "x")).failed());
     JsonObject marker = alice.bus().request("chat.send", send("global", "marker")).body();
     assertEquals(marker, alice.bus().next("chat.room.global"), "the fake publish never arrived");
+  }
+
+  @Test
+  void aSocketThatStopsPingingIsClosedAndTheOthersKeepWorking() {
+    ChatUser alice = user("alice");
+    ChatUser bob = user("bob");
+    alice.bus().register("chat.room.global");
+    bob.bus().register("chat.room.global");
+    alice.bus().stopPinging();
+    // the bridge looks every ping timeout (10 s) for sockets silent that long: closed within two of them
+    alice.bus().awaitClosed(Duration.ofSeconds(25));
+    assertEquals((short) 1001, alice.bus().closeStatus(), "WebSocket's \"going away\", as the stock bridge closes");
+    JsonObject marker = bob.bus().request("chat.send", send("global", "after alice went")).body();
+    assertEquals(marker, bob.bus().next("chat.room.global"), "the others' sockets keep working");
   }
 
   @Test

@@ -326,14 +326,24 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** From now on this client sends no pings, as a client that hung would not. */
+  public void stopPinging() {
+    vertx.cancelTimer(pingTimer);
+  }
+
   /** Waits until the server closes the socket. */
   public void awaitClosed() {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    awaitClosed(WAIT);
+  }
+
+  /** Waits, at most {@code wait}, until the server closes the socket. */
+  public void awaitClosed(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     synchronized (frames) {
       while (!closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("socket still open after " + WAIT);
+          throw new AssertionError("socket still open after " + wait);
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(frames, left);
