@@ -159,6 +159,8 @@ final class FilesApi {
     private boolean over;
     /** Answered 201: a connection closing afterwards (keep-alive ending) must not take the file with it. */
     private boolean shared;
+    /** Its place among the user's uploads given back: once, even if it ends two ways (its row refused, then its body). */
+    private boolean left;
 
     Upload(RoutingContext ctx, RoomId room, String user, long usedBefore) {
       this.ctx = ctx;
@@ -270,7 +272,7 @@ final class FilesApi {
       }).onComplete(posted -> {
         if (posted.succeeded()) {
           shared = true;
-          leave(userKey);
+          giveBackPlace();
           Replies.json(ctx, 201, posted.result().body());
         } else {
           end(posted.cause(), null);
@@ -291,6 +293,13 @@ final class FilesApi {
           info.height(), false)));
     }
 
+    private void giveBackPlace() {
+      if (!left) {
+        left = true;
+        leave(userKey);
+      }
+    }
+
     /** Refused or cut off: whatever was stored goes; the client is answered unless it was already. */
     private void end(Throwable err, String why) {
       if (shared) {
@@ -300,7 +309,7 @@ final class FilesApi {
         id.onSuccess(fileId -> writes.eventually(() -> files.discard(fileId)));
         id = null;
       }
-      leave(userKey);
+      giveBackPlace();
       over = true;
       if (err != null) {
         if (!requestEnded) {
