@@ -2,6 +2,7 @@ package chat.app;
 
 import chat.access.AccessRelay;
 import chat.account.AccountVerticle;
+import chat.bot.BotVerticle;
 import chat.channel.ChannelVerticle;
 import chat.contact.ContactVerticle;
 import chat.bridge.BridgeLimits;
@@ -125,6 +126,7 @@ public final class ChatNode {
       .compose(v -> Migrations.migrate(vertx, config.db()))
       .compose(v -> deploy(vertx.deployVerticle(new StoreVerticle(config, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new AccountVerticle(config))))
+      .compose(v -> deploy(vertx.deployVerticle(new BotVerticle(config))))
       .compose(v -> deploy(vertx.deployVerticle(new AccessRelay(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new ContactVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new ChannelVerticle(config, cluster))))

@@ -42,7 +42,10 @@ public final class ChatBridge {
   /** The close code of a socket over its user's or its address's limit (4000-4999: the application's own). */
   static final short TOO_MANY_SOCKETS = 4029;
   static final long REFUSAL_DELAY_MS = 1000;
-  /** A socket whose session ended (logout, expiry, password change): the page goes back to the login form. */
+  /**
+   * A socket whose session ended (logout, expiry, password change): the page goes back to the login form. A bot's
+   * socket is closed with it when its token is replaced or the bot deleted.
+   */
   static final short SESSION_ENDED = 4001;
   /** A socket at the end of its lifetime: the page reconnects with its session, if that is still good. */
   static final short LIFETIME_OVER = 4000;
@@ -61,6 +64,8 @@ public final class ChatBridge {
   private final Set<String> topics;
   /** Open sockets by session id, so ending a session closes its sockets. */
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
+  /** Open sockets of bots (a token, no session) by the bot's username key, so a revoked token closes them. */
+  private final Map<String, Set<SockJSSocket>> socketsByBot = new HashMap<>();
   private final RoomFanout fanout;
   private final AtomicInteger openSockets = new AtomicInteger();
   private final BridgeLimits limits;
@@ -241,7 +246,9 @@ public final class ChatBridge {
 
   private void opened(SockJSSocket socket, String username) {
     openSockets.incrementAndGet();
-    if (socket.webSession() != null) {
+    if (isBot(socket)) {
+      socketsByBot.computeIfAbsent(RoomId.key(username), key -> new HashSet<>()).add(socket);
+    } else if (socket.webSession() != null) {
       socketsBySession.computeIfAbsent(socket.webSession().id(), id -> new HashSet<>()).add(socket);
     }
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1));
@@ -255,6 +262,7 @@ public final class ChatBridge {
       vertx.cancelTimer(ended.lifetimeTimer());
     }
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
+    socketsByBot.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
   }
 
@@ -267,6 +275,10 @@ public final class ChatBridge {
     List.copyOf(times.entrySet()).forEach(entry -> {
       SockJSSocket socket = entry.getKey();
       Session session = socket.webSession();
+      if (isBot(socket)) {
+        // a bot has a token, not a session: it ends when the token is replaced or the bot deleted (sessionsEnded)
+        return;
+      }
       if (session == null || sessions.ended(session.id())) {
         socket.close(SESSION_ENDED, "session ended");
       } else if (entry.getValue().sessionDeadline() <= now) {
@@ -291,12 +303,21 @@ public final class ChatBridge {
    * WebSocket's "service restart". Pages reconnect and catch up from history.
    */
   public void closeAll() {
-    socketsBySession.values().stream().flatMap(Set::stream).toList()
+    java.util.stream.Stream.concat(socketsBySession.values().stream(), socketsByBot.values().stream())
+      .flatMap(Set::stream).toList()
       .forEach(socket -> socket.close(1012, "node restarting"));
   }
 
-  /** {session}: that session ended (logout); {username, exceptSession}: all of that user's other sessions did. */
+  /**
+   * {session}: that session ended (logout); {username, exceptSession}: all of that user's other sessions did;
+   * {bot}: that bot's token was replaced, or the bot deleted.
+   */
   private void sessionsEnded(JsonObject ended) {
+    if (ended.getString("bot") != null) {
+      Set<SockJSSocket> bots = socketsByBot.getOrDefault(RoomId.key(ended.getString("bot")), Set.of());
+      List.copyOf(bots).forEach(socket -> socket.close(SESSION_ENDED, "token revoked"));
+      return;
+    }
     String session = ended.getString("session");
     String userKey = ended.getString("username") == null ? null : RoomId.key(ended.getString("username"));
     List<SockJSSocket> closing = socketsBySession.entrySet().stream()
@@ -306,6 +327,11 @@ public final class ChatBridge {
       .flatMap(entry -> entry.getValue().stream())
       .toList();
     closing.forEach(socket -> socket.close(SESSION_ENDED, "session ended"));
+  }
+
+  /** A bot's socket: opened with a token ({@code chat.http.BearerAuth} marks its user), without a session. */
+  private static boolean isBot(SockJSSocket socket) {
+    return socket.webUser() != null && socket.webUser().principal().getBoolean("bot", false);
   }
 
   private static String socketUser(SockJSSocket socket) {

@@ -60,7 +60,8 @@ public final class Addresses {
   public static final String ACCESS_CHANGED = "access.changed";
   /**
    * Published when sessions must end: {session} on logout; {username, exceptSession, validAfter} on a password
-   * change, where validAfter is the time before which that user's logins no longer count.
+   * change, where validAfter is the time before which that user's logins no longer count; {bot} when a bot's token
+   * is replaced or the bot deleted (its sockets close).
    */
   public static final String SESSIONS_END = "session.end";
   /**
@@ -124,6 +125,21 @@ public final class Addresses {
   public static String contacts(String action) {
     return "contacts." + action;
   }
+
+  /**
+   * A bot owner's action ({@link UserAction}: the owner, the bot's name, {description}) on the bot verticle:
+   * {@code bots.create} → {@link BotAccount} with its new token, {@code bots.list} → {"bots": [BotAccount]},
+   * {@code bots.token} → {@link BotAccount} with a new token, {@code bots.delete} → {}.
+   */
+  public static String bots(String action) {
+    return "bots." + action;
+  }
+
+  /**
+   * A bot's token from a request: {"token"} → its {@link BotAccount} (without the token), or 401. Node-local, so
+   * the token never crosses the cluster; the bot verticle looks it up by its hash.
+   */
+  public static final String BOT_AUTHENTICATE = "bots.authenticate";
 
   /**
    * Where a node takes an {@link AccessChange} (and hands it to its caches and bridges before answering): the

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * property when it came from one.
  */
 public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
-                         Metrics metrics, Channels channels, Files files) {
+                         Metrics metrics, Channels channels, Files files, Bots bots) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -137,6 +137,13 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
    * shares (empty: in the database).
    */
   public record Files(long maxBytes, long quotaBytes, int uploadsAtOnce, long maxPixels, Optional<String> dir) {
+  }
+
+  /**
+   * maxPerUser: bots one user may own; tokenFailuresPerMinute: wrong bot tokens from one address, or of one token
+   * from anywhere, in a minute before that address or token is refused (429) for the rest of the minute.
+   */
+  public record Bots(int maxPerUser, int tokenFailuresPerMinute) {
   }
 
   /**
@@ -252,6 +259,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section security = root.section("security");
     Section channels = root.section("channels");
     Section files = root.section("files");
+    Section bots = root.section("bots");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -284,7 +292,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       new Files(files.whole("maxBytes", 25L * 1024 * 1024, 1, Long.MAX_VALUE),
         files.whole("quotaBytes", 1024L * 1024 * 1024, 1, Long.MAX_VALUE), files.integer("uploadsAtOnce", 3, 1, 1000),
         files.whole("maxPixels", 40_000_000, 1, Integer.MAX_VALUE),
-        files.json.getValue("dir") == null ? Optional.empty() : Optional.of(files.string("dir", ""))));
+        files.json.getValue("dir") == null ? Optional.empty() : Optional.of(files.string("dir", ""))),
+      new Bots(bots.integer("maxPerUser", 10, 0, 1000), bots.integer("tokenFailuresPerMinute", 10, 1, 1_000_000)));
   }
 
   private static List<String> topics(Section root) {

@@ -41,7 +41,8 @@ record ConfigKey(String path, Type type) {
     bool("metrics.enabled"), string("metrics.host"), integer("metrics.port"),
     integer("channels.maxPerUser"), integer("channels.maxMembers"), integer("channels.actionsPerMinute"),
     integer("files.maxBytes"), integer("files.quotaBytes"), integer("files.uploadsAtOnce"), integer("files.maxPixels"),
-    string("files.dir"));
+    string("files.dir"),
+    integer("bots.maxPerUser"), integer("bots.tokenFailuresPerMinute"));
 
   String variable() {
     return variableOf(path);

@@ -15,11 +15,13 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
@@ -52,6 +54,7 @@ public class HttpVerticle extends VerticleBase {
   private SessionStore sessionStore;
   private SessionHandler sessions;
   private SessionGuard guard;
+  private BearerAuth bearer;
   private SharedFiles sharedFiles;
 
   public HttpVerticle(ChatConfig config, ClusterView cluster, SharedCounters counters, BridgeLimits bridgeLimits,
@@ -94,17 +97,21 @@ public class HttpVerticle extends VerticleBase {
    * without a login: they come before the login wall, every other /api path after it.
    */
   private void mountApi(Router router) {
+    Throttles throttles = new Throttles(vertx, counters, config.security(), config.bots());
+    bearer = new BearerAuth(vertx, throttles);
     mountSessions(router, "/api/*");
     // an upload streams its own body, so it comes before the body handler (which would buffer it)
     FilesApi files = new FilesApi(vertx, config, sharedFiles);
     files.mountUpload(router, this::requireUser);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    Throttles throttles = new Throttles(vertx, counters, config.security());
+    // what a bot may not do with its token, a person may: log in, its account, its own bots
+    router.route("/api/*").handler(BotsApi::peopleOnly);
     AuthApi auth = new AuthApi(vertx, sessions, guard, throttles, metrics);
     auth.mountOpen(router);
     router.route("/api/*").handler(this::requireUser);
     auth.mount(router);
     UserActions actions = new UserActions(vertx, counters, config.channels().actionsPerMinute());
+    new BotsApi(vertx, actions).mount(router);
     new RoomsApi(vertx, config.rooms()).mount(router);
     new ChannelsApi(actions, config.rooms()).mount(router);
     new ContactsApi(actions).mount(router);
@@ -142,7 +149,15 @@ public class HttpVerticle extends VerticleBase {
    */
   private void mountSessions(Router router, String path) {
     router.route(path).handler(new OriginCheck(config.http().publicOrigin()));
-    router.route(path).handler(sessions);
+    // a bot's token instead of a session: such a request makes no session and gets no cookie
+    router.route(path).handler(bearer);
+    router.route(path).handler(ctx -> {
+      if (BearerAuth.isBot(ctx)) {
+        ctx.next();
+      } else {
+        sessions.handle(ctx);
+      }
+    });
     router.route(path).handler(guard);
   }
 
@@ -247,6 +262,17 @@ public class HttpVerticle extends VerticleBase {
 
   /** Whatever failed, the client gets a status and a one-line JSON error, and the log no stack trace. */
   private static void onFailure(RoutingContext ctx) {
+    // Vert.x's authentication handler wraps what a bot's token check failed with in a 401 (BearerAuth)
+    Throwable cause = ctx.failure() instanceof HttpException wrapped && wrapped.getCause() != null
+      ? wrapped.getCause() : ctx.failure();
+    if (cause instanceof Throttles.Throttled throttled) {
+      throttled.answer(ctx);
+      return;
+    }
+    if (cause instanceof ReplyException refused) {
+      Replies.failure(ctx, refused);
+      return;
+    }
     int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
     if (status >= 500) {
       LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
@@ -261,6 +287,8 @@ public class HttpVerticle extends VerticleBase {
         case 400 -> "bad request";
         case 404 -> "not found";
         case 405 -> "method not allowed";
+        case 401 -> ctx.failure() instanceof HttpException told && told.getPayload() != null ? told.getPayload()
+          : "not logged in";
         default -> status >= 500 ? "internal error" : "request refused";
       });
     } else if (!ctx.response().ended()) {

@@ -43,6 +43,7 @@ final class Throttles {
   static final long REGISTRATION_WINDOW_MS = 60 * 60_000;
   static final long SLOWDOWN_MS = 1000;
   static final long REFUSAL_DELAY_MS = 1000;
+  static final long TOKEN_WINDOW_MS = 60_000;
 
   private final Vertx vertx;
   private final ChatConfig.Security limits;
@@ -51,10 +52,12 @@ final class Throttles {
   private final WindowCounters attemptsByAddress;
   private final WindowCounters failuresByUser;
   private final WindowCounters registrationsByAddress;
+  private final WindowCounters tokenFailures;
+  private final int tokenFailuresPerMinute;
   private final InFlight inFlight;
   private final Refused refused;
 
-  Throttles(Vertx vertx, SharedCounters counters, ChatConfig.Security limits) {
+  Throttles(Vertx vertx, SharedCounters counters, ChatConfig.Security limits, ChatConfig.Bots bots) {
     this.vertx = vertx;
     this.inFlight = new InFlight(vertx, limits.passwordChecksAtOncePerAddress());
     this.refused = new Refused(vertx);
@@ -64,6 +67,8 @@ final class Throttles {
     this.attemptsByAddress = counters.windows("login-attempts-address", LOGIN_WINDOW_MS);
     this.failuresByUser = counters.windows("login-failures-user", LOGIN_WINDOW_MS);
     this.registrationsByAddress = counters.windows("registrations-address", REGISTRATION_WINDOW_MS);
+    this.tokenFailures = counters.windows("bot-token-failures", TOKEN_WINDOW_MS);
+    this.tokenFailuresPerMinute = bots.tokenFailuresPerMinute();
   }
 
   /**
@@ -150,6 +155,45 @@ final class Throttles {
         return register.get();
       })
       .onComplete(done -> inFlight.leave(address));
+  }
+
+  /**
+   * Looks a bot's token up from this address, unless the address, or the token from anywhere, has failed
+   * {@code bots.tokenFailuresPerMinute} times this minute: then 429 for the rest of it, and this node answers
+   * that address or token from memory. Counted as failures first, like a password check, so a thousand
+   * concurrent guesses cannot all pass on a count of zero; a token that works, or a check that never ran (a 503),
+   * gives them back.
+   */
+  <T> Future<T> tokenCheck(String address, String token, Supplier<Future<T>> check) {
+    List<String> keys = List.of("token address " + CounterKey.of(address), "token " + CounterKey.of(token));
+    long now = System.currentTimeMillis();
+    long known = keys.stream().mapToLong(key -> refused.secondsLeft(key, now)).max().orElse(0);
+    if (known > 0) {
+      return Future.failedFuture(new Throttled(known));
+    }
+    List<Reserved> failures = keys.stream().map(key -> new Reserved(tokenFailures, key, tokenFailuresPerMinute)).toList();
+    List<Future<WindowCounters.Count>> counted = failures.stream().map(f -> f.counters.increment(f.key)).toList();
+    return Future.all(counted).compose(all -> {
+      WindowCounters.Count over = null;
+      for (int i = 0; i < keys.size(); i++) {
+        WindowCounters.Count count = counted.get(i).result();
+        if (count.count() > tokenFailuresPerMinute) {
+          refused.until(keys.get(i), count.resetsAtMs());
+          over = over == null || count.resetsAtMs() > over.resetsAtMs() ? count : over;
+        }
+      }
+      if (over != null) {
+        failures.forEach(Reserved::giveBack);
+        long wait = over.retryAfterSeconds(System.currentTimeMillis());
+        LOG.warn("bot token limit reached from {}: refused for the next {} s", address, wait);
+        return Future.<T>failedFuture(new Throttled(wait));
+      }
+      return check.get().onComplete(checked -> {
+        if (checked.succeeded() || Failure.code(checked.cause()) >= Failure.INTERNAL) {
+          failures.forEach(Reserved::giveBack);
+        }
+      });
+    });
   }
 
   /** The count when it is over its limit, else {@code otherwise}. */

@@ -1,0 +1,32 @@
+package chat.bot;
+
+/** The SQL of bots (the bots table of db/migration V4, and a bot's row in users). */
+final class BotSql {
+
+  /** A bot's row in users: no email (its key is unique and no address), a password no bcrypt check matches. */
+  static final String INSERT_BOT_USER = """
+    INSERT INTO users (username_key, username, email, email_key, password, created) VALUES (?, ?, '', ?, '!', ?)""";
+  static final String DELETE_BOT_USER = "DELETE FROM users WHERE username_key = ?";
+  static final String INSERT_BOT = """
+    INSERT INTO bots (username_key, owner_key, description, token_hash, created) VALUES (?, ?, ?, ?, ?)""";
+  static final String DELETE_NEW_BOT = "DELETE FROM bots WHERE username_key = ?";
+  static final String IS_BOT = "SELECT username_key FROM bots WHERE username_key = ?";
+  static final String COUNT_OWNED = "SELECT COUNT(*) FROM bots WHERE owner_key = ? AND token_hash IS NOT NULL";
+
+  private static final String BOT_COLUMNS = """
+    SELECT u.username, b.description, o.username, b.created FROM bots b
+    JOIN users u ON u.username_key = b.username_key JOIN users o ON o.username_key = b.owner_key
+    """;
+  static final String OWNED = BOT_COLUMNS + "WHERE b.owner_key = ? AND b.token_hash IS NOT NULL ORDER BY b.username_key";
+  static final String ONE_OWNED = BOT_COLUMNS
+    + "WHERE b.username_key = ? AND b.owner_key = ? AND b.token_hash IS NOT NULL";
+  static final String BY_TOKEN = BOT_COLUMNS + "WHERE b.token_hash = ?";
+
+  static final String ROTATE = """
+    UPDATE bots SET token_hash = ? WHERE username_key = ? AND owner_key = ? AND token_hash IS NOT NULL""";
+  static final String DELETE = """
+    UPDATE bots SET token_hash = NULL WHERE username_key = ? AND owner_key = ? AND token_hash IS NOT NULL""";
+
+  private BotSql() {
+  }
+}

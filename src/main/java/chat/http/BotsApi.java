@@ -1,0 +1,94 @@
+package chat.http;
+
+import chat.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bots (README "Bots"): a person makes, lists, re-keys and deletes their own bots with their session; a bot posts
+ * with its token ({@link BearerAuth}), like a script's incoming webhook. A bot's token reaches the rest of the API
+ * as its own user, but never a person's account or bots ({@link #peopleOnly}).
+ */
+final class BotsApi {
+
+  private static final List<String> FIELDS = List.of("name", "description");
+  private static final java.util.Set<String> PEOPLE_ONLY = java.util.Set.of("/api/login", "/api/register",
+    "/api/logout", "/api/bots");
+
+  private final Vertx vertx;
+  private final UserActions actions;
+
+  BotsApi(Vertx vertx, UserActions actions) {
+    this.vertx = vertx;
+    this.actions = actions;
+  }
+
+  void mount(Router router) {
+    router.post("/api/bots/messages").handler(this::post);
+    router.post("/api/bots").handler(this::create);
+    router.get("/api/bots").handler(ctx ->
+      UserActions.answer(ctx, actions.ask(Addresses.bots("list"), ctx, null, new JsonObject()), 200, List.of()));
+    router.post("/api/bots/:name/token").handler(ctx -> UserActions.answer(ctx,
+      actions.change(Addresses.bots("token"), ctx, ctx.pathParam("name"), new JsonObject()), 200, List.of()));
+    router.delete("/api/bots/:name").handler(ctx -> UserActions.answer(ctx,
+      actions.change(Addresses.bots("delete"), ctx, ctx.pathParam("name"), new JsonObject()), 204, List.of()));
+  }
+
+  /**
+   * A bot's token opens the API as the bot, but not what only a person does (log in, register, their account and
+   * sessions, their bots): 403 there, before any of it runs.
+   */
+  static void peopleOnly(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    boolean botsOwn = path.equals("/api/bots/messages") || path.equals("/api/bots/updates");
+    if (BearerAuth.isBot(ctx) && (PEOPLE_ONLY.contains(path) || path.startsWith("/api/profile/")
+      || path.startsWith("/api/bots/") && !botsOwn)) {
+      Replies.error(ctx, 403, "a bot cannot do this, its owner can");
+    } else {
+      ctx.next();
+    }
+  }
+
+  /** 201 with the bot and its token, which is shown this once. */
+  private void create(RoutingContext ctx) {
+    JsonObject form = Requests.jsonBody(ctx);
+    if (form == null) {
+      return;
+    }
+    if (!(form.getValue("name") instanceof String name)) {
+      Replies.fieldErrors(ctx, 400, Map.of("name", "required"));
+      return;
+    }
+    UserActions.answer(ctx, actions.change(Addresses.bots("create"), ctx, name,
+      new JsonObject().put("description", form.getValue("description"))), 201, FIELDS);
+  }
+
+  /**
+   * A bot's message, {room, text, cid?}: the same send as the bridge's, so the same checks, rate, idempotency
+   * (a cid sent twice is stored once) and order; 201 with the stored message.
+   */
+  private void post(RoutingContext ctx) {
+    if (!BearerAuth.isBot(ctx)) {
+      Replies.error(ctx, 403, "only a bot posts here, with its token; people send over the bridge");
+      return;
+    }
+    JsonObject form = Requests.jsonBody(ctx);
+    if (form == null) {
+      return;
+    }
+    JsonObject send = new JsonObject().put("room", form.getValue("room")).put("text", form.getValue("text"));
+    if (form.getValue("cid") != null) {
+      send.put("cid", form.getValue("cid"));
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.SEND, send,
+        new DeliveryOptions().addHeader(Addresses.USER_HEADER, Requests.username(ctx)))
+      .onSuccess(stored -> Replies.json(ctx, 201, stored.body()))
+      .onFailure(err -> Replies.failure(ctx, err));
+  }
+}
