@@ -27,6 +27,21 @@ final class BotSql {
   static final String DELETE = """
     UPDATE bots SET token_hash = NULL WHERE username_key = ? AND owner_key = ? AND token_hash IS NOT NULL""";
 
+  static final String COMMANDS_HELD_BY_OTHERS = "SELECT name FROM bot_commands WHERE bot_key <> ? AND name IN ";
+  static final String DELETE_COMMANDS = "DELETE FROM bot_commands WHERE bot_key = ?";
+  static final String INSERT_COMMAND = "INSERT INTO bot_commands (name, bot_key, description, usage_line) VALUES (?, ?, ?, ?)";
+  private static final String COMMAND_COLUMNS = """
+    SELECT c.name, u.username, c.description, c.usage_line FROM bot_commands c
+    JOIN bots b ON b.username_key = c.bot_key AND b.token_hash IS NOT NULL JOIN users u ON u.username_key = c.bot_key
+    """;
+  static final String COMMAND = COMMAND_COLUMNS + "WHERE c.name = ?";
+  static final String ALL_COMMANDS = COMMAND_COLUMNS + "ORDER BY c.name";
+
+  /** "(?, ?, …)" for an IN list of n values. */
+  static String placeholders(int n) {
+    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+  }
+
   private BotSql() {
   }
 }

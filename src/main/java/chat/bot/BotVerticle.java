@@ -2,6 +2,7 @@ package chat.bot;
 
 import chat.bus.Addresses;
 import chat.bus.BotAccount;
+import chat.bus.BotCommand;
 import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.bus.Service;
@@ -47,6 +48,10 @@ public class BotVerticle extends VerticleBase {
       action("list", this::list),
       action("token", action -> rotate(action).map(BotAccount::toJson)),
       action("delete", this::delete),
+      action("set-commands", this::setCommands),
+      Service.serve(vertx, Addresses.BOT_COMMAND, body -> command(body.getString("name")).map(BotCommand::toJson)),
+      Service.serve(vertx, Addresses.BOT_COMMANDS, body -> db.query(BotSql.ALL_COMMANDS, Tuple.tuple())
+        .map(rows -> commands(rows))),
       Service.serve(vertx, Addresses.BOT_AUTHENTICATE, body -> authenticate(body.getString("token"))
         .map(BotAccount::toJson))));
   }
@@ -124,7 +129,7 @@ public class BotVerticle extends VerticleBase {
   private Future<JsonObject> delete(UserAction action) {
     return db.query(BotSql.DELETE, Tuple.of(RoomId.key(action.target()), RoomId.key(action.user())))
       .compose(updated -> updated.rowCount() == 0 ? Future.<JsonObject>failedFuture(noSuchBot())
-        : Future.succeededFuture(new JsonObject()))
+        : db.query(BotSql.DELETE_COMMANDS, Tuple.of(RoomId.key(action.target()))).map(new JsonObject()))
       .onSuccess(deleted -> tokenEnded(action.target()));
   }
 
@@ -147,6 +152,93 @@ public class BotVerticle extends VerticleBase {
     return db.query(BotSql.BY_TOKEN, Tuple.of(BotTokens.hash(token)))
       .compose(rows -> rows.size() == 0 ? Future.<BotAccount>failedFuture(Failure.of(Failure.UNAUTHORIZED, "invalid token"))
         : Future.succeededFuture(toBot(rows.iterator().next())));
+  }
+
+  /**
+   * The bot's whole list of commands, replaced: each name {@code [a-z0-9_-]{1,32}}, at most {@link #MAX_COMMANDS};
+   * a name another bot holds is 409 and changes nothing. Without transactions, two owners racing for one name are
+   * told apart by its primary key: the loser's insert fails, and its answer is the same 409.
+   */
+  private Future<JsonObject> setCommands(UserAction action) {
+    List<BotCommand> asked;
+    try {
+      asked = commandsAsked(action.args().getValue("commands"));
+    } catch (IllegalArgumentException bad) {
+      return Future.failedFuture(Failure.field("commands", bad.getMessage()));
+    }
+    String key = RoomId.key(action.target());
+    return owned(key, RoomId.key(action.user()))
+      .compose(bot -> asked.isEmpty() ? Future.succeededFuture(List.<String>of())
+        : db.query(BotSql.COMMANDS_HELD_BY_OTHERS + BotSql.placeholders(asked.size()),
+          Tuple.from(java.util.stream.Stream.concat(java.util.stream.Stream.of(key),
+            asked.stream().map(BotCommand::name)).toList())).map(rows -> {
+              List<String> held = new java.util.ArrayList<>();
+              rows.forEach(row -> held.add(row.getString(0)));
+              return held;
+            }))
+      .compose(held -> held.isEmpty() ? db.query(BotSql.DELETE_COMMANDS, Tuple.of(key))
+        : Future.failedFuture(Failure.of(Failure.CONFLICT, "commands: /" + held.get(0) + " belongs to another bot")))
+      .compose(cleared -> Future.all(asked.stream().map(command -> db.insertIfAbsent(BotSql.INSERT_COMMAND,
+        Tuple.of(command.name(), key, command.description(), command.usage()))).toList()))
+      .compose(inserted -> inserted.<Boolean>list().contains(false)
+        ? Future.failedFuture(Failure.of(Failure.CONFLICT, "commands: a name was just taken by another bot"))
+        : db.query(BotSql.ALL_COMMANDS, Tuple.tuple()))
+      .map(rows -> {
+        JsonArray mine = new JsonArray();
+        commands(rows).getJsonArray("commands").stream().map(c -> (JsonObject) c)
+          .filter(c -> RoomId.key(c.getString("bot")).equals(key)).forEach(mine::add);
+        return new JsonObject().put("commands", mine);
+      });
+  }
+
+  static final int MAX_COMMANDS = 20;
+  static final java.util.regex.Pattern COMMAND_NAME = java.util.regex.Pattern.compile("[a-z0-9_-]{1,32}");
+
+  private static List<BotCommand> commandsAsked(Object value) {
+    if (!(value instanceof JsonArray array) || array.size() > MAX_COMMANDS) {
+      throw new IllegalArgumentException("an array of at most " + MAX_COMMANDS + " {name, description, usage}");
+    }
+    List<BotCommand> commands = new java.util.ArrayList<>();
+    for (Object entry : array) {
+      if (!(entry instanceof JsonObject command) || !(command.getValue("name") instanceof String name)
+        || !COMMAND_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("each needs a name of 1 to 32 of a-z, 0-9, _ or -");
+      }
+      String description = text(command.getValue("description"));
+      String usage = text(command.getValue("usage"));
+      if (description == null || usage == null) {
+        throw new IllegalArgumentException("/" + name + ": description and usage are text of at most "
+          + DESCRIPTION_MAX + " characters");
+      }
+      if (commands.stream().anyMatch(c -> c.name().equals(name))) {
+        throw new IllegalArgumentException("/" + name + " is listed twice");
+      }
+      commands.add(new BotCommand(name, null, description, usage.isEmpty() ? "/" + name : usage));
+    }
+    return commands;
+  }
+
+  private static String text(Object value) {
+    return value == null ? "" : value instanceof String s && s.length() <= DESCRIPTION_MAX ? s : null;
+  }
+
+  private Future<BotCommand> command(String name) {
+    if (name == null || !COMMAND_NAME.matcher(name).matches()) {
+      return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such command"));
+    }
+    return db.query(BotSql.COMMAND, Tuple.of(name)).compose(rows -> rows.size() == 0
+      ? Future.<BotCommand>failedFuture(Failure.of(Failure.NOT_FOUND, "no such command /" + name))
+      : Future.succeededFuture(toCommand(rows.iterator().next())));
+  }
+
+  private static JsonObject commands(RowSet<Row> rows) {
+    JsonArray all = new JsonArray();
+    rows.forEach(row -> all.add(toCommand(row).toJson()));
+    return new JsonObject().put("commands", all);
+  }
+
+  private static BotCommand toCommand(Row row) {
+    return new BotCommand(row.getString(0), row.getString(1), row.getString(2), row.getString(3));
   }
 
   /** Another owner's bot is no bot to this one: the same 404 as a name nobody has. */

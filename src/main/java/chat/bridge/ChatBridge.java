@@ -170,8 +170,9 @@ public final class ChatBridge {
         JsonObject frame = event.getRawMessage();
         // Whatever headers the client sent are dropped: the only ones that count are who it really is, and when
         // it came in (a send that waits too long in a busy node is refused, see chat.room.Overload).
-        frame.put("headers", new JsonObject().put(Addresses.USER_HEADER, username)
-          .put(Addresses.ARRIVED_HEADER, Long.toString(System.nanoTime())));
+        JsonObject headers = new JsonObject().put(Addresses.USER_HEADER, username)
+          .put(Addresses.ARRIVED_HEADER, Long.toString(System.nanoTime()));
+        frame.put("headers", isBot(socket) ? headers.put(Addresses.BOT_HEADER, "true") : headers);
         event.complete(true);
       }
       case RECEIVE -> {

@@ -92,6 +92,11 @@ public final class Addresses {
    * there already, so it is stored or found under its cid, never refused as late (a 503 says "not stored").
    */
   public static final String SETTLE_HEADER = "settle";
+  /**
+   * Header the bridge (and the bot API) stamps on a bot's frames, "true": only a bot may answer a command privately
+   * ({@code to} on a {@link #SEND}). Like {@link #USER_HEADER}, whatever a client sends in its place is dropped.
+   */
+  public static final String BOT_HEADER = "bot";
 
   private Addresses() {
   }
@@ -129,7 +134,8 @@ public final class Addresses {
   /**
    * A bot owner's action ({@link UserAction}: the owner, the bot's name, {description}) on the bot verticle:
    * {@code bots.create} → {@link BotAccount} with its new token, {@code bots.list} → {"bots": [BotAccount]},
-   * {@code bots.token} → {@link BotAccount} with a new token, {@code bots.delete} → {}.
+   * {@code bots.token} → {@link BotAccount} with a new token, {@code bots.delete} → {},
+   * {@code bots.set-commands} ({"commands": [{name, description, usage}]}) → {"commands": [{@link BotCommand}]}.
    */
   public static String bots(String action) {
     return "bots." + action;
@@ -140,6 +146,10 @@ public final class Addresses {
    * the token never crosses the cluster; the bot verticle looks it up by its hash.
    */
   public static final String BOT_AUTHENTICATE = "bots.authenticate";
+  /** A command by its name: {"name"} → its {@link BotCommand}, or 404. Node-local. */
+  public static final String BOT_COMMAND = "bots.command";
+  /** Every command of every bot, for the page's autocompletion: {} → {"commands": [{@link BotCommand}]}. */
+  public static final String BOT_COMMANDS = "bots.commands";
 
   /**
    * Where a node takes an {@link AccessChange} (and hands it to its caches and bridges before answering): the

@@ -38,6 +38,10 @@ final class BotsApi {
       actions.change(Addresses.bots("token"), ctx, ctx.pathParam("name"), new JsonObject()), 200, List.of()));
     router.delete("/api/bots/:name").handler(ctx -> UserActions.answer(ctx,
       actions.change(Addresses.bots("delete"), ctx, ctx.pathParam("name"), new JsonObject()), 204, List.of()));
+    router.put("/api/bots/:name/commands").handler(this::setCommands);
+    // every bot's commands, for the page's "/" completion
+    router.get("/api/commands").handler(ctx -> Replies.relay(ctx, vertx.eventBus().request(Addresses.BOT_COMMANDS,
+      new JsonObject())));
   }
 
   /**
@@ -55,6 +59,23 @@ final class BotsApi {
     }
   }
 
+  /** The body is the list itself, [{name, description, usage}], which replaces the bot's. */
+  private void setCommands(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      Replies.error(ctx, 415, "Content-Type must be application/json");
+      return;
+    }
+    Object list;
+    try {
+      list = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+    } catch (io.vertx.core.json.DecodeException e) {
+      list = null;
+    }
+    UserActions.answer(ctx, actions.change(Addresses.bots("set-commands"), ctx, ctx.pathParam("name"),
+      new JsonObject().put("commands", list)), 200, List.of("commands"));
+  }
+
   /** 201 with the bot and its token, which is shown this once. */
   private void create(RoutingContext ctx) {
     JsonObject form = Requests.jsonBody(ctx);
@@ -70,7 +91,7 @@ final class BotsApi {
   }
 
   /**
-   * A bot's message, {room, text, cid?}: the same send as the bridge's, so the same checks, rate, idempotency
+   * A bot's message, {room, text, cid?, to?}: the same send as the bridge's, so the same checks, rate, idempotency
    * (a cid sent twice is stored once) and order; 201 with the stored message.
    */
   private void post(RoutingContext ctx) {
@@ -86,8 +107,11 @@ final class BotsApi {
     if (form.getValue("cid") != null) {
       send.put("cid", form.getValue("cid"));
     }
-    vertx.eventBus().<JsonObject>request(Addresses.SEND, send,
-        new DeliveryOptions().addHeader(Addresses.USER_HEADER, Requests.username(ctx)))
+    if (form.getValue("to") != null) {
+      send.put("to", form.getValue("to"));
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.SEND, send, new DeliveryOptions()
+        .addHeader(Addresses.USER_HEADER, Requests.username(ctx)).addHeader(Addresses.BOT_HEADER, "true"))
       .onSuccess(stored -> Replies.json(ctx, 201, stored.body()))
       .onFailure(err -> Replies.failure(ctx, err));
   }

@@ -43,6 +43,7 @@ public class RoomVerticle extends VerticleBase {
   private RoomAccess access;
   private RoomOwnership ownership;
   private Typing typing;
+  private SlashCommands commands;
   /** Sends refused with 503 since the last minute's log line; read and written on this verticle's event loop. */
   private long shedSinceLastLog;
 
@@ -62,6 +63,7 @@ public class RoomVerticle extends VerticleBase {
     access = new RoomAccess(vertx);
     ownership = new RoomOwnership(vertx, cluster, topics, peers);
     typing = new Typing(vertx, topics, access);
+    commands = new SlashCommands(vertx, access);
     vertx.setPeriodic(60_000, id -> {
       typing.forgetOld();
       sendLimit.forgetIdle();
@@ -87,10 +89,10 @@ public class RoomVerticle extends VerticleBase {
     long arrived = Overload.arrived(request);
     Future.succeededFuture(request)
       .map(BridgeRequest::of)
-      .compose(sent -> accept(sent, arrived))
-      .onSuccess(message -> {
+      .compose(sent -> accept(sent, "true".equals(request.headers().get(Addresses.BOT_HEADER)), arrived))
+      .onSuccess(answer -> {
         metrics.accepted();
-        request.reply(message.toJson());
+        request.reply(answer);
       })
       .onFailure(err -> {
         int code = Failure.code(err);
@@ -147,17 +149,26 @@ public class RoomVerticle extends VerticleBase {
 
   /**
    * In this order, so a bad send costs no token and a flood is refused before a private partner is looked up; a
-   * send that waited too long in this node's queues before it got here costs nothing at all.
+   * send that waited too long in this node's queues before it got here costs nothing at all. A command or a bot's
+   * ephemeral reply ({@link SlashCommands}) costs a token like a message and needs the same right to write there,
+   * but is not stored.
    */
-  private Future<ChatMessage> accept(BridgeRequest request, long arrived) {
+  private Future<JsonObject> accept(BridgeRequest request, boolean bot, long arrived) {
     SendValidation.Send send = validation.check(request);
+    Object to = request.body().getValue("to");
+    if (to != null && !bot) {
+      return Future.failedFuture(Failure.forbidden("only a bot replies to one user (to)"));
+    }
     if (Overload.shed(send.message(), arrived)) {
       return Future.failedFuture(Failure.busy());
     }
+    SlashCommands.Command command = to == null ? SlashCommands.parse(send.message().text()) : null;
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), live, arrived)
       .compose(waitingSince -> access.writable(send.room(), request.user())
-        .compose(v -> ownership.toOwner(send.room(), send.message(), live, waitingSince)));
+        .compose(v -> command != null ? commands.deliver(request.user(), send.room(), command)
+          : to != null ? commands.ephemeral(request.user(), send.room(), to, send.message().text())
+          : ownership.toOwner(send.room(), send.message(), live, waitingSince).map(ChatMessage::toJson)));
   }
 }

@@ -2,19 +2,17 @@ package chat.cluster;
 
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
+import chat.support.ClusterFixture;
 import chat.support.Http;
 import chat.support.Names;
 import chat.support.TestCluster;
 import chat.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.util.ArrayList;
@@ -28,30 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
 
-  private static TestCluster cluster;
-  private static Vertx vertx;
-  private final List<BridgeClient> sockets = new ArrayList<>();
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = new TestCluster(3);
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.forEach(BridgeClient::close);
-  }
+  @RegisterExtension
+  static final ClusterFixture nodes = new ClusterFixture(3);
 
   private record User(String name, Http http, BridgeClient bus) {
   }
@@ -59,10 +35,10 @@ class ClusterTest {
   /** Registers through node 0 (accounts are shared), then logs in and opens a socket on the given node. */
   private User user(String base, TestNode node) {
     String name = Names.unique(base);
-    new Http(vertx, cluster.node(0).port()).post("/api/register", Http.registration(name, "pw-" + name + "-long"));
-    Http http = new Http(vertx, node.port()).logIn(name, "pw-" + name + "-long");
-    BridgeClient bus = BridgeClient.connect(vertx, node.port(), http.cookie());
-    sockets.add(bus);
+    new Http(nodes.vertx(), nodes.cluster().node(0).port()).post("/api/register", Http.registration(name, "pw-" + name + "-long"));
+    Http http = new Http(nodes.vertx(), node.port()).logIn(name, "pw-" + name + "-long");
+    BridgeClient bus = BridgeClient.connect(nodes.vertx(), node.port(), http.cookie());
+    nodes.closeAfterTest(bus);
     return new User(name, http, bus);
   }
 
@@ -74,22 +50,22 @@ class ClusterTest {
   @Order(1)
   void healthShowsTheWholeCluster() {
     for (int i = 0; i < 3; i++) {
-      Http.Response health = new Http(vertx, cluster.node(i).port()).get("/health");
+      Http.Response health = new Http(nodes.vertx(), nodes.cluster().node(i).port()).get("/health");
       assertEquals(200, health.status());
       JsonObject body = health.json();
       assertEquals("UP", body.getString("status"));
       assertEquals("UP", body.getString("db"));
       assertEquals(3, body.getInteger("clusterSize"));
-      assertEquals(cluster.node(i).node().nodeId(), body.getString("node"));
+      assertEquals(nodes.cluster().node(i).node().nodeId(), body.getString("node"));
     }
   }
 
   @Test
   @Order(2)
   void globalAndTopicMessagesCrossNodes() {
-    User alice = user("alice", cluster.node(0));
-    User bob = user("bob", cluster.node(1));
-    User carol = user("carol", cluster.node(2));
+    User alice = user("alice", nodes.cluster().node(0));
+    User bob = user("bob", nodes.cluster().node(1));
+    User carol = user("carol", nodes.cluster().node(2));
     for (User u : List.of(alice, bob, carol)) {
       u.bus().register("chat.room.global");
       u.bus().register("chat.room.topic.news");
@@ -105,9 +81,9 @@ class ClusterTest {
   @Test
   @Order(3)
   void privateMessageReachesOnlyItsMembersAcrossNodes() {
-    User alice = user("alice", cluster.node(0));
-    User bob = user("bob", cluster.node(1));
-    User eve = user("eve", cluster.node(1));
+    User alice = user("alice", nodes.cluster().node(0));
+    User bob = user("bob", nodes.cluster().node(1));
+    User eve = user("eve", nodes.cluster().node(1));
     String room = RoomId.between(alice.name(), bob.name()).id();
     alice.bus().register("chat.room." + room);
     alice.bus().register("chat.user." + alice.name().toLowerCase());
@@ -133,10 +109,10 @@ class ClusterTest {
   @Order(4)
   void loginOnOneNodeOpensASocketOnAnother() {
     String name = Names.unique("roamer");
-    Http onA = new Http(vertx, cluster.node(0).port()).signUp(name);
-    Http onB = new Http(vertx, cluster.node(1).port()).withCookie(onA.cookie());
+    Http onA = new Http(nodes.vertx(), nodes.cluster().node(0).port()).signUp(name);
+    Http onB = new Http(nodes.vertx(), nodes.cluster().node(1).port()).withCookie(onA.cookie());
     assertEquals(name, onB.get("/api/me").json().getString("username"));
-    try (BridgeClient bus = BridgeClient.connect(vertx, cluster.node(1).port(), onA.cookie())) {
+    try (BridgeClient bus = BridgeClient.connect(nodes.vertx(), nodes.cluster().node(1).port(), onA.cookie())) {
       bus.register("chat.room.global");
       assertEquals(name, bus.request("chat.send", send("global", "via B")).body().getString("sender"));
     }
@@ -145,9 +121,9 @@ class ClusterTest {
   @Test
   @Order(5)
   void eachClientSeesEveryRoomsIdsInIncreasingOrder() {
-    User alice = user("alice", cluster.node(0));
-    User bob = user("bob", cluster.node(1));
-    User carol = user("carol", cluster.node(2));
+    User alice = user("alice", nodes.cluster().node(0));
+    User bob = user("bob", nodes.cluster().node(1));
+    User carol = user("carol", nodes.cluster().node(2));
     for (User u : List.of(alice, bob, carol)) {
       u.bus().register("chat.room.topic.general");
     }
@@ -180,25 +156,25 @@ class ClusterTest {
   @Test
   @Order(6)
   void presenceIsClusterWide() {
-    User watcher = user("watcher", cluster.node(0));
+    User watcher = user("watcher", nodes.cluster().node(0));
     watcher.bus().register("chat.presence");
     String name = Names.unique("comer");
-    Http http = new Http(vertx, cluster.node(2).port()).signUp(name);
-    BridgeClient bus = BridgeClient.connect(vertx, cluster.node(2).port(), http.cookie());
+    Http http = new Http(nodes.vertx(), nodes.cluster().node(2).port()).signUp(name);
+    BridgeClient bus = BridgeClient.connect(nodes.vertx(), nodes.cluster().node(2).port(), http.cookie());
     JsonObject online = watcher.bus().take(f -> "rec".equals(f.getString("type"))
       && name.equals(f.getJsonObject("body").getString("username"))).getJsonObject("body");
     assertEquals(true, online.getBoolean("online"));
-    TestCluster.awaitTrue("online via node 1", () -> isOnline(watcher.http(), cluster.node(1).port(), name));
+    TestCluster.awaitTrue("online via node 1", () -> isOnline(watcher.http(), nodes.cluster().node(1).port(), name));
 
     bus.close();
     JsonObject offline = watcher.bus().take(f -> "rec".equals(f.getString("type"))
       && name.equals(f.getJsonObject("body").getString("username"))).getJsonObject("body");
     assertEquals(false, offline.getBoolean("online"));
-    assertEquals(false, isOnline(watcher.http(), cluster.node(0).port(), name));
+    assertEquals(false, isOnline(watcher.http(), nodes.cluster().node(0).port(), name));
   }
 
   private static boolean isOnline(Http anyUser, int port, String name) {
-    JsonArray users = new Http(vertx, port).withCookie(anyUser.cookie()).get("/api/users?q=" + name).json()
+    JsonArray users = new Http(nodes.vertx(), port).withCookie(anyUser.cookie()).get("/api/users?q=" + name).json()
       .getJsonArray("users");
     return users.size() == 1 && users.getJsonObject(0).getBoolean("online");
   }
@@ -206,10 +182,10 @@ class ClusterTest {
   @Test
   @Order(7)
   void aNodeThatJoinsTheRunningClusterServesAtOnce() {
-    User alice = user("alice", cluster.node(0));
+    User alice = user("alice", nodes.cluster().node(0));
     alice.bus().register("chat.room.global");
-    TestNode joined = cluster.addNode();
-    cluster.awaitSize(4);
+    TestNode joined = nodes.cluster().addNode();
+    nodes.cluster().awaitSize(4);
     User newcomer = user("newcomer", joined);
     newcomer.bus().register("chat.room.global");
     JsonObject hello = newcomer.bus().request("chat.send", send("global", "hi from the new node")).body();
@@ -218,23 +194,23 @@ class ClusterTest {
     JsonObject back = alice.bus().request("chat.send", send("global", "welcome")).body();
     assertEquals(back, newcomer.bus().next("chat.room.global"));
     joined.close();
-    cluster.awaitSize(3);
+    nodes.cluster().awaitSize(3);
   }
 
   @Test
   @Order(8)
   void aStoppedNodeLeavesTheOthersDeliveringAndItsUsersOffline() {
-    User alice = user("alice", cluster.node(0));
-    User bob = user("bob", cluster.node(1));
-    User gone = user("gone", cluster.node(2));
+    User alice = user("alice", nodes.cluster().node(0));
+    User bob = user("bob", nodes.cluster().node(1));
+    User gone = user("gone", nodes.cluster().node(2));
     for (User u : List.of(alice, bob, gone)) {
       u.bus().register("chat.room.global");
     }
     alice.bus().request("chat.send", send("global", "before")).body();
-    TestCluster.awaitTrue("gone online", () -> isOnline(alice.http(), cluster.node(0).port(), gone.name()));
+    TestCluster.awaitTrue("gone online", () -> isOnline(alice.http(), nodes.cluster().node(0).port(), gone.name()));
 
-    cluster.node(2).close();
-    cluster.awaitSize(2);
+    nodes.cluster().node(2).close();
+    nodes.cluster().awaitSize(2);
     // every room, including those node 2 owned, is served by the survivors
     for (int i = 0; i < 10; i++) {
       JsonObject sent = bob.bus().request("chat.send", send("global", "after " + i)).body();
@@ -244,6 +220,6 @@ class ClusterTest {
     for (String topic : List.of("topic.news", "topic.general")) {
       assertEquals(topic, alice.bus().request("chat.send", send(topic, "still works")).body().getString("room"));
     }
-    TestCluster.awaitTrue("gone offline", () -> !isOnline(alice.http(), cluster.node(0).port(), gone.name()));
+    TestCluster.awaitTrue("gone offline", () -> !isOnline(alice.http(), nodes.cluster().node(0).port(), gone.name()));
   }
 }

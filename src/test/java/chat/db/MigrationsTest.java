@@ -62,7 +62,7 @@ class MigrationsTest {
     loadFixture(db, "db/before-migrations.sql");
 
     try (TestNode node = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 BASELINE", "2 SQL", "3 SQL", "4 SQL"), history(db), "taken over at version 1, V1 not run on it");
+      assertEquals(List.of("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db), "taken over at version 1, V1 not run on it");
       Http olda = new Http(vertx, node.port()).logIn("OldA", OLD_PASSWORD);
       assertEquals(200, olda.get("/api/me").status());
       assertEquals(200, new Http(vertx, node.port()).logIn("oldb", OLD_PASSWORD).get("/api/me").status());
@@ -92,7 +92,7 @@ class MigrationsTest {
       }
     }
     try (TestNode again = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 BASELINE", "2 SQL", "3 SQL", "4 SQL"), history(db), "a second start changes nothing");
+      assertEquals(List.of("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db), "a second start changes nothing");
     }
   }
 
@@ -101,10 +101,10 @@ class MigrationsTest {
     Path dir = TestNode.newDataDir();
     JsonObject db = TestDatabase.forDataDir(dir);
     try (TestNode node = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL"), history(db));
+      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db));
     }
     try (TestNode again = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL"), history(db));
+      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db));
     }
   }
 
@@ -123,7 +123,7 @@ class MigrationsTest {
       for (CompletableFuture<TestNode> node : starting) {
         nodes.add(node.get(120, TimeUnit.SECONDS));
       }
-      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL"), history(db));
+      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db));
       for (TestNode node : nodes) {
         Http http = new Http(vertx, node.port()).signUp(chat.support.Names.unique("together"));
         assertEquals(200, http.get("/api/me").status());
@@ -163,7 +163,7 @@ class MigrationsTest {
           for (Future<?> migration : migrating) {
             migration.get(60, TimeUnit.SECONDS); // throws what a failed migration threw
           }
-          assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL"), history(db), "round " + round);
+          assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db), "round " + round);
         } finally {
           if (server != null) {
             server.close();
@@ -204,7 +204,7 @@ class MigrationsTest {
 
     ChatConfig.Db config = ChatConfig.fromJson(new JsonObject().put("db", db)).db();
     Migrations.SchemaTooNew refused = assertThrows(Migrations.SchemaTooNew.class, () -> Migrations.migrateNow(config));
-    assertTrue(refused.getMessage().contains("version 99") && refused.getMessage().contains(" 4 this build knows"),
+    assertTrue(refused.getMessage().contains("version 99") && refused.getMessage().contains(" 5 this build knows"),
       refused.getMessage());
     assertEquals(-1, refused.getMessage().indexOf('\n'), "one line");
   }

@@ -1,0 +1,90 @@
+package chat.room;
+
+import chat.access.RoomAccess;
+import chat.bus.Addresses;
+import chat.bus.BotCommand;
+import chat.bus.Failure;
+import chat.bus.Notices;
+import chat.bus.RoomId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sends that are not messages. A text "/name args" is a command: it goes to the bot that registered the name, on
+ * the bot's own address (chat.user.&lt;bot&gt;) as {type: "command", command, args, room, user, id}, nothing is
+ * stored, and the sender is answered {type: "command", id, command, bot} at once; a name nobody registered is 404
+ * and so is a bot with no socket open anywhere ("… is offline"), both before anything is sent, so a user is never left waiting
+ * for an answer that cannot come. A bot's send with {@code to} is an ephemeral reply: only that user's pages get
+ * it, as {type: "ephemeral", room, sender, text, ts}, and nothing is stored.
+ */
+final class SlashCommands {
+
+  /** "/name" alone or "/name args": a slash and a name with anything but a space after it is text ("/etc/x"). */
+  private static final Pattern COMMAND = Pattern.compile("/([a-z0-9_-]{1,32})(?:\\s+(.*))?", Pattern.DOTALL);
+
+  record Command(String name, String args) {
+  }
+
+  private final Vertx vertx;
+  private final RoomAccess access;
+
+  SlashCommands(Vertx vertx, RoomAccess access) {
+    this.vertx = vertx;
+    this.access = access;
+  }
+
+  /** The command a text is, or null when it is a message. */
+  static Command parse(String text) {
+    Matcher matcher = COMMAND.matcher(text);
+    return matcher.matches() ? new Command(matcher.group(1), matcher.group(2) == null ? "" : matcher.group(2).strip())
+      : null;
+  }
+
+  /** The sender may write in the room (checked before): the command goes to its bot if that bot is online. */
+  Future<JsonObject> deliver(String user, RoomId room, Command command) {
+    return vertx.eventBus().<JsonObject>request(Addresses.BOT_COMMAND, new JsonObject().put("name", command.name()))
+      .map(found -> BotCommand.fromJson(found.body()))
+      .compose(found -> online(found.bot()).compose(online -> {
+        if (!online) {
+          // 404, not 503: a 503 tells the page to send again, and an offline bot is not a busy server
+          return Future.failedFuture(Failure.of(Failure.NOT_FOUND, found.bot() + " is offline: /" + command.name()
+            + " was not delivered"));
+        }
+        String id = UUID.randomUUID().toString();
+        Notices.tell(vertx.eventBus(), found.bot(), new JsonObject().put("type", "command").put("command", found.name())
+          .put("args", command.args()).put("room", room.id()).put("user", user).put("id", id));
+        return Future.succeededFuture(new JsonObject().put("type", "command").put("id", id)
+          .put("command", found.name()).put("bot", found.bot()));
+      }));
+  }
+
+  /** A bot's reply only one user sees: that user must be able to read the room, or it is 400 naming {@code to}. */
+  Future<JsonObject> ephemeral(String bot, RoomId room, Object to, String text) {
+    if (!(to instanceof String user) || !RoomId.USERNAME.matcher(user).matches() || !room.admits(user)) {
+      return Future.failedFuture(Failure.badRequest("to must be the name of a user in this room"));
+    }
+    return access.usable(room, user)
+      .recover(err -> Future.failedFuture(Failure.badRequest("to must be the name of a user in this room")))
+      .map(v -> {
+        JsonObject reply = new JsonObject().put("type", "ephemeral").put("room", room.id()).put("sender", bot)
+          .put("text", text).put("to", user).put("ts", System.currentTimeMillis());
+        Notices.tell(vertx.eventBus(), user, reply);
+        return reply;
+      });
+  }
+
+  /** Whether the bot has a socket open on any node (the cluster's presence, which every node keeps). */
+  private Future<Boolean> online(String bot) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY,
+        new JsonObject().put("users", new JsonArray(List.of(bot))))
+      .map(answer -> answer.body().getJsonArray("users").stream().map(u -> (JsonObject) u)
+        .anyMatch(u -> u.getBoolean("online", false)));
+  }
+}
