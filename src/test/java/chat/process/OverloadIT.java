@@ -104,6 +104,8 @@ class OverloadIT {
   /** The sends of the run by text, and what came back that belongs to no send, by kind. */
   private final Map<String, Send> sends = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> strays = new ConcurrentHashMap<>();
+  /** How the server closed the sockets it closed: WebSocket code and reason, and how many. */
+  private final Map<String, AtomicLong> closeCodes = new ConcurrentHashMap<>();
 
   /** One socket: what it received of the room (ids, to see one twice), and its own sends. */
   private final class Member {
@@ -129,7 +131,11 @@ class OverloadIT {
       this.socket = socket;
       this.texts = audits ? new HashSet<>() : null;
       socket.handler(this::frame);
-      socket.closeHandler(v -> closed = true);
+      socket.closeHandler(v -> {
+        closed = true;
+        closeCodes.computeIfAbsent(socket.closeStatusCode() + " " + socket.closeReason(), c -> new AtomicLong())
+          .incrementAndGet();
+      });
     }
 
     synchronized void frame(Buffer data) {
@@ -325,11 +331,11 @@ class OverloadIT {
       long fireAndForgetStored = all.values().stream().filter(s -> !s.answered && stored.containsKey(s.text)).count();
       System.out.printf("OverloadIT: %d sends offered in %.1f s (%.0f a second), %d while measuring; %d acknowledged,"
           + " refused by code %s, %d unanswered; %d of %d fire-and-forget sends stored; %d stored in all;"
-          + " %d of %d sockets closed by the server, %d sends on them unanswered; frames that were no answer: %s%n",
+          + " %d of %d sockets closed by the server %s, %d sends on them unanswered; frames that were no answer: %s%n",
         overloadSends, seconds, overloadSends / seconds, sentWhileMeasuring, acknowledged.size(), refusals,
         unanswered.size(),
         fireAndForgetStored, all.values().stream().filter(s -> !s.answered).count(), stored.size(), closedSockets,
-        members.size(), lostWithSocket, new TreeMap<>(strays));
+        members.size(), new TreeMap<>(closeCodes), lostWithSocket, new TreeMap<>(strays));
 
       assertAll(
         () -> assertTrue(overloadSends >= OVERLOAD * capacity * OFFERED.toSeconds() * 0.8
