@@ -167,8 +167,9 @@ public class BotVerticle extends VerticleBase {
       return Future.failedFuture(Failure.field("commands", bad.getMessage()));
     }
     String key = RoomId.key(action.target());
-    return owned(key, RoomId.key(action.user()))
-      .compose(bot -> asked.isEmpty() ? Future.succeededFuture(List.<String>of())
+    Future<BotAccount> bot = owned(key, RoomId.key(action.user()));
+    return bot
+      .compose(owned -> asked.isEmpty() ? Future.succeededFuture(List.<String>of())
         : db.query(BotSql.COMMANDS_HELD_BY_OTHERS + BotSql.placeholders(asked.size()),
           Tuple.from(java.util.stream.Stream.concat(java.util.stream.Stream.of(key),
             asked.stream().map(BotCommand::name)).toList())).map(rows -> {
@@ -182,17 +183,17 @@ public class BotVerticle extends VerticleBase {
         Tuple.of(command.name(), key, command.description(), command.usage()))).toList()))
       .compose(inserted -> inserted.<Boolean>list().contains(false)
         ? Future.failedFuture(Failure.of(Failure.CONFLICT, "commands: a name was just taken by another bot"))
-        : db.query(BotSql.ALL_COMMANDS, Tuple.tuple()))
-      .map(rows -> {
-        JsonArray mine = new JsonArray();
-        commands(rows).getJsonArray("commands").stream().map(c -> (JsonObject) c)
-          .filter(c -> RoomId.key(c.getString("bot")).equals(key)).forEach(mine::add);
-        return new JsonObject().put("commands", mine);
-      });
+        : Future.succeededFuture())
+      // the list just written, by name as GET /api/commands orders it
+      .map(written -> new JsonObject().put("commands", new JsonArray(asked.stream()
+        .sorted(java.util.Comparator.comparing(BotCommand::name))
+        .map(command -> new BotCommand(command.name(), bot.result().name(), command.description(), command.usage())
+          .toJson())
+        .toList())));
   }
 
   static final int MAX_COMMANDS = 20;
-  static final java.util.regex.Pattern COMMAND_NAME = java.util.regex.Pattern.compile("[a-z0-9_-]{1,32}");
+  static final java.util.regex.Pattern COMMAND_NAME = java.util.regex.Pattern.compile(BotCommand.NAME);
 
   private static List<BotCommand> commandsAsked(Object value) {
     if (!(value instanceof JsonArray array) || array.size() > MAX_COMMANDS) {

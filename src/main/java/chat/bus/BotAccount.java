@@ -8,10 +8,6 @@ import io.vertx.core.json.JsonObject;
  */
 public record BotAccount(String name, String description, String owner, long created, String token) {
 
-  public BotAccount withoutToken() {
-    return new BotAccount(name, description, owner, created, null);
-  }
-
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("name", name).put("description", description).put("owner", owner)
       .put("created", created);

@@ -61,9 +61,7 @@ final class BotsApi {
 
   /** The body is the list itself, [{name, description, usage}], which replaces the bot's. */
   private void setCommands(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      Replies.error(ctx, 415, "Content-Type must be application/json");
+    if (!Requests.saysJson(ctx)) {
       return;
     }
     Object list;

@@ -16,11 +16,19 @@ final class Requests {
   private Requests() {
   }
 
-  /** The request body as a JSON object, or null after answering 400/415. */
-  static JsonObject jsonBody(RoutingContext ctx) {
+  /** Whether the request says its body is JSON; answers 415 when it does not. */
+  static boolean saysJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
       Replies.error(ctx, 415, "Content-Type must be application/json");
+      return false;
+    }
+    return true;
+  }
+
+  /** The request body as a JSON object, or null after answering 400/415. */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    if (!saysJson(ctx)) {
       return null;
     }
     try {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 final class SlashCommands {
 
   /** "/name" alone or "/name args": a slash and a name with anything but a space after it is text ("/etc/x"). */
-  private static final Pattern COMMAND = Pattern.compile("/([a-z0-9_-]{1,32})(?:\\s+(.*))?", Pattern.DOTALL);
+  private static final Pattern COMMAND = Pattern.compile("/(" + BotCommand.NAME + ")(?:\\s+(.*))?",
+    Pattern.DOTALL);
 
   record Command(String name, String args) {
   }
@@ -67,11 +68,12 @@ final class SlashCommands {
 
   /** A bot's reply only one user sees: that user must be able to read the room, or it is 400 naming {@code to}. */
   Future<JsonObject> ephemeral(String bot, RoomId room, Object to, String text) {
+    Throwable notHere = Failure.badRequest("to must be the name of a user in this room");
     if (!(to instanceof String user) || !RoomId.USERNAME.matcher(user).matches() || !room.admits(user)) {
-      return Future.failedFuture(Failure.badRequest("to must be the name of a user in this room"));
+      return Future.failedFuture(notHere);
     }
     return access.usable(room, user)
-      .recover(err -> Future.failedFuture(Failure.badRequest("to must be the name of a user in this room")))
+      .recover(err -> Future.failedFuture(notHere))
       .map(v -> {
         JsonObject reply = new JsonObject().put("type", "ephemeral").put("room", room.id()).put("sender", bot)
           .put("text", text).put("to", user).put("ts", System.currentTimeMillis());
