@@ -11,8 +11,10 @@ final class AccountSql {
   static final String UPDATE_EMAIL = "UPDATE users SET email = ?, email_key = ? WHERE username_key = ?";
   static final String EMAIL_OWNER = "SELECT username_key FROM users WHERE email_key = ?";
   static final String UPDATE_PASSWORD = "UPDATE users SET password = ? WHERE username_key = ?";
+  /** Names, each with its key again when it is a bot's (bots are users, issue 19). */
   static final String SEARCH_USERS = """
-    SELECT username FROM users WHERE username_key LIKE ? ESCAPE '\\' ORDER BY username_key LIMIT ?""";
+    SELECT u.username, b.username_key FROM users u LEFT JOIN bots b ON b.username_key = u.username_key
+    WHERE u.username_key LIKE ? ESCAPE '\\' ORDER BY u.username_key LIMIT ?""";
 
   private AccountSql() {
   }

@@ -175,8 +175,14 @@ public class AccountVerticle extends VerticleBase {
     String pattern = Database.literalLike(RoomId.key(prefix)) + "%";
     return db.use(pool -> pool.preparedQuery(AccountSql.SEARCH_USERS).execute(Tuple.of(pattern, limit))).map(rows -> {
       JsonArray users = new JsonArray();
-      rows.forEach(row -> users.add(row.getString(0)));
-      return new JsonObject().put("users", users);
+      JsonArray bots = new JsonArray();
+      rows.forEach(row -> {
+        users.add(row.getString(0));
+        if (row.getString(1) != null) {
+          bots.add(row.getString(0));
+        }
+      });
+      return new JsonObject().put("users", users).put("bots", bots);
     });
   }
 

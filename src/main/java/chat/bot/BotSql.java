@@ -20,6 +20,7 @@ final class BotSql {
   static final String OWNED = BOT_COLUMNS + "WHERE b.owner_key = ? AND b.token_hash IS NOT NULL ORDER BY b.username_key";
   static final String ONE_OWNED = BOT_COLUMNS
     + "WHERE b.username_key = ? AND b.owner_key = ? AND b.token_hash IS NOT NULL";
+  static final String ONE = BOT_COLUMNS + "WHERE b.username_key = ? AND b.token_hash IS NOT NULL";
   static final String BY_TOKEN = BOT_COLUMNS + "WHERE b.token_hash = ?";
 
   static final String ROTATE = """

@@ -144,6 +144,12 @@ public class BotVerticle extends VerticleBase {
         : Future.succeededFuture(toBot(rows.iterator().next())));
   }
 
+  private Future<BotAccount> self(String key) {
+    return db.query(BotSql.ONE, Tuple.of(key))
+      .compose(rows -> rows.size() == 0 ? Future.<BotAccount>failedFuture(noSuchBot())
+        : Future.succeededFuture(toBot(rows.iterator().next())));
+  }
+
   /** A token of the wrong shape is refused without a database read. */
   private Future<BotAccount> authenticate(String token) {
     if (token == null || !BotTokens.SHAPE.matcher(token).matches()) {
@@ -167,7 +173,8 @@ public class BotVerticle extends VerticleBase {
       return Future.failedFuture(Failure.field("commands", bad.getMessage()));
     }
     String key = RoomId.key(action.target());
-    Future<BotAccount> bot = owned(key, RoomId.key(action.user()));
+    // the owner's, or the bot's own (the HTTP API lets a bot ask only for itself)
+    Future<BotAccount> bot = key.equals(RoomId.key(action.user())) ? self(key) : owned(key, RoomId.key(action.user()));
     return bot
       .compose(owned -> asked.isEmpty() ? Future.succeededFuture(List.<String>of())
         : db.query(BotSql.COMMANDS_HELD_BY_OTHERS + BotSql.placeholders(asked.size()),

@@ -113,7 +113,8 @@ public final class ChatBridge {
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SEND))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.HISTORY))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.READ))
-      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TYPING));
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TYPING))
+      .addInboundPermitted(new PermittedOptions().setAddress(Addresses.VOTE));
     // WebSocket only: the polling transports would need cross-origin rules and spread one socket over many
     // requests that a load balancer may send to different nodes
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setRegisterWriteHandler(false)

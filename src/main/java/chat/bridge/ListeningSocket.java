@@ -50,7 +50,7 @@ final class ListeningSocket extends SockJSSocketBase {
 
   /** The addresses browsers send requests to: each frame to one of them is limited here. */
   private static final Set<Object> REQUEST_ADDRESSES = Set.of(Addresses.SEND, Addresses.HISTORY, Addresses.READ,
-    Addresses.TYPING);
+    Addresses.TYPING, Addresses.VOTE);
   /** How long a socket over its limits is not read from: the sender's own TCP buffers then hold it back. */
   static final long SLOW_DOWN_MS = 250;
 

@@ -13,6 +13,11 @@ public final class Addresses {
   public static final String TYPING = "chat.typing";
   public static final String PRESENCE = "chat.presence";
   /**
+   * A vote on a poll: {room, id, option} (option null takes it back) → {room, id, votes, mine}; the counts are also
+   * published to the room as {type: "votes", room, id, votes}.
+   */
+  public static final String VOTE = "chat.vote";
+  /**
    * A room's messages. Their bodies are JSON text (a String), encoded once by the room's owner: a JsonObject
    * would be copied for every consumer on a node and decoded again on every node, and the fan-out only splices
    * the text into the bridge frame it writes to its sockets.
@@ -29,6 +34,8 @@ public final class Addresses {
   /** Cluster-wide: a node says which users it has online (full list on sync, or one change). */
   public static final String PRESENCE_NODE = "presence.node";
   public static final String STORE_SAVE = "store.save";
+  /** A vote, from the poll's room's owner: {room, id, user, option} → {room, id, votes, mine}. */
+  public static final String STORE_VOTE = "store.vote";
   public static final String STORE_HEALTH = "store.health";
   public static final String STORE_UNREAD = "store.unread";
   public static final String STORE_PRIVATE_ROOMS = "store.private-rooms";
@@ -112,6 +119,11 @@ public final class Addresses {
   /** Where a node takes the sends of the rooms it owns. */
   public static String roomOwner(String nodeId) {
     return "room.owner." + nodeId;
+  }
+
+  /** Where a node takes the votes on the polls of the rooms it owns, to count them one at a time per room. */
+  public static String roomVote(String nodeId) {
+    return "room.vote." + nodeId;
   }
 
   /** Where a node takes a logged-out session id into its copy of the ended ones, and says it has. */

@@ -4,20 +4,31 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * An accepted message on its way to the store: validated text, a room the sender may write to; {@code system}
- * only for a room's system lines, which the server writes (see {@link ChatMessage}).
+ * only for a room's system lines, which the server writes (see {@link ChatMessage}); {@code bot} when a bot sent
+ * it, and {@code poll} (only a bot's) when it is a poll.
  */
-public record NewMessage(String room, String sender, String text, String cid, String system, FileInfo file) {
+public record NewMessage(String room, String sender, String text, String cid, String system, FileInfo file,
+                         boolean bot, Poll poll) {
 
   public NewMessage(String room, String sender, String text, String cid) {
-    this(room, sender, text, cid, null, null);
+    this(room, sender, text, cid, null, null, false, null);
   }
 
   public NewMessage(String room, String sender, String text, String cid, String system) {
-    this(room, sender, text, cid, system, null);
+    this(room, sender, text, cid, system, null, false, null);
+  }
+
+  public NewMessage(String room, String sender, String text, String cid, String system, FileInfo file) {
+    this(room, sender, text, cid, system, file, false, null);
   }
 
   public NewMessage withCid(String newCid) {
-    return new NewMessage(room, sender, text, newCid, system, file);
+    return new NewMessage(room, sender, text, newCid, system, file, bot, poll);
+  }
+
+  /** Sent by a bot, as a poll when {@code asPoll} is not null. */
+  public NewMessage fromBot(Poll asPoll) {
+    return new NewMessage(room, sender, text, cid, system, file, true, asPoll);
   }
 
   public JsonObject toJson() {
@@ -25,11 +36,18 @@ public record NewMessage(String room, String sender, String text, String cid, St
     if (file != null) {
       json.put("file", file.toJson());
     }
+    if (bot) {
+      json.put("bot", true);
+    }
+    if (poll != null) {
+      json.put("poll", poll.toJson());
+    }
     return system == null ? json : json.put("system", system);
   }
 
   public static NewMessage fromJson(JsonObject json) {
     return new NewMessage(json.getString("room"), json.getString("sender"), json.getString("text"),
-      json.getString("cid"), json.getString("system"), FileInfo.fromJson(json.getJsonObject("file")));
+      json.getString("cid"), json.getString("system"), FileInfo.fromJson(json.getJsonObject("file")),
+      json.getBoolean("bot", false), Poll.fromJson(json.getJsonObject("poll")));
   }
 }

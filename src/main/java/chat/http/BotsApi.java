@@ -50,7 +50,10 @@ final class BotsApi {
    */
   static void peopleOnly(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    boolean botsOwn = path.equals("/api/bots/messages") || path.equals("/api/bots/updates");
+    boolean botsOwn = path.equals("/api/bots/messages") || path.equals("/api/bots/updates")
+      // its own commands, as a Telegram bot sets its own: the owner may too
+      || ctx.request().method() == io.vertx.core.http.HttpMethod.PUT
+      && path.equalsIgnoreCase("/api/bots/" + Requests.username(ctx) + "/commands");
     if (BearerAuth.isBot(ctx) && (PEOPLE_ONLY.contains(path) || path.startsWith("/api/profile/")
       || path.startsWith("/api/bots/") && !botsOwn)) {
       Replies.error(ctx, 403, "a bot cannot do this, its owner can");

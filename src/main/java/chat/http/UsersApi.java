@@ -2,6 +2,7 @@ package chat.http;
 
 import chat.bus.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -49,6 +50,16 @@ final class UsersApi {
     }
     Replies.relay(ctx, vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
         new JsonObject().put("prefix", prefix).put("limit", limit))
-      .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body())));
+      .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body())
+        .map(present -> {
+          // a bot says so, for the page's badge
+          JsonArray bots = found.body().getJsonArray("bots");
+          present.body().getJsonArray("users").forEach(user -> {
+            if (bots.contains(((JsonObject) user).getString("username"))) {
+              ((JsonObject) user).put("bot", true);
+            }
+          });
+          return present;
+        })));
   }
 }

@@ -99,6 +99,34 @@ final class RoomOwnership {
       .onFailure(err -> Failure.reply(request, err));
   }
 
+  /**
+   * A vote on a poll of the room, counted by the room's owner, one at a time per room: the counts it publishes
+   * to the room ({type: "votes", room, id, votes}) then follow each other in the order the votes were made, so a
+   * page that shows the last ones it got shows the right ones. An owner that cannot take it: counted here.
+   */
+  Future<JsonObject> vote(RoomId room, JsonObject vote, List<String> live) {
+    String owner = RoomOwners.owner(room.id(), live);
+    if (owner == null || owner.equals(cluster.nodeId())) {
+      return countedHere(room, vote);
+    }
+    return peers.request(Addresses.roomVote(owner), vote).map(JsonObject.class::cast)
+      .recover(err -> Peers.unreachable(err) ? countedHere(room, vote) : Future.failedFuture(err));
+  }
+
+  /** A vote forwarded by another node because this node owns the room. */
+  void onOwnedVote(Message<JsonObject> request) {
+    countedHere(RoomId.parse(request.body().getString("room"), topics), request.body())
+      .onSuccess(request::reply)
+      .onFailure(err -> Failure.reply(request, err));
+  }
+
+  private Future<JsonObject> countedHere(RoomId room, JsonObject vote) {
+    return queue.submit(room.id(), () -> vertx.eventBus().<JsonObject>request(Addresses.STORE_VOTE, vote)
+      .map(reply -> reply.body())
+      .onSuccess(counted -> vertx.eventBus().publish(Addresses.room(room.id()), new JsonObject().put("type", "votes")
+        .put("room", room.id()).put("id", counted.getLong("id")).put("votes", counted.getJsonArray("votes")).encode())));
+  }
+
   /** Completes when every send taken so far has been stored and published (or has failed). */
   Future<Void> idle() {
     return queue.idle();

@@ -74,6 +74,8 @@ public class RoomVerticle extends VerticleBase {
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
       vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion(),
+      vertx.eventBus().localConsumer(Addresses.VOTE, this::onVote).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.roomVote(cluster.nodeId()), ownership::onOwnedVote).completion(),
       vertx.eventBus().<JsonObject>localConsumer(Addresses.ROOM_SYSTEM, this::onSystemLine).completion(),
       Service.serve(vertx, Addresses.ROOM_FILE_ADMIT, this::admitFile),
       Service.serve(vertx, Addresses.ROOM_FILE_POST, this::postFile)));
@@ -106,6 +108,34 @@ public class RoomVerticle extends VerticleBase {
         }
         Failure.reply(request, err);
       });
+  }
+
+  /**
+   * A vote on a poll ({@link Addresses#VOTE}): by someone who may write in its room, within their send rate (a
+   * vote costs what a message does, so nobody floods a room with counts), counted by the room's owner.
+   */
+  private void onVote(Message<Object> request) {
+    Future.succeededFuture(request)
+      .map(BridgeRequest::of)
+      .compose(asked -> {
+        RoomId room = asked.room(topics);
+        Long id = asked.optionalLong("id");
+        Object option = asked.body().getValue("option");
+        if (id == null) {
+          return Future.failedFuture(Failure.badRequest("id must be the poll's message id"));
+        }
+        if (option != null && !(option instanceof Integer)) {
+          return Future.failedFuture(Failure.badRequest("option must be an option's index, or null"));
+        }
+        JsonObject vote = new JsonObject().put("room", room.id()).put("id", id).put("user", asked.user())
+          .put("option", option);
+        List<String> live = cluster.liveNodes();
+        return sendLimit.withinRate(asked.user(), live, System.nanoTime())
+          .compose(v -> access.writable(room, asked.user()))
+          .compose(v -> ownership.vote(room, vote, live));
+      })
+      .onSuccess(request::reply)
+      .onFailure(err -> Failure.reply(request, err));
   }
 
   private void logShed() {
@@ -154,10 +184,13 @@ public class RoomVerticle extends VerticleBase {
    * but is not stored.
    */
   private Future<JsonObject> accept(BridgeRequest request, boolean bot, long arrived) {
-    SendValidation.Send send = validation.check(request);
+    SendValidation.Send send = validation.check(request, bot);
     Object to = request.body().getValue("to");
     if (to != null && !bot) {
       return Future.failedFuture(Failure.forbidden("only a bot replies to one user (to)"));
+    }
+    if (to != null && send.message().poll() != null) {
+      return Future.failedFuture(Failure.badRequest("a poll is for the room: to and poll do not go together"));
     }
     if (Overload.shed(send.message(), arrived)) {
       return Future.failedFuture(Failure.busy());

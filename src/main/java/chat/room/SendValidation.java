@@ -3,9 +3,13 @@ package chat.room;
 import chat.bus.BridgeRequest;
 import chat.bus.Failure;
 import chat.bus.NewMessage;
+import chat.bus.Poll;
 import chat.bus.RoomId;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,9 +32,36 @@ final class SendValidation {
     this.topics = topics;
   }
 
-  Send check(BridgeRequest request) {
+  /** {@code bot}: the sender is a bot, whose messages say so, and who alone may post a poll. */
+  Send check(BridgeRequest request, boolean bot) {
     RoomId room = request.room(topics);
-    return new Send(room, new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body())));
+    NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
+    Object poll = request.body().getValue("poll");
+    if (poll != null && !bot) {
+      throw Failure.forbidden("only a bot posts a poll (people ask one, e.g. /poll)");
+    }
+    return new Send(room, bot ? message.fromBot(poll == null ? null : poll(poll)) : message);
+  }
+
+  /** A poll's options: 2 to 10 different texts of 1 to 100 characters, each as a message's text is checked. */
+  private static Poll poll(Object value) {
+    String shape = "poll must be " + Poll.MIN_OPTIONS + " to " + Poll.MAX_OPTIONS + " different options of 1 to "
+      + Poll.MAX_OPTION + " characters";
+    if (!(value instanceof JsonArray array) || array.size() < Poll.MIN_OPTIONS || array.size() > Poll.MAX_OPTIONS) {
+      throw Failure.badRequest(shape);
+    }
+    List<String> options = new ArrayList<>();
+    for (Object option : array) {
+      if (!(option instanceof String raw) || raw.isBlank()) {
+        throw Failure.badRequest(shape);
+      }
+      String text = checked(raw, 1, "poll");
+      if (text.codePointCount(0, text.length()) > Poll.MAX_OPTION || options.contains(text)) {
+        throw Failure.badRequest(shape);
+      }
+      options.add(text);
+    }
+    return Poll.of(options);
   }
 
   private static String text(JsonObject body) {

@@ -192,7 +192,7 @@ final class GroupCommit {
       .map(found -> {
         Map<String, ChatMessage> before = new HashMap<>();
         // the cid is the column after the message's (see Sql.messagesByCids)
-        found.forEach(row -> before.put(Pending.key(row.getString(2), row.getString(13)), MessageRow.of(row)));
+        found.forEach(row -> before.put(Pending.key(row.getString(2), row.getString(Sql.CID_COLUMN)), MessageRow.of(row)));
         List<Pending> rest = new ArrayList<>(rows.size());
         for (Pending pending : rows) {
           ChatMessage stored = pending.key() == null ? null : before.get(pending.key());
@@ -233,6 +233,9 @@ final class GroupCommit {
     if (problem == null && m.cid() != null) {
       problem = unstorable("cid", m.cid(), Sql.CID_SIZE);
     }
+    if (problem == null && m.poll() != null) {
+      problem = unstorable("poll", m.poll().optionsText(), Sql.POLL_SIZE);
+    }
     return problem;
   }
 
@@ -250,7 +253,7 @@ final class GroupCommit {
   }
 
   private static ChatMessage stored(NewMessage m, long id, long ts) {
-    return new ChatMessage(id, m.room(), m.sender(), m.text(), ts, m.system(), m.file());
+    return new ChatMessage(id, m.room(), m.sender(), m.text(), ts, m.system(), m.file(), m.bot(), m.poll());
   }
 
   /**
@@ -259,13 +262,15 @@ final class GroupCommit {
    * vertx-jdbc-client 5.0.7 hands the connection back to the pool with autocommit still off (#356).
    */
   private Future<List<Long>> insertAll(SqlConnection conn, List<Pending> batch, long ts) {
-    List<Object> values = new ArrayList<>(batch.size() * 7);
+    List<Object> values = new ArrayList<>(batch.size() * 9);
     for (Pending pending : batch) {
       NewMessage m = pending.message();
       values.addAll(List.of(m.room(), m.sender(), m.text(), ts));
       values.add(m.cid());
       values.add(m.system());
       values.add(m.file() == null ? null : m.file().id());
+      values.add(m.bot() ? Boolean.TRUE : null);
+      values.add(m.poll() == null ? null : m.poll().optionsText());
     }
     return dialect.insertReturningIds(conn, Sql.insertMessages(batch.size()), Tuple.from(values), batch.size());
   }

@@ -2,6 +2,7 @@ package chat.store;
 
 import chat.bus.ChatMessage;
 import chat.bus.FileInfo;
+import chat.bus.Poll;
 import io.vertx.sqlclient.Row;
 
 /** A message as {@link Sql}'s message queries return it, with its file's columns after its own. */
@@ -20,6 +21,6 @@ final class MessageRow {
         : FileInfo.removed(row.getLong(6));
     }
     return new ChatMessage(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
-      row.getString(5), file);
+      row.getString(5), file, Boolean.TRUE.equals(row.getBoolean(13)), Poll.fromOptionsText(row.getString(14)));
   }
 }

@@ -17,16 +17,22 @@ public final class Sql {
   static final int SENDER_SIZE = 20;
   static final int TEXT_SIZE = 4000;
   static final int CID_SIZE = 64;
+  static final int POLL_SIZE = 2000;
 
   // Messages
   /** Inserts {@code rows} messages in one statement. */
   static String insertMessages(int rows) {
-    return "INSERT INTO messages (room, sender, text, ts, cid, kind, file_id) VALUES "
-      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)"));
+    return "INSERT INTO messages (room, sender, text, ts, cid, kind, file_id, by_bot, poll) VALUES "
+      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   }
-  /** A message's columns, with its file's (all null for a message without one), as {@link MessageRow} reads them. */
-  private static final String COLUMNS =
-    "m.id, m.room, m.sender, m.text, m.ts, m.kind, f.id, f.name, f.size, f.type, f.width, f.height, f.state";
+  /**
+   * A message's columns, with its file's (all null for a message without one) in the middle, as {@link MessageRow}
+   * reads them.
+   */
+  private static final String COLUMNS = "m.id, m.room, m.sender, m.text, m.ts, m.kind, f.id, f.name, f.size, f.type,"
+    + " f.width, f.height, f.state, m.by_bot, m.poll";
+  /** Where {@link #messagesByCids} has the cid. */
+  static final int CID_COLUMN = 15;
   private static final String MESSAGE_COLUMNS = COLUMNS + " FROM messages m LEFT JOIN files f ON f.id = m.file_id";
 
   /**
@@ -45,6 +51,24 @@ public final class Sql {
     + " WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?";
   public static final String HISTORY_AFTER = "SELECT " + MESSAGE_COLUMNS
     + " WHERE m.room = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?";
+
+  // Polls (their options are in the message's poll column)
+  static final String POLL_OF = "SELECT poll FROM messages WHERE id = ? AND room = ?";
+  static final String CHANGE_VOTE = "UPDATE poll_votes SET choice = ? WHERE message_id = ? AND voter_key = ?";
+  static final String INSERT_VOTE = "INSERT INTO poll_votes (message_id, voter_key, choice) VALUES (?, ?, ?)";
+  static final String DELETE_VOTE = "DELETE FROM poll_votes WHERE message_id = ? AND voter_key = ?";
+  static final String COUNT_VOTES = "SELECT choice, COUNT(*) FROM poll_votes WHERE message_id = ? GROUP BY choice";
+
+  /** The votes of some polls, counted: (message_id, choice, count). */
+  static String countVotes(int polls) {
+    return "SELECT message_id, choice, COUNT(*) FROM poll_votes WHERE message_id IN (" + marks(polls)
+      + ") GROUP BY message_id, choice";
+  }
+
+  /** One voter's choices in some polls: (message_id, choice). */
+  static String votesOf(int polls) {
+    return "SELECT message_id, choice FROM poll_votes WHERE voter_key = ? AND message_id IN (" + marks(polls) + ")";
+  }
 
   // Read marks and unread counts
   public static final String RAISE_READ_MARK = """

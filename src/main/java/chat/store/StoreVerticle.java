@@ -10,6 +10,7 @@ import chat.bus.HistoryQuery;
 import chat.bus.NewMessage;
 import chat.bus.RoomId;
 import chat.bus.Saved;
+import chat.bus.Service;
 import chat.config.ChatConfig;
 import chat.db.Database;
 import chat.db.Dialect;
@@ -49,6 +50,7 @@ public class StoreVerticle extends VerticleBase {
   /** Everything else: history, read marks, unread counts, private rooms, the health probe. */
   private ReconnectingPool reads;
   private GroupCommit commits;
+  private PollVotes polls;
   private Dialect dialect;
   private RoomAccess access;
   /** Private rooms this node has listed for their members (see {@link #listPrivateRoom}). */
@@ -70,6 +72,7 @@ public class StoreVerticle extends VerticleBase {
     access = new RoomAccess(vertx);
     dialect = Dialect.of(config.db().url());
     commits = new GroupCommit(db, dialect);
+    polls = new PollVotes(db);
     health = new HealthProbe(() -> reads.use(pool -> pool.query(Database.PING).execute()).mapEmpty(),
       System::currentTimeMillis);
     return Future.all(List.of(
@@ -79,7 +82,8 @@ public class StoreVerticle extends VerticleBase {
         vertx.eventBus().localConsumer(Addresses.READ, this::onRead).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_UNREAD, this::onUnread).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_PRIVATE_ROOMS, this::onPrivateRooms).completion(),
-        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_DROP_ROOM, this::onDropRoom).completion()));
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_DROP_ROOM, this::onDropRoom).completion(),
+        Service.serve(vertx, Addresses.STORE_VOTE, polls::vote)));
   }
 
   @Override
@@ -110,7 +114,7 @@ public class StoreVerticle extends VerticleBase {
       .map(BridgeRequest::of)
       .compose(asked -> {
         HistoryQuery query = HistoryQuery.from(asked, topics);
-        return access.readable(query.room(), asked.user()).compose(readable -> history(query));
+        return access.readable(query.room(), asked.user()).compose(readable -> history(query, asked.user()));
       })
       .onSuccess(messages -> request.reply(new JsonObject()
         .put("room", messages.room)
@@ -268,20 +272,21 @@ public class StoreVerticle extends VerticleBase {
       : listPrivateRoom(saved.message()).map(saved));
   }
 
-  private Future<Page> history(HistoryQuery query) {
+  private Future<Page> history(HistoryQuery query, String reader) {
     String room = query.room().id();
     Future<RowSet<Row>> rows = query.after() != null
       ? reads.use(pool -> pool.preparedQuery(Sql.HISTORY_AFTER).execute(Tuple.of(room, query.after(), query.limit())))
       : reads.use(pool -> pool.preparedQuery(Sql.HISTORY_BEFORE).execute(Tuple.of(room,
       query.before() == null ? Long.MAX_VALUE : query.before(), query.limit())));
-    return rows.map(set -> {
-      List<JsonObject> messages = new ArrayList<>();
-      set.forEach(row -> messages.add(MessageRow.of(row).toJson()));
+    return rows.compose(set -> {
+      List<ChatMessage> messages = new ArrayList<>();
+      set.forEach(row -> messages.add(MessageRow.of(row)));
       if (query.after() == null) {
         Collections.reverse(messages); // fetched newest first to take the newest page; clients want oldest first
       }
-      return new Page(room, new JsonArray(new ArrayList<>(messages)));
-    });
+      return polls.counted(messages, reader);
+    }).map(messages -> new Page(room, new JsonArray(messages.stream().map(ChatMessage::toJson)
+      .map(Object.class::cast).toList())));
   }
 
   /** A database that fails is, to the client, a store that is unavailable: worth a retry, never a 500. */
