@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChannelRooms } from '../../../webroot/js/channel-rooms.js';
 import { RoomDirectory } from '../../../webroot/js/directory.js';
+import { settle } from './lib/fake-clock.mjs';
 
 function setup() {
   const page = { told: [], removed: [] };
@@ -76,3 +77,24 @@ test('after a reconnect, the server\'s list decides: missing channels were lost,
   page.channels.synced(undefined);
   assert.equal(page.rooms.channels.size, 2, 'no list, no change');
 });
+
+test('after a reconnect the list is asked again; a failed answer, or one after the session ended, changes nothing',
+  async () => {
+    const page = setup();
+    page.channels.joined(details('team-a'));
+    const answers = [];
+    page.channels.fetchRooms = () => new Promise((resolve, reject) => answers.push({ resolve, reject }));
+    page.channels.resync();
+    answers[0].reject(new Error('offline'));
+    await settle();
+    assert.ok(page.rooms.has('channel.team-a'));
+    page.channels.resync();
+    answers[1].resolve({ rooms: [{ id: 'global' }, details('team-b')] });
+    await settle();
+    assert.deepEqual([...page.rooms.channels.keys()], ['channel.team-b']);
+    page.channels.resync();
+    page.channels.stop();
+    answers[2].resolve({ rooms: [] });
+    await settle();
+    assert.deepEqual([...page.rooms.channels.keys()], ['channel.team-b'], 'stopped: the answer is dropped');
+  });

@@ -107,3 +107,18 @@ test('a channel is a room only while this person is in it, and goes when they le
   assert.ok(!page.rooms.has('channel.team-a'));
   assert.equal(page.rooms.ensure('channel.team-a'), null, 'a link to it opens nothing now');
 });
+
+test('the header names the room and its kind, and a private chat\'s partner', () => {
+  const page = setup();
+  page.rooms.learnName('Bob');
+  page.rooms.addChannel({ id: 'channel.team-a', visibility: 'private', role: 'owner' });
+  page.rooms.addChannel({ id: 'channel.open', visibility: 'public' });
+  assert.deepEqual(page.rooms.heading('global'), { title: '# global', kind: 'Everyone', partner: null, channel: false });
+  assert.deepEqual(page.rooms.heading('topic.news'),
+    { title: '# news', kind: 'Topic room', partner: null, channel: false });
+  assert.deepEqual(page.rooms.heading('dm.alice.bob'),
+    { title: 'Bob', kind: 'Private chat', partner: 'bob', channel: false });
+  assert.deepEqual(page.rooms.heading('channel.team-a'),
+    { title: '# team-a', kind: 'Private channel', partner: null, channel: true });
+  assert.equal(page.rooms.heading('channel.open').kind, 'Public channel');
+});

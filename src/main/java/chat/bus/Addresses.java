@@ -27,7 +27,10 @@ public final class Addresses {
   public static final String USER_PREFIX = "chat.user.";
 
   // Internal
-  /** Adds "online" to a list of users: {"users": [names]} → {"users": [{username, online}]}. */
+  /**
+   * Adds "online" to a list of users: {"users": [names]} → {"users": [{username, online}]}; or who is online, of
+   * some users or of everyone: {"among"?: [names], "limit"} → {"online": [names], "total"}.
+   */
   public static final String PRESENCE_QUERY = "presence.query";
   /** Node-local: a socket of a user opened (+1) or closed (-1) on this node. */
   public static final String PRESENCE_LOCAL = "presence.local";

@@ -36,6 +36,9 @@ final class ChannelSql {
   static final String GIVE_MEMBER_PLACE = "UPDATE channels SET member_count = member_count - 1 WHERE name = ? AND member_count > 0";
   static final String INSERT_CHANNEL = """
     INSERT INTO channels (name, visibility, description, owner_key, created, member_count) VALUES (?, ?, ?, ?, ?, 1)""";
+  /** The channels a bot is in; 0 for a person. */
+  static final String BOT_CHANNELS = """
+    SELECT COUNT(*) FROM channel_members m JOIN bots b ON b.username_key = m.username_key WHERE m.username_key = ?""";
   static final String INSERT_MEMBER = "INSERT INTO channel_members (channel, username_key, role, joined) VALUES (?, ?, ?, ?)";
   static final String DELETE_MEMBER = "DELETE FROM channel_members WHERE channel = ? AND username_key = ?";
   static final String SET_ROLE = "UPDATE channel_members SET role = ? WHERE channel = ? AND username_key = ?";

@@ -207,6 +207,7 @@ public class ChannelVerticle extends VerticleBase {
           System.currentTimeMillis())))
         // joined at the same moment by another request of theirs: that one keeps its place and tells the room
         .compose(fresh -> fresh ? Future.succeededFuture(true) : givePlace(ChannelSql.GIVE_MEMBER_PLACE, name).map(false))
+        .compose(fresh -> fresh ? botWithinChannels(name, seen.userKey()).map(true) : Future.succeededFuture(false))
         .compose(fresh -> !fresh ? details(name, seen.userKey())
           : db.query(ChannelSql.DELETE_INVITATION, Tuple.of(name, seen.userKey()))
             .compose(done -> AccessRelay.announce(vertx, cluster, AccessChange.ofChannel(name)))
@@ -422,6 +423,19 @@ public class ChannelVerticle extends VerticleBase {
   }
 
   /** A member goes, and gives back their place when they were there (a removal and a leave may race). */
+  /**
+   * A bot in more channels than bots.maxChannels, counted after it joined (so that joins at once cannot pass the
+   * limit together), leaves this one again and is refused. People's memberships are not counted (the count of a
+   * person is 0: only bots are joined).
+   */
+  private Future<Void> botWithinChannels(String name, String userKey) {
+    int max = config.bots().maxChannels();
+    return db.query(ChannelSql.BOT_CHANNELS, Tuple.of(userKey)).compose(rows -> rows.iterator().next().getLong(0) <= max
+      ? Future.succeededFuture()
+      : leaveChannel(name, userKey).transform(left -> Future.failedFuture(
+        Failure.forbidden("a bot may be in at most " + max + " channels"))));
+  }
+
   private Future<Void> leaveChannel(String name, String userKey) {
     return db.query(ChannelSql.DELETE_MEMBER, Tuple.of(name, userKey)).compose(deleted -> deleted.rowCount() > 0
       ? givePlace(ChannelSql.GIVE_MEMBER_PLACE, name) : Future.succeededFuture());

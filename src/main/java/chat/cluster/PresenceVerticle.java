@@ -112,6 +112,16 @@ public class PresenceVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.PRESENCE, new JsonObject().put("username", username).put("online", online));
   }
 
+  /** Who is online, of these names or of everyone (null), by name; at most {@code limit} of them, and how many. */
+  private JsonObject onlineAmong(JsonArray among, int limit) {
+    java.util.stream.Stream<String> keys = among == null ? nodesByUser.keySet().stream()
+      : among.stream().map(name -> RoomId.key((String) name)).distinct().filter(nodesByUser::containsKey);
+    List<String> names = keys.map(key -> displayNames.getOrDefault(key, key))
+      .sorted(String.CASE_INSENSITIVE_ORDER).toList();
+    return new JsonObject().put("online", new JsonArray(names.subList(0, Math.min(limit, names.size()))))
+      .put("total", names.size());
+  }
+
   /** A node that died took its sockets with it; the first live node tells the browsers. */
   private void dropDeadNodes() {
     List<String> live = cluster.liveNodes();
@@ -142,6 +152,10 @@ public class PresenceVerticle extends VerticleBase {
   }
 
   private void onQuery(Message<JsonObject> query) {
+    if (!query.body().containsKey("users")) {
+      query.reply(onlineAmong(query.body().getJsonArray("among"), query.body().getInteger("limit", 100)));
+      return;
+    }
     JsonArray users = new JsonArray();
     query.body().getJsonArray("users").forEach(name -> users.add(new JsonObject()
       .put("username", name).put("online", isOnline((String) name))));

@@ -141,9 +141,13 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
 
   /**
    * maxPerUser: bots one user may own; tokenFailuresPerMinute: wrong bot tokens from one address, or of one token
-   * from anywhere, in a minute before that address or token is refused (429) for the rest of the minute.
+   * from anywhere, in a minute before that address or token is refused (429) for the rest of the minute;
+   * messagesPerSecond and messageBurst: each bot's send rate, in place of security's for people; maxChannels: the
+   * channels a bot may be in; assistant: whether this node runs the built-in assistant; timeZone: the clock the
+   * assistant reads "tomorrow 9:00" and "at 2026-12-24 18:00" on.
    */
-  public record Bots(int maxPerUser, int tokenFailuresPerMinute) {
+  public record Bots(int maxPerUser, int tokenFailuresPerMinute, int messagesPerSecond, int messageBurst,
+                     int maxChannels, boolean assistant, java.time.ZoneId timeZone) {
   }
 
   /**
@@ -293,7 +297,18 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         files.whole("quotaBytes", 1024L * 1024 * 1024, 1, Long.MAX_VALUE), files.integer("uploadsAtOnce", 3, 1, 1000),
         files.whole("maxPixels", 40_000_000, 1, Integer.MAX_VALUE),
         files.json.getValue("dir") == null ? Optional.empty() : Optional.of(files.string("dir", ""))),
-      new Bots(bots.integer("maxPerUser", 10, 0, 1000), bots.integer("tokenFailuresPerMinute", 10, 1, 1_000_000)));
+      new Bots(bots.integer("maxPerUser", 10, 0, 1000), bots.integer("tokenFailuresPerMinute", 10, 1, 1_000_000),
+        bots.integer("messagesPerSecond", 5, 1, 100_000), bots.integer("messageBurst", 10, 1, 100_000),
+        bots.integer("maxChannels", 50, 0, 1_000_000), bots.bool("assistant", true), timeZone(bots)));
+  }
+
+  private static java.time.ZoneId timeZone(Section bots) {
+    String zone = bots.string("timeZone", "UTC");
+    try {
+      return java.time.ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      throw ConfigException.badKey("bots.timeZone", "a time zone such as UTC or Europe/Paris", zone);
+    }
   }
 
   private static List<String> topics(Section root) {

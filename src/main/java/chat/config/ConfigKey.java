@@ -42,7 +42,8 @@ record ConfigKey(String path, Type type) {
     integer("channels.maxPerUser"), integer("channels.maxMembers"), integer("channels.actionsPerMinute"),
     integer("files.maxBytes"), integer("files.quotaBytes"), integer("files.uploadsAtOnce"), integer("files.maxPixels"),
     string("files.dir"),
-    integer("bots.maxPerUser"), integer("bots.tokenFailuresPerMinute"));
+    integer("bots.maxPerUser"), integer("bots.tokenFailuresPerMinute"), integer("bots.messagesPerSecond"),
+    integer("bots.messageBurst"), integer("bots.maxChannels"), bool("bots.assistant"), string("bots.timeZone"));
 
   String variable() {
     return variableOf(path);

@@ -18,12 +18,15 @@ final class ClusterSendLimit {
 
   private final ClusterView cluster;
   private final Peers peers;
-  private final SendLimiter limiter;
+  private final SendLimiter people;
+  /** Bots have a rate of their own (bots.messagesPerSecond): a person's is for typing, a bot's for a program. */
+  private final SendLimiter bots;
 
-  ClusterSendLimit(ClusterView cluster, Peers peers, SendLimiter limiter) {
+  ClusterSendLimit(ClusterView cluster, Peers peers, SendLimiter people, SendLimiter bots) {
     this.cluster = cluster;
     this.peers = peers;
-    this.limiter = limiter;
+    this.people = people;
+    this.bots = bots;
   }
 
   /**
@@ -31,14 +34,15 @@ final class ClusterSendLimit {
    * wait is to be timed from ({@link Overload}): {@code arrivedNanos}, or now when the home did not answer, since
    * the time spent on a node that has gone is no queue of this one's (a send must not be shed for it).
    */
-  Future<Long> withinRate(String username, List<String> live, long arrivedNanos) {
+  Future<Long> withinRate(String username, boolean bot, List<String> live, long arrivedNanos) {
     String userKey = RoomId.key(username);
     String home = RoomOwners.owner("user." + userKey, live);
+    SendLimiter limiter = bot ? bots : people;
     if (home == null || home.equals(cluster.nodeId())) {
       return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture(arrivedNanos)
         : Future.failedFuture(tooMany());
     }
-    return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey))
+    return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey).put("bot", bot))
       .map(answered -> arrivedNanos)
       // the home node is gone: count here until the members agree on a new home
       .recover(err -> Peers.unreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())
@@ -47,6 +51,7 @@ final class ClusterSendLimit {
 
   /** A token asked for by another node because this node is the user's home. */
   void onSendLimit(Message<JsonObject> request) {
+    SendLimiter limiter = request.body().getBoolean("bot", false) ? bots : people;
     if (limiter.tryAcquire(request.body().getString("user"), System.nanoTime())) {
       request.reply(null);
     } else {
@@ -55,7 +60,8 @@ final class ClusterSendLimit {
   }
 
   void forgetIdle() {
-    limiter.forgetIdle(System.nanoTime());
+    people.forgetIdle(System.nanoTime());
+    bots.forgetIdle(System.nanoTime());
   }
 
   private static Throwable tooMany() {

@@ -59,7 +59,8 @@ public class RoomVerticle extends VerticleBase {
   public Future<?> start() {
     Peers peers = new Peers(vertx);
     sendLimit = new ClusterSendLimit(cluster, peers,
-      new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()));
+      new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()),
+      new SendLimiter(config.bots().messagesPerSecond(), config.bots().messageBurst()));
     access = new RoomAccess(vertx);
     ownership = new RoomOwnership(vertx, cluster, topics, peers);
     typing = new Typing(vertx, topics, access);
@@ -130,7 +131,7 @@ public class RoomVerticle extends VerticleBase {
         JsonObject vote = new JsonObject().put("room", room.id()).put("id", id).put("user", asked.user())
           .put("option", option);
         List<String> live = cluster.liveNodes();
-        return sendLimit.withinRate(asked.user(), live, System.nanoTime())
+        return sendLimit.withinRate(asked.user(), false, live, System.nanoTime())
           .compose(v -> access.writable(room, asked.user()))
           .compose(v -> ownership.vote(room, vote, live));
       })
@@ -160,7 +161,7 @@ public class RoomVerticle extends VerticleBase {
     if (room == null || !room.admits(asked.getString("user"))) {
       return Future.failedFuture(Failure.badRequest("no such room"));
     }
-    return sendLimit.withinRate(asked.getString("user"), cluster.liveNodes(), System.nanoTime())
+    return sendLimit.withinRate(asked.getString("user"), false, cluster.liveNodes(), System.nanoTime())
       .compose(v -> access.writable(room, asked.getString("user")))
       .map(v -> new JsonObject());
   }
@@ -198,7 +199,7 @@ public class RoomVerticle extends VerticleBase {
     SlashCommands.Command command = to == null ? SlashCommands.parse(send.message().text()) : null;
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
     List<String> live = cluster.liveNodes();
-    return sendLimit.withinRate(request.user(), live, arrived)
+    return sendLimit.withinRate(request.user(), bot, live, arrived)
       .compose(waitingSince -> access.writable(send.room(), request.user())
         .compose(v -> command != null ? commands.deliver(request.user(), send.room(), command)
           : to != null ? commands.ephemeral(request.user(), send.room(), to, send.message().text())

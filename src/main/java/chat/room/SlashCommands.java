@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * Sends that are not messages. A text "/name args" is a command: it goes to the bot that registered the name, on
  * the bot's own address (chat.user.&lt;bot&gt;) as {type: "command", command, args, room, user, id}, nothing is
  * stored, and the sender is answered {type: "command", id, command, bot} at once; a name nobody registered is 404
- * and so is a bot with no socket open anywhere ("… is offline"), both before anything is sent, so a user is never left waiting
+ * and so is a bot with no socket open anywhere ("… is offline"), and a bot that may not write in the room is 403, all
+ * before anything is sent, so a user is never left waiting
  * for an answer that cannot come. A bot's send with {@code to} is an ephemeral reply: only that user's pages get
  * it, as {type: "ephemeral", room, sender, text, ts}, and nothing is stored.
  */
@@ -52,6 +53,11 @@ final class SlashCommands {
   Future<JsonObject> deliver(String user, RoomId room, Command command) {
     return vertx.eventBus().<JsonObject>request(Addresses.BOT_COMMAND, new JsonObject().put("name", command.name()))
       .map(found -> BotCommand.fromJson(found.body()))
+      // a bot answers where it may write: one that is not in the room could not, so the user hears it now
+      .compose(found -> (room.admits(found.bot()) ? access.writable(room, found.bot()) : Future.<Void>failedFuture("out"))
+        .recover(out -> Future.failedFuture(Failure.forbidden(found.bot() + " is not in this room: /" + command.name()
+          + " was not delivered")))
+        .map(found))
       .compose(found -> online(found.bot()).compose(online -> {
         if (!online) {
           // 404, not 503: a 503 tells the page to send again, and an offline bot is not a busy server
