@@ -2,6 +2,7 @@ package chat.app;
 
 import chat.access.AccessRelay;
 import chat.account.AccountVerticle;
+import chat.assistant.AssistantVerticle;
 import chat.bot.BotVerticle;
 import chat.channel.ChannelVerticle;
 import chat.contact.ContactVerticle;
@@ -137,6 +138,9 @@ public final class ChatNode {
         http.add(instance);
         return instance;
       }, new DeploymentOptions().setInstances(HTTP_INSTANCES))))
+      // an outside bot to the chat, so it comes once the HTTP API is up
+      .compose(v -> config.bots().assistant() ? deploy(vertx.deployVerticle(new AssistantVerticle(config, httpPort())))
+        : Future.succeededFuture())
       .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}, transport {}", cluster.nodeId(), httpPort(),
         config.cluster().enabled() ? "cluster '" + config.cluster().name() + "' of " + cluster.liveNodes().size()
           : "single node", vertx.isNativeTransportEnabled() ? "epoll" : "NIO"));

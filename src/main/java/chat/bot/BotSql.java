@@ -6,6 +6,11 @@ final class BotSql {
   /** A bot's row in users: no email (its key is unique and no address), a password no bcrypt check matches. */
   static final String INSERT_BOT_USER = """
     INSERT INTO users (username_key, username, email, email_key, password, created) VALUES (?, ?, '', ?, '!', ?)""";
+  /** "bot:" and its key for a bot's row of users (a person's is an email address). */
+  static final String EMAIL_KEY = "SELECT email_key FROM users WHERE username_key = ?";
+  static final String INSERT_BUILTIN_BOT = """
+    INSERT INTO bots (username_key, owner_key, description, token_hash, created, builtin_token) VALUES (?, ?, ?, ?, ?, ?)""";
+  static final String BUILTIN_TOKEN = "SELECT builtin_token FROM bots WHERE username_key = ? AND token_hash IS NOT NULL";
   static final String DELETE_BOT_USER = "DELETE FROM users WHERE username_key = ?";
   static final String INSERT_BOT = """
     INSERT INTO bots (username_key, owner_key, description, token_hash, created) VALUES (?, ?, ?, ?, ?)""";

@@ -53,7 +53,8 @@ public class BotVerticle extends VerticleBase {
       Service.serve(vertx, Addresses.BOT_COMMANDS, body -> db.query(BotSql.ALL_COMMANDS, Tuple.tuple())
         .map(rows -> commands(rows))),
       Service.serve(vertx, Addresses.BOT_AUTHENTICATE, body -> authenticate(body.getString("token"))
-        .map(BotAccount::toJson))));
+        .map(BotAccount::toJson)),
+      Service.serve(vertx, Addresses.BOT_BUILTIN, this::builtin)));
   }
 
   @Override
@@ -99,6 +100,29 @@ public class BotVerticle extends VerticleBase {
           "at most " + config.bots().maxPerUser() + " bots per user"))))
       .compose(v -> owned(key, ownerKey))
       .map(bot -> new BotAccount(bot.name(), bot.description(), bot.owner(), bot.created(), token));
+  }
+
+  /**
+   * A bot of the server's own (the assistant), made by the first node to start and owned by itself, so no person
+   * manages it: its token, the same for every node. Nodes starting at once race on the same two rows, each an
+   * insert that only the first makes; all then read the token the first one stored. A name a person or a person's
+   * bot has is not taken over: 409.
+   */
+  private Future<JsonObject> builtin(JsonObject asked) {
+    String name = asked.getString("name");
+    String key = RoomId.key(name);
+    String token = BotTokens.create();
+    long now = System.currentTimeMillis();
+    Throwable taken = Failure.of(Failure.CONFLICT, name + " is someone else's name");
+    return db.insertIfAbsent(BotSql.INSERT_BOT_USER, Tuple.of(key, name, "bot:" + key, now))
+      .compose(v -> db.query(BotSql.EMAIL_KEY, Tuple.of(key)))
+      .compose(user -> ("bot:" + key).equals(user.iterator().next().getString(0))
+        ? db.insertIfAbsent(BotSql.INSERT_BUILTIN_BOT, Tuple.of(key, key, asked.getString("description"),
+          BotTokens.hash(token), now, token))
+        : Future.failedFuture(taken))
+      .compose(v -> db.query(BotSql.BUILTIN_TOKEN, Tuple.of(key)))
+      .compose(rows -> rows.size() == 0 || rows.iterator().next().getString(0) == null ? Future.failedFuture(taken)
+        : Future.succeededFuture(new JsonObject().put("name", name).put("token", rows.iterator().next().getString(0))));
   }
 
   private Future<Void> undo(String key, boolean botRow) {
@@ -176,27 +200,37 @@ public class BotVerticle extends VerticleBase {
     // the owner's, or the bot's own (the HTTP API lets a bot ask only for itself)
     Future<BotAccount> bot = key.equals(RoomId.key(action.user())) ? self(key) : owned(key, RoomId.key(action.user()));
     return bot
-      .compose(owned -> asked.isEmpty() ? Future.succeededFuture(List.<String>of())
-        : db.query(BotSql.COMMANDS_HELD_BY_OTHERS + BotSql.placeholders(asked.size()),
-          Tuple.from(java.util.stream.Stream.concat(java.util.stream.Stream.of(key),
-            asked.stream().map(BotCommand::name)).toList())).map(rows -> {
-              List<String> held = new java.util.ArrayList<>();
-              rows.forEach(row -> held.add(row.getString(0)));
-              return held;
-            }))
+      .compose(owned -> heldByOthers(key, asked))
       .compose(held -> held.isEmpty() ? db.query(BotSql.DELETE_COMMANDS, Tuple.of(key))
         : Future.failedFuture(Failure.of(Failure.CONFLICT, "commands: /" + held.get(0) + " belongs to another bot")))
       .compose(cleared -> Future.all(asked.stream().map(command -> db.insertIfAbsent(BotSql.INSERT_COMMAND,
         Tuple.of(command.name(), key, command.description(), command.usage()))).toList()))
-      .compose(inserted -> inserted.<Boolean>list().contains(false)
-        ? Future.failedFuture(Failure.of(Failure.CONFLICT, "commands: a name was just taken by another bot"))
-        : Future.succeededFuture())
+      // a name already there: another bot's, just taken, or this bot's own, written by a request of its own at the
+      // same time (every node's assistant sets its list as the node starts)
+      .compose(inserted -> !inserted.<Boolean>list().contains(false) ? Future.succeededFuture(List.<String>of())
+        : heldByOthers(key, asked))
+      .compose(held -> held.isEmpty() ? Future.succeededFuture()
+        : Future.failedFuture(Failure.of(Failure.CONFLICT, "commands: /" + held.get(0) + " was just taken by another bot")))
       // the list just written, by name as GET /api/commands orders it
       .map(written -> new JsonObject().put("commands", new JsonArray(asked.stream()
         .sorted(java.util.Comparator.comparing(BotCommand::name))
         .map(command -> new BotCommand(command.name(), bot.result().name(), command.description(), command.usage())
           .toJson())
         .toList())));
+  }
+
+  private Future<List<String>> heldByOthers(String key, List<BotCommand> asked) {
+    if (asked.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Object> args = new java.util.ArrayList<>();
+    args.add(key);
+    asked.forEach(command -> args.add(command.name()));
+    return db.query(BotSql.COMMANDS_HELD_BY_OTHERS + BotSql.placeholders(asked.size()), Tuple.from(args)).map(rows -> {
+      List<String> held = new java.util.ArrayList<>();
+      rows.forEach(row -> held.add(row.getString(0)));
+      return held;
+    });
   }
 
   static final int MAX_COMMANDS = 20;

@@ -66,6 +66,8 @@ public final class ChatBridge {
   private final Map<String, Set<SockJSSocket>> socketsBySession = new HashMap<>();
   /** Open sockets of bots (a token, no session) by the bot's username key, so a revoked token closes them. */
   private final Map<String, Set<SockJSSocket>> socketsByBot = new HashMap<>();
+  /** Bots' sockets registered on their own address: only these count for the bot's presence. */
+  private final Set<SockJSSocket> botsListening = new HashSet<>();
   private final RoomFanout fanout;
   private final AtomicInteger openSockets = new AtomicInteger();
   private final BridgeLimits limits;
@@ -125,7 +127,7 @@ public final class ChatBridge {
     // the stock bridge for requests and replies, its sockets wrapped so their subscriptions go to the fan-out
     Handler<SockJSSocket> bridge = VertxInternals.stockBridge(vertx, options, this::onEvent);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(
-      new ListeningSocket(vertx, socket, fanout, options.getPingTimeout(), this::mayListen,
+      new ListeningSocket(vertx, socket, fanout, options.getPingTimeout(), this::mayListen, this::listening,
         MAX_REGISTRATIONS_PER_SOCKET, (listener, cost) -> limits.tryFrame(RoomId.key(socketUser(listener)), cost))));
   }
 
@@ -250,10 +252,21 @@ public final class ChatBridge {
     openSockets.incrementAndGet();
     if (isBot(socket)) {
       socketsByBot.computeIfAbsent(RoomId.key(username), key -> new HashSet<>()).add(socket);
-    } else if (socket.webSession() != null) {
+      // online once it listens for its commands (listening), or a command sent in between would reach nobody
+      return;
+    }
+    if (socket.webSession() != null) {
       socketsBySession.computeIfAbsent(socket.webSession().id(), id -> new HashSet<>()).add(socket);
     }
     vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1));
+  }
+
+  /** A bot's socket counts as online from its registration on its own address, when commands can reach it. */
+  private void listening(SockJSSocket socket, String address) {
+    String username = socketUser(socket);
+    if (isBot(socket) && address.equals(Addresses.user(username)) && botsListening.add(socket)) {
+      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1));
+    }
   }
 
   private void closed(SockJSSocket socket, String username) {
@@ -265,7 +278,9 @@ public final class ChatBridge {
     }
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     socketsByBot.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
-    vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
+    if (!isBot(socket) || botsListening.remove(socket)) {
+      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
+    }
   }
 
   /**

@@ -64,6 +64,8 @@ final class ListeningSocket extends SockJSSocketBase {
   /** When this socket's last frame of any kind was read: a socket heard from within a ping timeout is alive. */
   private long lastHeardAt = System.currentTimeMillis();
   private final BiFunction<SockJSSocket, String, Future<Boolean>> mayListen;
+  /** Told of each registration once it is live. */
+  private final java.util.function.BiConsumer<SockJSSocket, String> listening;
   private final int maxRegistrations;
   private final BiPredicate<SockJSSocket, Integer> withinBudget;
   /** Addresses whose registration is being checked: they count as registered until the answer. */
@@ -72,13 +74,15 @@ final class ListeningSocket extends SockJSSocketBase {
   private final Set<String> inFlight = new HashSet<>();
 
   ListeningSocket(Vertx vertx, SockJSSocket socket, RoomFanout fanout, long pingTimeoutMs,
-                  BiFunction<SockJSSocket, String, Future<Boolean>> mayListen, int maxRegistrations,
+                  BiFunction<SockJSSocket, String, Future<Boolean>> mayListen,
+                  java.util.function.BiConsumer<SockJSSocket, String> listening, int maxRegistrations,
                   BiPredicate<SockJSSocket, Integer> withinBudget) {
     super(vertx, socket.routingContext(), NO_WRITE_HANDLER);
     this.socket = socket;
     this.fanout = fanout;
     this.pingTimeoutMs = pingTimeoutMs;
     this.mayListen = mayListen;
+    this.listening = listening;
     this.maxRegistrations = maxRegistrations;
     this.withinBudget = withinBudget;
   }
@@ -196,6 +200,7 @@ final class ListeningSocket extends SockJSSocketBase {
             } else {
               socket.write(new JsonObject().put("type", "event").put("event", "registered")
                 .put("message", new JsonObject().put("address", listenTo)).toBuffer());
+              listening.accept(this, listenTo);
             }
           },
           failed -> {

@@ -161,6 +161,11 @@ public final class Addresses {
    * the token never crosses the cluster; the bot verticle looks it up by its hash.
    */
   public static final String BOT_AUTHENTICATE = "bots.authenticate";
+  /**
+   * A bot of the server's own (the assistant): {"name", "description"} → {"name", "token"}, made at the first
+   * start of any node, the same token for all; 409 when a person or a person's bot has the name. Node-local.
+   */
+  public static final String BOT_BUILTIN = "bots.builtin";
   /** A command by its name: {"name"} → its {@link BotCommand}, or 404. Node-local. */
   public static final String BOT_COMMAND = "bots.command";
   /** Every command of every bot, for the page's autocompletion: {} → {"commands": [{@link BotCommand}]}. */

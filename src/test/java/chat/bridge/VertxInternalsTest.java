@@ -99,7 +99,7 @@ class VertxInternalsTest {
     RoomFanout fanout = new RoomFanout(vertx, socket -> { }, ChatMetrics.none());
     // a user with no budget left: each request is refused 429 and its socket not read from for SLOW_DOWN_MS
     int port = serve(socket -> bridge.handle(new ListeningSocket(vertx, socket, fanout, pingTimeoutMs,
-      (listener, address) -> Future.succeededFuture(false), 1, (listener, cost) -> false)));
+      (listener, address) -> Future.succeededFuture(false), (listener, address) -> { }, 1, (listener, cost) -> false)));
 
     WebSocket client = connect(port);
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
