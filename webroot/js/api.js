@@ -101,6 +101,9 @@ export const api = {
   deleteChannel: (name) => request('DELETE', `/api/channels/${encodeURIComponent(name)}`),
   invitations: () => request('GET', '/api/invitations'),
 
+  // Slash commands every bot registered (issue 19), for the composer's completion.
+  commands: () => request('GET', '/api/commands'),
+
   // Shared files (issue 17): the uploader (or a channel's moderator) removes one; uploads are upload.js's.
   removeFile: (id) => request('DELETE', `/api/files/${encodeURIComponent(id)}`),
 

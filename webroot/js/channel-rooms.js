@@ -11,9 +11,12 @@ import { lostChannelText } from './notices.js';
 
 export class ChannelRooms {
   // rooms: the RoomDirectory. tell(text): what the person reads about a channel they lost ('' takes it away).
-  constructor(rooms, { tell }) {
+  // fetchRooms(): GET /api/rooms, asked again after a reconnect.
+  constructor(rooms, { tell, fetchRooms = async () => null }) {
     this.rooms = rooms;
     this.tell = tell;
+    this.fetchRooms = fetchRooms;
+    this.stopped = false;
     this.leavingNow = new Set();  // channels this person is leaving or deleting right now
     this.lastLost = null;         // the channel the person was last told they lost
   }
@@ -47,6 +50,20 @@ export class ChannelRooms {
     this.lastLost = id;
     this.tell(lostChannelText(kind, channelOf(id), by));
     this.rooms.removeChannel(id);
+  }
+
+  // After a reconnect: the channels the server lists are this person's (a removal may have been missed while away).
+  async resync() {
+    try {
+      const data = await this.fetchRooms();
+      if (!this.stopped) this.synced(data?.rooms);
+    } catch {
+      // the next reconnect asks again
+    }
+  }
+
+  stop() {
+    this.stopped = true;
   }
 
   // GET /api/rooms after a reconnect: channels not listed were lost while away, listed ones are (still) joined.

@@ -1,17 +1,20 @@
-// The chat view's elements: the message list, room list and people list (render.js draws those), and around
-// them the room header, status line, typing line, composer (its files: attachments.js), counters and the address's
-// #room. It also turns the person's clicks, keys and scrolling into calls on the session. Every user string goes
-// in as text.
+// The chat view's elements: the message list, room list and people list (render.js, room-list-view.js and
+// people-view.js draw those), and around them the room header, status line, typing line, composer (its files:
+// attachments.js; its command list: command-menu.js), counters and the address's #room. It also turns the person's
+// clicks, keys and scrolling into calls on the session. Every user string goes in as text.
 
 import { AttachmentsView } from './attachments.js';
 import { PictureViewer, confirmRemove } from './file-view.js';
-import { MessageView, PeopleView, RoomListView } from './render.js';
+import { PeopleView } from './people-view.js';
+import { MessageView } from './render.js';
+import { RoomListView } from './room-list-view.js';
 
 const $ = (id) => document.getElementById(id);
 
 export class ChatView {
-  // markerOf(room): where the "new messages" line goes; hidden: the HiddenMessages filter.
-  constructor(me, { markerOf, hidden }) {
+  // markerOf(room): where the "new messages" line goes; hidden: the HiddenMessages filter; notesOf(room): the
+  // bots' replies to this person alone there.
+  constructor(me, { markerOf, hidden, notesOf }) {
     this.dom = {
       meName: $('me-name'),
       input: $('message-input'),
@@ -26,6 +29,7 @@ export class ChatView {
       roomTitle: $('room-title'),
       roomKind: $('room-kind'),
       roomPresence: $('room-presence'),
+      roomBot: $('room-bot'),
       peopleSearch: $('people-search'),
       peopleList: $('people-list'),
       sidebar: $('sidebar'),
@@ -34,7 +38,7 @@ export class ChatView {
       channelInfo: $('channel-info-button'),
       roomNotice: $('room-notice'),
     };
-    this.messages = new MessageView(this.dom.messages, me, markerOf, hidden);
+    this.messages = new MessageView(this.dom.messages, me, { markerOf, hidden, notesOf });
     this.roomList = new RoomListView(this.dom.roomList, $('room-group-public'), $('room-group-dm'), $('dm-empty'),
       $('room-group-channel'), $('channel-empty'));
     this.people = new PeopleView(this.dom.peopleList, $('people-status'));
@@ -139,6 +143,11 @@ export class ChatView {
     this.dom.roomPresence.hidden = online === null;
     if (online !== null) this.showRoomOnline(online);
     this.dom.messages.setAttribute('aria-label', `Messages in ${title}`);
+  }
+
+  // A private chat with a bot: the badge beside its title.
+  showRoomBot(bot) {
+    this.dom.roomBot.hidden = !bot;
   }
 
   showRoomOnline(online) {
@@ -250,6 +259,7 @@ export class ChatView {
     this.roomList.clear();
     this.showRoomNotice('');
     this.dom.channelInfo.hidden = true;
+    this.dom.roomBot.hidden = true;
     this.people.clear();
     this.dom.typing.textContent = '';
     this.dom.input.value = '';

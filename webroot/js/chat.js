@@ -1,9 +1,10 @@
 // One logged-in session of the chat view: wires the modules that each keep one part of it (session.js,
 // directory.js, history.js, unread.js, people.js, typing.js, composer.js, upload.js, channel-dialogs.js,
-// connections.js) to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open. main.js
-// creates it after login and stops it at logout.
+// connections.js, bots.js) to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open.
+// main.js creates it after login and stops it at logout.
 
 import { api } from './api.js';
+import { BotSupport } from './bots.js';
 import { ChatBus } from './bus.js';
 import { ChannelDialogs } from './channel-dialogs.js';
 import { channelOf } from './channel-name.js';
@@ -11,7 +12,7 @@ import { ChannelRooms } from './channel-rooms.js';
 import { Connections } from './connections.js';
 import { ChatView } from './chat-view.js';
 import { Composer, MAX_TEXT } from './composer.js';
-import { RoomDirectory } from './directory.js';
+import { RoomDirectory, browserStorage } from './directory.js';
 import { markRemoved, readFileRemoved, summary } from './file-message.js';
 import { HiddenMessages } from './hidden-messages.js';
 import { HistorySync } from './history.js';
@@ -24,12 +25,6 @@ import { Typing } from './typing.js';
 import { UnreadCounts } from './unread.js';
 import { Uploads } from './upload.js';
 
-// localStorage itself may throw (disabled by the browser), so it is looked up inside the directory's try.
-const browserStorage = {
-  getItem: (key) => localStorage.getItem(key),
-  setItem: (key, value) => localStorage.setItem(key, value),
-};
-
 export class ChatSession {
   constructor(me, { onSessionEnded }) {
     this.me = me;  // { username, email }
@@ -41,7 +36,8 @@ export class ChatSession {
     this.bus = bus;
     // Messages of people this person blocks are hidden in shared rooms (connections.js knows whom).
     this.hidden = new HiddenMessages((name) => this.connections.isBlocked(name));
-    const view = new ChatView(username, { markerOf: (room) => this.unread.markerId(room), hidden: this.hidden });
+    const view = new ChatView(username, { markerOf: (room) => this.unread.markerId(room), hidden: this.hidden,
+      notesOf: (room) => this.bots.notesOf(room) });
     this.view = view;
     this.notifier = new Notifier(view.dom.notifyButton, (id) => this.openRoom(id));
     this.connections = new Connections(username, {
@@ -70,13 +66,19 @@ export class ChatSession {
         if (this.current && this.current.id === id) this.showRoomTitle();
       },
     });
-    this.channelRooms = new ChannelRooms(this.rooms, { tell: (text) => view.showRoomNotice(text) });
+    this.bots = new BotSupport(username, { bus, view, rooms: this.rooms, current: () => this.current },
+      this.abort.signal);
+    this.channelRooms = new ChannelRooms(this.rooms,
+      { tell: (text) => view.showRoomNotice(text), fetchRooms: () => api.rooms() });
     this.people = new People({
       find: (query, limit) => api.users(query, limit),
       query: () => view.peopleQuery(),
       learnName: (name) => this.rooms.learnName(name),
       online: (name, online) => this.showOnline(name, online),
-      listed: (users, query) => view.people.render(users, username, query),
+      listed: (users, query) => {
+        this.bots.listed(users);
+        view.people.render(users, username, query);
+      },
       failed: (message) => view.people.showError(message),
     });
     this.unread = new UnreadCounts(username, {
@@ -158,7 +160,7 @@ export class ChatSession {
   stop() {
     this.stopped = true;
     for (const part of [this.session, this.sync, this.unread, this.people, this.typing, this.composer,
-      this.uploads, this.connections, this.channels]) part.stop();
+      this.uploads, this.connections, this.channels, this.channelRooms, this.bots]) part.stop();
     this.abort.abort();
     this.bus.stop();
     this.notifier.dispose();
@@ -205,7 +207,6 @@ export class ChatSession {
       this.view.people.setOnline(body.username, body.online);
       this.unread.schedulePoll();
     });
-    // The server tells us here about private messages in rooms we may not know yet.
     // The server tells us here about private messages in rooms we may not know yet, and sends its notices.
     this.bus.subscribe(`chat.user.${this.me.username.toLowerCase()}`, (body) => this.onUserNotice(body));
   }
@@ -220,7 +221,7 @@ export class ChatSession {
   async onOpen() {
     this.unread.refresh(true);
     this.connections.load();  // notices sent while away
-    this.syncChannels();
+    this.channelRooms.resync();  // a removal may have been missed
     this.people.search(this.view.peopleQuery());  // presence changed while away
     await this.sync.reconnected(this.rooms.values(), this.current);
     if (this.stopped) return;
@@ -242,6 +243,7 @@ export class ChatSession {
     const channel = this.rooms.channel(id);
     this.view.roomList.add({ id, kind, label: this.rooms.label(id), private: channel?.visibility === 'private' });
     if (kind === 'dm') this.view.roomList.setOnline(id, this.people.isOnline(this.rooms.partner(id)));
+    this.bots.roomAdded(room, kind);
     // A channel's member who is removed hears it here: the server fails the room's address with 403.
     const removed = (err) => {
       if (err && err.failureCode === 403) this.channelRooms.lost(id, 'removed', null);
@@ -251,8 +253,10 @@ export class ChatSession {
         this.ingest(room, [body], true);
         return;
       }
+      // Not a message: a file removed, or a poll's votes (bots.js).
       const removal = readFileRemoved(body);
       if (removal) this.fileRemoved(room, removal.message);
+      else this.bots.roomEvent(room, body);
     }, channel ? removed : null);
     // Someone blocked is not shown typing either: what they write is hidden.
     this.bus.subscribe(`chat.typing.${id}`, (body) => {
@@ -276,16 +280,6 @@ export class ChatSession {
   joinedChannel(details) {
     const room = this.channelRooms.joined(details);
     if (room) this.openRoom(room.id);
-  }
-
-  // After a reconnect: the channels the server lists are this person's (a removal may have been missed).
-  async syncChannels() {
-    try {
-      const data = await api.rooms();
-      if (!this.stopped) this.channelRooms.synced(data?.rooms);
-    } catch {
-      // the next reconnect asks again
-    }
   }
 
   openDm(username) {
@@ -318,14 +312,9 @@ export class ChatSession {
   }
 
   showRoomTitle() {
-    const id = this.current.id;
-    const partner = this.rooms.partner(id);
-    const label = this.rooms.label(id);
-    const channel = this.rooms.channel(id);
-    let kind = partner ? 'Private chat' : id === GLOBAL_ROOM ? 'Everyone' : 'Topic room';
-    if (channel) kind = channel.visibility === 'private' ? 'Private channel' : 'Public channel';
-    this.view.showRoomTitle(partner ? label : `# ${label}`, kind, partner ? this.people.isOnline(partner) : null,
-      channel !== null);
+    const { title, kind, partner, channel } = this.rooms.heading(this.current.id);
+    this.view.showRoomTitle(title, kind, partner ? this.people.isOnline(partner) : null, channel);
+    this.bots.titleShown(partner);
   }
 
   showOnline(username, online) {
@@ -338,6 +327,7 @@ export class ChatSession {
 
   initialLoaded(room, messages) {
     for (const m of messages) this.rooms.learnName(m.sender);
+    this.bots.learn(messages);
     if (room !== this.current) return;
     this.unread.loaded(room);
     this.view.messages.render(room, 'open');
@@ -370,6 +360,7 @@ export class ChatSession {
 
   arrived(room, added, live) {
     for (const m of added) this.rooms.learnName(m.sender);
+    this.bots.learn(added);
     // What blocked people write is neither counted nor notified; system lines are not someone writing.
     const others = this.hidden.visible(added).filter((m) => !sameUser(m.sender, this.me.username) && !m.system);
     const isCurrent = room === this.current;
@@ -396,6 +387,8 @@ export class ChatSession {
       if (!this.rooms.partner(notice.room)) return;
       const room = this.rooms.ensure(notice.room);
       if (room && isMessage(notice.message)) this.ingest(room, [notice.message], true);
+    } else if (notice.kind === 'ephemeral') {
+      this.bots.ephemeral(notice);
     } else if (notice.kind === 'removed' || notice.kind === 'deleted') {
       this.channelRooms.lost(notice.room, notice.kind, notice.by);
     } else {
@@ -453,6 +446,7 @@ export class ChatSession {
     if (m && room === this.current) this.view.messages.replace(m);
   }
 
+  // The stored message, or a command's receipt ({type: "command"}), which is no message: its bot answers.
   sent(roomId, stored) {
     const room = this.rooms.get(roomId);
     this.view.clearComposer();

@@ -5,6 +5,12 @@
 import { channelOf } from './channel-name.js';
 import { GLOBAL_ROOM, RoomState, dmPartner, dmRoomId, sameUser, topicName } from './rooms.js';
 
+// localStorage itself may throw (disabled by the browser), so it is looked up inside the directory's try.
+export const browserStorage = {
+  getItem: (key) => localStorage.getItem(key),
+  setItem: (key, value) => localStorage.setItem(key, value),
+};
+
 export class RoomDirectory {
   // storage: getItem/setItem, e.g. localStorage (may throw when full or disabled). Hooks:
   //   added(room, kind)     a room joined the directory; kind is 'global', 'topic', 'channel' or 'dm'
@@ -49,6 +55,17 @@ export class RoomDirectory {
     const partner = this.partner(id);
     if (partner) return this.names.get(partner) || partner;
     return topicName(id) || channelOf(id) || id;
+  }
+
+  // What the room's header says: { title, kind, partner, channel }, partner the other member of a private chat
+  // (else null), channel whether it is a channel (which has a members view).
+  heading(id) {
+    const partner = this.partner(id);
+    const label = this.label(id);
+    const channel = this.channel(id);
+    let kind = partner ? 'Private chat' : id === GLOBAL_ROOM ? 'Everyone' : 'Topic room';
+    if (channel) kind = channel.visibility === 'private' ? 'Private channel' : 'Public channel';
+    return { title: partner ? label : `# ${label}`, kind, partner, channel: channel !== null };
   }
 
   // ---- channels: rooms only while this person is in them -----------------------

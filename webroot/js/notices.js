@@ -6,7 +6,7 @@ import { channelRoomId } from './channel-name.js';
 const text = (v) => typeof v === 'string' && v.length > 0;
 
 // One body from chat.user.<me> as { kind, ... }: 'private' (a private message), 'invite', 'removed', 'deleted',
-// 'contact-request', 'contact-accepted', or null for anything else.
+// 'contact-request', 'contact-accepted', 'ephemeral' (a bot's reply to this person alone), or null for anything else.
 export function readUserNotice(body) {
   if (!body || typeof body !== 'object') return null;
   switch (body.type) {
@@ -27,6 +27,11 @@ export function readUserNotice(body) {
       return text(body.from) ? { kind: 'contact-request', from: body.from } : null;
     case 'contact.accepted':
       return text(body.by) ? { kind: 'contact-accepted', by: body.by } : null;
+    case 'ephemeral':
+      return text(body.room) && text(body.sender) && typeof body.text === 'string' ? {
+        kind: 'ephemeral', room: body.room, sender: body.sender, text: body.text,
+        ts: typeof body.ts === 'number' ? body.ts : Date.now(),
+      } : null;
     default:
       return null;
   }

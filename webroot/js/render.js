@@ -1,8 +1,12 @@
-// DOM for the chat view. Every string that came from a user is put in with
-// textContent, never parsed as HTML.
+// DOM for the open room's message list: messages (with their files and polls), system lines, day separators, the
+// "new messages" line and the bots' replies to this person alone. Every string that came from a user is put in with
+// textContent, never parsed as HTML. (The room and people lists: room-list-view.js, people-view.js.)
 
+import { botBadge } from './bot-badge.js';
 import { el } from './dom.js';
+import { timeline } from './ephemeral.js';
 import { fileElement, removeControl } from './file-view.js';
+import { pollElement } from './poll-view.js';
 import { sameUser } from './rooms.js';
 
 export { el };
@@ -76,6 +80,7 @@ function messageElement(m, me, hidden) {
   item.dataset.id = String(m.id);
   const meta = el('div', 'meta');
   meta.append(senderElement(m, own), ' ');
+  if (m.bot === true) meta.append(botBadge(), ' ');
   meta.append(timeElement(m));
   const remove = own ? removeControl(m) : null;
   if (remove) meta.append(remove);
@@ -87,6 +92,23 @@ function messageElement(m, me, hidden) {
     item.append(file);
   }
   item.append(el('div', 'text', m.text));
+  // A poll: the text is its question, the options follow.
+  const poll = pollElement(m);
+  if (poll) {
+    item.classList.add('with-poll');
+    item.append(poll);
+  }
+  return item;
+}
+
+// A bot's reply to this person alone (not stored: gone after a reload). No id: it is no message of the room.
+function ephemeralElement(note) {
+  const item = el('div', 'ephemeral');
+  item.dataset.note = note.key;
+  const meta = el('div', 'meta');
+  meta.append(el('span', 'sender', note.sender), ' ', botBadge(), ' ', timeElement(note), ' ',
+    el('span', 'ephemeral-note', 'Only you can see this'));
+  item.append(meta, el('div', 'text', note.text));
   return item;
 }
 
@@ -108,12 +130,14 @@ function newMarker() {
 // (so loading older ones does not jump), appends take the fast path.
 export class MessageView {
   // markerOf(room): the id of the message the "new messages" line stands before, or null (unread.js decides).
-  // hidden: the HiddenMessages filter (messages of blocked people), or null.
-  constructor(container, me, markerOf = () => null, hidden = null) {
+  // hidden: the HiddenMessages filter (messages of blocked people), or null. notesOf(room): the bots' replies to
+  // this person alone in that room (ephemeral.js), drawn among its messages.
+  constructor(container, me, { markerOf = () => null, hidden = null, notesOf = () => [] } = {}) {
     this.container = container;
     this.me = me;
     this.markerOf = markerOf;
     this.hidden = hidden;
+    this.notesOf = notesOf;
     this.lastRendered = null;  // { id, day } of the bottom message on screen
   }
 
@@ -179,7 +203,11 @@ export class MessageView {
     fragment.append(edge);
     let day = null;
     const markerId = this.markerOf(room);
-    for (const m of room.messages) {
+    for (const { message: m, note } of timeline(room.messages, this.notesOf(room))) {
+      if (note) {
+        fragment.append(ephemeralElement(note));
+        continue;
+      }
       const key = dayKey(m.ts);
       if (key !== day) fragment.append(daySeparator(m.ts));
       day = key;
@@ -204,7 +232,14 @@ export class MessageView {
     }
   }
 
-  // One message drawn again where it stands (its file was removed).
+  // A bot's reply to this person alone, just heard in the open room: below the newest message.
+  appendNote(note) {
+    const stick = this.isAtBottom();
+    this.container.append(ephemeralElement(note));
+    if (stick) this.scrollToBottom();
+  }
+
+  // One message drawn again where it stands (its file was removed, its poll's votes changed).
   replace(m) {
     const node = this.container.querySelector(`.message[data-id="${m.id}"]`);
     if (node) node.replaceWith(messageElement(m, this.me, this.hidden));
@@ -237,177 +272,5 @@ export class MessageView {
     }
     this.setEdge(room);
     if (stick) this.scrollToBottom();
-  }
-}
-
-// The room list: public rooms first (server order), then private rooms by name.
-export class RoomListView {
-  constructor(root, publicList, dmList, dmEmpty, channelList, channelEmpty) {
-    this.root = root;
-    this.publicList = publicList;
-    this.dmList = dmList;
-    this.dmEmpty = dmEmpty;
-    this.channelList = channelList;
-    this.channelEmpty = channelEmpty;
-  }
-
-  clear() {
-    this.publicList.replaceChildren();
-    this.dmList.replaceChildren();
-    this.channelList.replaceChildren();
-    this.dmEmpty.hidden = false;
-    this.channelEmpty.hidden = false;
-  }
-
-  // A channel left the list (left, removed, deleted).
-  remove(id) {
-    this.item(id)?.closest('li').remove();
-    this.channelEmpty.hidden = this.channelList.children.length > 0;
-  }
-
-  item(id) {
-    return this.root.querySelector(`[data-room="${CSS.escape(id)}"]`);
-  }
-
-  // { id, label, kind: 'global'|'topic'|'channel'|'dm', private: a private channel }
-  add({ id, label, kind, private: isPrivate = false }) {
-    if (this.item(id)) return;
-    const button = el('button', 'room-item');
-    button.type = 'button';
-    button.dataset.room = id;
-    button.dataset.kind = kind;
-    if (kind === 'dm') {
-      const dot = el('span', 'dot room-presence');
-      dot.dataset.online = 'false';
-      dot.setAttribute('aria-hidden', 'true');
-      button.append(dot);
-    } else {
-      button.append(el('span', 'room-sigil', '#'));
-      if (isPrivate) button.dataset.private = 'true';
-    }
-    button.append(el('span', 'room-name', label));
-    const badge = el('span', 'badge rounded-pill text-bg-danger unread', '0');
-    badge.hidden = true;
-    button.append(badge);
-    this.updateLabel(button);
-    const li = el('li');
-    li.append(button);
-    if (kind === 'dm' || kind === 'channel') {
-      const list = kind === 'dm' ? this.dmList : this.channelList;
-      const after = [...list.children].find(
-        (other) => other.querySelector('.room-name').textContent.toLowerCase() > label.toLowerCase());
-      list.insertBefore(li, after || null);
-      (kind === 'dm' ? this.dmEmpty : this.channelEmpty).hidden = true;
-    } else {
-      this.publicList.append(li);
-    }
-  }
-
-  // Screen readers hear the name and the count together.
-  updateLabel(button) {
-    const name = button.querySelector('.room-name').textContent;
-    const count = Number(button.querySelector('.unread').textContent);
-    const kinds = {
-      dm: `private chat with ${name}`,
-      channel: button.dataset.private ? `private channel ${name}` : `channel ${name}`,
-    };
-    const kind = kinds[button.dataset.kind] || `room ${name}`;
-    button.setAttribute('aria-label', count ? `${kind}, ${count} unread` : kind);
-  }
-
-  setLabel(id, label) {
-    const button = this.item(id);
-    if (!button) return;
-    button.querySelector('.room-name').textContent = label;
-    this.updateLabel(button);
-  }
-
-  setActive(id) {
-    for (const button of this.root.querySelectorAll('[data-room]')) {
-      if (button.dataset.room === id) button.setAttribute('aria-current', 'true');
-      else button.removeAttribute('aria-current');
-    }
-  }
-
-  setUnread(id, count) {
-    const button = this.item(id);
-    if (!button) return;
-    const badge = button.querySelector('.unread');
-    badge.textContent = String(count);
-    badge.hidden = count === 0;
-    this.updateLabel(button);
-  }
-
-  setOnline(id, online) {
-    const dot = this.item(id)?.querySelector('.room-presence');
-    if (dot) dot.dataset.online = String(online);
-  }
-}
-
-export class PeopleView {
-  constructor(list, status) {
-    this.list = list;
-    this.status = status;
-  }
-
-  clear() {
-    this.list.replaceChildren();
-    this.status.textContent = '';
-  }
-
-  render(users, me, query) {
-    const items = users.map((u) => {
-      const self = sameUser(u.username, me);
-      const button = el('button', 'person-item');
-      button.type = 'button';
-      button.dataset.user = u.username;
-      const dot = el('span', 'presence dot');
-      dot.dataset.online = String(u.online === true);
-      dot.setAttribute('aria-hidden', 'true');
-      button.append(dot, el('span', 'person-name', u.username));
-      if (self) {
-        button.append(el('span', 'person-note', 'you'));
-        button.disabled = true;
-      }
-      this.updateLabel(button);
-      const li = el('li', 'person-row');
-      li.append(button);
-      if (!self) {
-        const menu = el('button', 'person-menu', '⋯');
-        menu.type = 'button';
-        menu.dataset.personMenu = u.username;
-        menu.setAttribute('aria-label', `More for ${u.username}`);
-        li.append(menu);
-      }
-      return li;
-    });
-    this.list.replaceChildren(...items);
-    this.status.textContent = users.length ? ''
-      : query ? `No one whose name starts with “${query}”.` : 'No one else here yet.';
-  }
-
-  showError(message) {
-    this.status.textContent = `Could not load people: ${message}`;
-  }
-
-  updateLabel(button) {
-    const online = button.querySelector('.presence').dataset.online === 'true';
-    const name = button.dataset.user;
-    button.setAttribute('aria-label',
-      button.disabled ? `${name} (you)` : `Chat privately with ${name}, ${online ? 'online' : 'offline'}`);
-    button.title = online ? 'Online' : 'Offline';
-  }
-
-  has(username) {
-    return [...this.list.querySelectorAll('[data-user]')].some((b) => sameUser(b.dataset.user, username));
-  }
-
-  setOnline(username, online) {
-    for (const button of this.list.querySelectorAll('[data-user]')) {
-      if (sameUser(button.dataset.user, username)) {
-        button.querySelector('.presence').dataset.online = String(online);
-        this.updateLabel(button);
-      }
-    }
   }
 }

@@ -223,3 +223,43 @@ test('a catalog that cannot answer says so, and one with no commands says that',
   c.update('/p');
   assert.equal(c.status(), 'No bot has commands yet.');
 });
+
+test('a name the list lacks, or an empty list, is asked for again sooner: a bot may have registered it since',
+  async () => {
+    const page = catalog();
+    const c = new CommandCompletion(page.catalog);
+    c.update('/');
+    page.asked[0].resolve({ commands: [] });
+    await settle();
+    c.update('/p');
+    assert.equal(page.asked.length, 1, 'just answered');
+    page.clock.advance(RETRY_AFTER);
+    c.update('/');
+    assert.equal(page.asked.length, 2, 'an empty list is asked again after a short while');
+    page.asked[1].resolve({ commands: ASSISTANT });
+    await settle();
+
+    page.clock.advance(RETRY_AFTER);
+    c.update('/po');
+    assert.equal(page.asked.length, 2, 'what is typed is listed: the list stands for minutes');
+    c.update('/deploy');
+    assert.equal(page.asked.length, 3, 'what is typed is not listed: asked again');
+    assert.equal(c.status(), 'No command starts with /deploy.', 'said meanwhile');
+    page.asked[2].resolve({ commands: [...ASSISTANT, { name: 'deploy', bot: 'shipit', usage: '/deploy <version>' }] });
+    await settle();
+    c.update('/deploy');
+    assert.deepEqual(names(c.items), ['deploy']);
+    c.update('/deployx');
+    assert.equal(page.asked.length, 3, 'not again within the short while');
+  });
+
+test('after a send the next list starts from its first command again', async () => {
+  const { completion: c } = await completion();
+  c.update('/who');
+  assert.equal(c.items[c.selected].name, 'who');
+  c.sent();
+  assert.equal(c.open, false);
+  c.update('/');
+  assert.equal(c.open, true);
+  assert.equal(c.items[c.selected].name, 'help');
+});
