@@ -37,11 +37,20 @@ final class BotSql {
   static final String DELETE_COMMANDS = "DELETE FROM bot_commands WHERE bot_key = ?";
   static final String INSERT_COMMAND = "INSERT INTO bot_commands (name, bot_key, description, usage_line) VALUES (?, ?, ?, ?)";
   private static final String COMMAND_COLUMNS = """
-    SELECT c.name, u.username, c.description, c.usage_line FROM bot_commands c
+    SELECT c.name, u.username, c.description, c.usage_line, b.last_polled FROM bot_commands c
     JOIN bots b ON b.username_key = c.bot_key AND b.token_hash IS NOT NULL JOIN users u ON u.username_key = c.bot_key
     """;
   static final String COMMAND = COMMAND_COLUMNS + "WHERE c.name = ?";
   static final String ALL_COMMANDS = COMMAND_COLUMNS + "ORDER BY c.name";
+
+  // Updates of bots that poll (V7)
+  static final String INSERT_UPDATE = "INSERT INTO bot_updates (bot_key, body, created) VALUES (?, ?, ?)";
+  static final String ACKNOWLEDGED = "DELETE FROM bot_updates WHERE bot_key = ? AND id <= ?";
+  static final String UPDATES_AFTER = "SELECT id, body FROM bot_updates WHERE bot_key = ? AND id > ? ORDER BY id LIMIT ?";
+  static final String LAST_POLLED = "SELECT last_polled FROM bots WHERE username_key = ? AND token_hash IS NOT NULL";
+  static final String POLLED = "UPDATE bots SET last_polled = ? WHERE username_key = ?";
+  static final String OLD_UPDATES = "DELETE FROM bot_updates WHERE created < ?";
+  static final String LIVE_BOTS = "SELECT username_key FROM bots WHERE token_hash IS NOT NULL";
 
   /** "(?, ?, …)" for an IN list of n values. */
   static String placeholders(int n) {

@@ -43,13 +43,18 @@ public class BotVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = new ReconnectingPool(vertx, config.db(), "bots");
+    BotUpdates updates = new BotUpdates(vertx, db);
+    vertx.setPeriodic(60 * 60_000L, id -> updates.dropOld());
     return Future.all(List.of(
+      Service.serve(vertx, Addresses.BOT_UPDATE, updates::add),
+      Service.serve(vertx, Addresses.BOT_UPDATES, updates::after),
+      Service.serve(vertx, Addresses.BOT_KEYS, body -> updates.liveBots()),
       action("create", action -> create(action).map(BotAccount::toJson)),
       action("list", this::list),
       action("token", action -> rotate(action).map(BotAccount::toJson)),
       action("delete", this::delete),
       action("set-commands", this::setCommands),
-      Service.serve(vertx, Addresses.BOT_COMMAND, body -> command(body.getString("name")).map(BotCommand::toJson)),
+      Service.serve(vertx, Addresses.BOT_COMMAND, body -> command(body.getString("name"))),
       Service.serve(vertx, Addresses.BOT_COMMANDS, body -> db.query(BotSql.ALL_COMMANDS, Tuple.tuple())
         .map(rows -> commands(rows))),
       Service.serve(vertx, Addresses.BOT_AUTHENTICATE, body -> authenticate(body.getString("token"))
@@ -99,6 +104,7 @@ public class BotVerticle extends VerticleBase {
         : undo(key, true).transform(undone -> Future.<Void>failedFuture(Failure.forbidden(
           "at most " + config.bots().maxPerUser() + " bots per user"))))
       .compose(v -> owned(key, ownerKey))
+      .onSuccess(bot -> vertx.eventBus().publish(Addresses.BOT_CREATED, key))
       .map(bot -> new BotAccount(bot.name(), bot.description(), bot.owner(), bot.created(), token));
   }
 
@@ -264,13 +270,15 @@ public class BotVerticle extends VerticleBase {
     return value == null ? "" : value instanceof String s && s.length() <= DESCRIPTION_MAX ? s : null;
   }
 
-  private Future<BotCommand> command(String name) {
+  /** The command, and whether its bot polls for updates (it takes commands then, with no socket open). */
+  private Future<JsonObject> command(String name) {
     if (name == null || !COMMAND_NAME.matcher(name).matches()) {
       return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such command"));
     }
     return db.query(BotSql.COMMAND, Tuple.of(name)).compose(rows -> rows.size() == 0
-      ? Future.<BotCommand>failedFuture(Failure.of(Failure.NOT_FOUND, "no such command /" + name))
-      : Future.succeededFuture(toCommand(rows.iterator().next())));
+      ? Future.<JsonObject>failedFuture(Failure.of(Failure.NOT_FOUND, "no such command /" + name))
+      : Future.succeededFuture(toCommand(rows.iterator().next()).toJson()
+        .put("polling", BotUpdates.polling(rows.iterator().next().getLong(4)))));
   }
 
   private static JsonObject commands(RowSet<Row> rows) {

@@ -166,8 +166,25 @@ public final class Addresses {
    * start of any node, the same token for all; 409 when a person or a person's bot has the name. Node-local.
    */
   public static final String BOT_BUILTIN = "bots.builtin";
-  /** A command by its name: {"name"} → its {@link BotCommand}, or 404. Node-local. */
+  /**
+   * A command by its name: {"name"} → its {@link BotCommand} and "polling" (its bot polls for updates), or 404.
+   * Node-local.
+   */
   public static final String BOT_COMMAND = "bots.command";
+  /** An update for a bot that polls: {"bot", "update"} → {}, stored in order and announced on {@link #botUpdated}. */
+  public static final String BOT_UPDATE = "bots.update";
+  /** A bot's poll: {"bot", "after"} → {"updates": [{updateId, …}]}, those up to after deleted as acknowledged. */
+  public static final String BOT_UPDATES = "bots.updates";
+  /** Every bot's name key: {} → {"bots": [keys]}. */
+  public static final String BOT_KEYS = "bots.keys";
+  /** Published, cluster-wide, when a bot is made: its name key (a String). */
+  public static final String BOT_CREATED = "bots.created";
+
+  /** Published, cluster-wide, when a bot has a new update: its polls waiting on any node read again. */
+  public static String botUpdated(String botKey) {
+    return "bots.updated." + botKey;
+  }
+
   /** Every command of every bot, for the page's autocompletion: {} → {"commands": [{@link BotCommand}]}. */
   public static final String BOT_COMMANDS = "bots.commands";
 

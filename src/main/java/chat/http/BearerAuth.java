@@ -13,6 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,12 @@ final class BearerAuth implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final Throttles throttles;
+  /**
+   * Checks in progress on this event loop, by address and token. A bot's requests at once share one check: each
+   * check holds a place among the token's failures until it succeeds (so that guesses in parallel cannot pass the
+   * limit), and a hundred requests of a good token at once would otherwise hold a hundred and lock it out.
+   */
+  private final Map<String, Future<BotAccount>> checking = new HashMap<>();
   /** Vert.x's own handler sets the user, so that ctx.user() is the bot for every handler after it. */
   private final SimpleAuthenticationHandler tokens = SimpleAuthenticationHandler.create().authenticate(this::bot);
 
@@ -48,6 +57,22 @@ final class BearerAuth implements Handler<RoutingContext> {
     return ctx.user() != null && ctx.user().principal().getBoolean(BOT, false);
   }
 
+  private Future<BotAccount> checked(String address, String token) {
+    String key = address + "\n" + token;
+    Future<BotAccount> inProgress = checking.get(key);
+    if (inProgress != null) {
+      return inProgress;
+    }
+    Future<BotAccount> check = throttles.tokenCheck(address, token, () -> vertx.eventBus()
+      .<JsonObject>request(Addresses.BOT_AUTHENTICATE, new JsonObject().put("token", token))
+      .map(reply -> BotAccount.fromJson(reply.body())));
+    if (!check.isComplete()) {
+      checking.put(key, check);
+      check.onComplete(done -> checking.remove(key));
+    }
+    return check;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (token(ctx) == null) {
@@ -60,9 +85,7 @@ final class BearerAuth implements Handler<RoutingContext> {
   private Future<User> bot(RoutingContext ctx) {
     String token = token(ctx);
     String address = Requests.clientAddress(ctx);
-    return throttles.tokenCheck(address, token, () -> vertx.eventBus()
-        .<JsonObject>request(Addresses.BOT_AUTHENTICATE, new JsonObject().put("token", token))
-        .map(reply -> BotAccount.fromJson(reply.body())))
+    return checked(address, token)
       .map(bot -> User.create(new JsonObject().put("username", bot.name()).put(BOT, true)))
       .recover(err -> {
         if (Failure.code(err) == Failure.UNAUTHORIZED) {

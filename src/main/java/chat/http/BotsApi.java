@@ -1,6 +1,10 @@
 package chat.http;
 
 import chat.bus.Addresses;
+import chat.bus.RoomId;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +22,8 @@ import java.util.Map;
 final class BotsApi {
 
   private static final List<String> FIELDS = List.of("name", "description");
+  /** A poll waits at most this long: under the proxies' usual 60 s read timeout. */
+  static final long MAX_WAIT_S = 50;
   private static final java.util.Set<String> PEOPLE_ONLY = java.util.Set.of("/api/login", "/api/register",
     "/api/logout", "/api/bots");
 
@@ -31,6 +37,7 @@ final class BotsApi {
 
   void mount(Router router) {
     router.post("/api/bots/messages").handler(this::post);
+    router.get("/api/bots/updates").handler(this::updates);
     router.post("/api/bots").handler(this::create);
     router.get("/api/bots").handler(ctx ->
       UserActions.answer(ctx, actions.ask(Addresses.bots("list"), ctx, null, new JsonObject()), 200, List.of()));
@@ -75,6 +82,48 @@ final class BotsApi {
     }
     UserActions.answer(ctx, actions.change(Addresses.bots("set-commands"), ctx, ctx.pathParam("name"),
       new JsonObject().put("commands", list)), 200, List.of("commands"));
+  }
+
+  /**
+   * A bot's long poll: {"updates": [{updateId, type, …}]}, its commands and private messages after {@code after} (the
+   * last id it has seen, which acknowledges those up to it), at once when there are some, else as soon as one
+   * comes or {@code wait} seconds pass (then an empty list). Any node answers: the updates are stored, and a new
+   * one is announced to every node.
+   */
+  private void updates(RoutingContext ctx) {
+    if (!BearerAuth.isBot(ctx)) {
+      Replies.error(ctx, 403, "only a bot polls for its updates, with its token");
+      return;
+    }
+    Long after = Requests.wholeParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+    Long wait = Requests.wholeParam(ctx, "wait", 30, 0, MAX_WAIT_S);
+    if (after == null || wait == null) {
+      Replies.fieldErrors(ctx, 400, after == null ? Map.of("after", "the id of the last update seen, 0 or more")
+        : Map.of("wait", "seconds from 0 to " + MAX_WAIT_S));
+      return;
+    }
+    String bot = Requests.username(ctx);
+    JsonObject asked = new JsonObject().put("bot", bot).put("after", after);
+    // listening first: an update stored between the read and the wait would otherwise wait out the timer
+    MessageConsumer<Object> announced = vertx.eventBus().consumer(Addresses.botUpdated(RoomId.key(bot)));
+    Promise<Void> woken = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, wait * 1000), id -> woken.tryComplete());
+    announced.handler(update -> woken.tryComplete());
+    ctx.response().closeHandler(closed -> woken.tryComplete());
+    announced.completion()
+      .compose(listening -> read(asked))
+      .compose(first -> !first.getJsonArray("updates").isEmpty() || wait == 0 ? Future.succeededFuture(first)
+        : woken.future().compose(v -> read(asked)))
+      .onComplete(done -> {
+        vertx.cancelTimer(timer);
+        announced.unregister();
+      })
+      .onSuccess(updates -> Replies.json(ctx, 200, updates))
+      .onFailure(err -> Replies.failure(ctx, err));
+  }
+
+  private Future<JsonObject> read(JsonObject asked) {
+    return vertx.eventBus().<JsonObject>request(Addresses.BOT_UPDATES, asked).map(reply -> reply.body());
   }
 
   /** 201 with the bot and its token, which is shown this once. */

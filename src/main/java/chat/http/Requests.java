@@ -43,6 +43,20 @@ final class Requests {
     return null;
   }
 
+  /** A whole-number query parameter from min to max, {@code absent} when it is not there; null when it is not one. */
+  static Long wholeParam(RoutingContext ctx, String name, long absent, long min, long max) {
+    String value = ctx.queryParams().get(name);
+    if (value == null) {
+      return absent;
+    }
+    try {
+      long whole = Long.parseLong(value);
+      return whole >= min && whole <= max ? whole : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** The logged-in user of the session: behind HttpVerticle's login wall there always is one. */
   static String username(RoutingContext ctx) {
     return ctx.user().principal().getString("username");

@@ -28,28 +28,20 @@ final class UsersApi {
 
   private void users(RoutingContext ctx) {
     String prefix = ctx.queryParams().get("q") == null ? "" : ctx.queryParams().get("q");
-    String limitParam = ctx.queryParams().get("limit");
     Map<String, String> problems = new LinkedHashMap<>();
     if (!USER_PREFIX.matcher(prefix).matches()) {
       problems.put("q", "up to 20 letters, digits, _ or -");
     }
-    int limit = 50;
-    if (limitParam != null) {
-      try {
-        limit = Integer.parseInt(limitParam);
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > 100) {
-        problems.put("limit", "a number from 1 to 100");
-      }
+    Long limit = Requests.wholeParam(ctx, "limit", 50, 1, 100);
+    if (limit == null) {
+      problems.put("limit", "a number from 1 to 100");
     }
     if (!problems.isEmpty()) {
       Replies.fieldErrors(ctx, 400, problems);
       return;
     }
     Replies.relay(ctx, vertx.eventBus().<JsonObject>request(Addresses.ACCOUNT_SEARCH,
-        new JsonObject().put("prefix", prefix).put("limit", limit))
+        new JsonObject().put("prefix", prefix).put("limit", limit.intValue()))
       .compose(found -> vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, found.body())
         .map(present -> {
           // a bot says so, for the page's badge

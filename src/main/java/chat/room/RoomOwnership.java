@@ -35,12 +35,14 @@ final class RoomOwnership {
   private final Set<String> topics;
   private final Peers peers;
   private final RoomQueue queue = new RoomQueue();
+  private final KnownBots bots;
 
   RoomOwnership(Vertx vertx, ClusterView cluster, Set<String> topics, Peers peers) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.topics = topics;
     this.peers = peers;
+    this.bots = new KnownBots(vertx);
   }
 
   /**
@@ -162,8 +164,14 @@ final class RoomOwnership {
     vertx.eventBus().publish(Addresses.room(room.id()), json.encode());
     if (room instanceof RoomId.Direct direct) {
       // lets the other member's page raise a badge for a private room it has not opened yet
-      Notices.tell(vertx.eventBus(), direct.other(message.sender()),
-        new JsonObject().put("room", room.id()).put("message", json));
+      String other = direct.other(message.sender());
+      JsonObject notice = new JsonObject().put("room", room.id()).put("message", json);
+      Notices.tell(vertx.eventBus(), other, notice);
+      if (bots.isBot(other)) {
+        // and a bot that polls gets it at its next poll (stored only if it polls)
+        vertx.eventBus().request(Addresses.BOT_UPDATE, new JsonObject().put("bot", other).put("ifPolling", true)
+          .put("update", notice.copy().put("type", "message")));
+      }
     }
   }
 }

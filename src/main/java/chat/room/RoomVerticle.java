@@ -201,7 +201,8 @@ public class RoomVerticle extends VerticleBase {
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), bot, live, arrived)
       .compose(waitingSince -> access.writable(send.room(), request.user())
-        .compose(v -> command != null ? commands.deliver(request.user(), send.room(), command)
+        .compose(v -> command != null ? commands.deliver(request.user(), send.room(), command,
+            send.message().cid())
           : to != null ? commands.ephemeral(request.user(), send.room(), to, send.message().text())
           : ownership.toOwner(send.room(), send.message(), live, waitingSince).map(ChatMessage::toJson)));
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -49,27 +50,44 @@ final class SlashCommands {
       : null;
   }
 
-  /** The sender may write in the room (checked before): the command goes to its bot if that bot is online. */
-  Future<JsonObject> deliver(String user, RoomId room, Command command) {
+  /**
+   * The sender may write in the room (checked before): the command goes to its bot if that bot is there, on its
+   * sockets and, when it polls instead (GET /api/bots/updates), stored for its next poll before the sender is
+   * answered.
+   */
+  Future<JsonObject> deliver(String user, RoomId room, Command command, String cid) {
     return vertx.eventBus().<JsonObject>request(Addresses.BOT_COMMAND, new JsonObject().put("name", command.name()))
-      .map(found -> BotCommand.fromJson(found.body()))
-      // a bot answers where it may write: one that is not in the room could not, so the user hears it now
-      .compose(found -> (room.admits(found.bot()) ? access.writable(room, found.bot()) : Future.<Void>failedFuture("out"))
-        .recover(out -> Future.failedFuture(Failure.forbidden(found.bot() + " is not in this room: /" + command.name()
-          + " was not delivered")))
-        .map(found))
-      .compose(found -> online(found.bot()).compose(online -> {
-        if (!online) {
-          // 404, not 503: a 503 tells the page to send again, and an offline bot is not a busy server
-          return Future.failedFuture(Failure.of(Failure.NOT_FOUND, found.bot() + " is offline: /" + command.name()
-            + " was not delivered"));
-        }
-        String id = UUID.randomUUID().toString();
-        Notices.tell(vertx.eventBus(), found.bot(), new JsonObject().put("type", "command").put("command", found.name())
-          .put("args", command.args()).put("room", room.id()).put("user", user).put("id", id));
-        return Future.succeededFuture(new JsonObject().put("type", "command").put("id", id)
-          .put("command", found.name()).put("bot", found.bot()));
-      }));
+      .compose(found -> {
+        BotCommand registered = BotCommand.fromJson(found.body());
+        boolean polling = found.body().getBoolean("polling", false);
+        return present(room, registered.bot(), command)
+          .compose(v -> polling ? Future.succeededFuture(true) : online(registered.bot()))
+          .compose(online -> online ? sent(user, room, command, cid, registered, polling)
+            // 404, not 503: a 503 tells the page to send again, and an offline bot is not a busy server
+            : Future.failedFuture(Failure.of(Failure.NOT_FOUND, registered.bot() + " is offline: /" + command.name()
+              + " was not delivered")));
+      });
+  }
+
+  /** A bot answers where it may write: one that is not in the room could not, so the user hears it now. */
+  private Future<Void> present(RoomId room, String bot, Command command) {
+    return (room.admits(bot) ? access.writable(room, bot) : Future.<Void>failedFuture("not in the room"))
+      .recover(out -> Future.failedFuture(Failure.forbidden(bot + " is not in this room: /" + command.name()
+        + " was not delivered")));
+  }
+
+  private Future<JsonObject> sent(String user, RoomId room, Command command, String cid, BotCommand registered,
+      boolean polling) {
+    // a resend of the same send (the page sends again under its cid when an answer is late) is the same command
+    String id = cid == null ? UUID.randomUUID().toString()
+      : UUID.nameUUIDFromBytes((RoomId.key(user) + "\0" + cid).getBytes(StandardCharsets.UTF_8)).toString();
+    JsonObject update = new JsonObject().put("type", "command").put("command", registered.name())
+      .put("args", command.args()).put("room", room.id()).put("user", user).put("id", id);
+    Notices.tell(vertx.eventBus(), registered.bot(), update);
+    Future<?> stored = !polling ? Future.succeededFuture()
+      : vertx.eventBus().request(Addresses.BOT_UPDATE, new JsonObject().put("bot", registered.bot()).put("update", update));
+    return stored.map(v -> new JsonObject().put("type", "command").put("id", id).put("command", registered.name())
+      .put("bot", registered.bot()));
   }
 
   /** A bot's reply only one user sees: that user must be able to read the room, or it is 400 naming {@code to}. */
