@@ -55,6 +55,15 @@ class MigrationsTest {
     vertx.close().await();
   }
 
+  /** Every migration of this build, in order, V1 as {@code first} (run, or taken over as the baseline). */
+  private static List<String> applied(String first) {
+    List<String> all = new java.util.ArrayList<>(List.of(first));
+    for (int version = 2; version <= chat.support.Schema.newestVersion(); version++) {
+      all.add(version + " SQL");
+    }
+    return all;
+  }
+
   @Test
   void aDatabaseFromBeforeMigrationsKeepsEveryRow() throws Exception {
     Path dir = TestNode.newDataDir();
@@ -62,7 +71,7 @@ class MigrationsTest {
     loadFixture(db, "db/before-migrations.sql");
 
     try (TestNode node = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db), "taken over at version 1, V1 not run on it");
+      assertEquals(applied("1 BASELINE"), history(db), "taken over at version 1, V1 not run on it");
       Http olda = new Http(vertx, node.port()).logIn("OldA", OLD_PASSWORD);
       assertEquals(200, olda.get("/api/me").status());
       assertEquals(200, new Http(vertx, node.port()).logIn("oldb", OLD_PASSWORD).get("/api/me").status());
@@ -92,7 +101,7 @@ class MigrationsTest {
       }
     }
     try (TestNode again = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db), "a second start changes nothing");
+      assertEquals(applied("1 BASELINE"), history(db), "a second start changes nothing");
     }
   }
 
@@ -101,10 +110,10 @@ class MigrationsTest {
     Path dir = TestNode.newDataDir();
     JsonObject db = TestDatabase.forDataDir(dir);
     try (TestNode node = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db));
+      assertEquals(applied("1 SQL"), history(db));
     }
     try (TestNode again = TestNode.start(dir, new JsonObject())) {
-      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db));
+      assertEquals(applied("1 SQL"), history(db));
     }
   }
 
@@ -123,7 +132,7 @@ class MigrationsTest {
       for (CompletableFuture<TestNode> node : starting) {
         nodes.add(node.get(120, TimeUnit.SECONDS));
       }
-      assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db));
+      assertEquals(applied("1 SQL"), history(db));
       for (TestNode node : nodes) {
         Http http = new Http(vertx, node.port()).signUp(chat.support.Names.unique("together"));
         assertEquals(200, http.get("/api/me").status());
@@ -163,7 +172,7 @@ class MigrationsTest {
           for (Future<?> migration : migrating) {
             migration.get(60, TimeUnit.SECONDS); // throws what a failed migration threw
           }
-          assertEquals(List.of("1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL"), history(db), "round " + round);
+          assertEquals(applied("1 SQL"), history(db), "round " + round);
         } finally {
           if (server != null) {
             server.close();
