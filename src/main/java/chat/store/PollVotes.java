@@ -26,9 +26,12 @@ import java.util.Map;
 final class PollVotes {
 
   private final ReconnectingPool db;
+  /** History's pool: a page's counts are read where the page is, not among the commits. */
+  private final ReconnectingPool reads;
 
-  PollVotes(ReconnectingPool db) {
+  PollVotes(ReconnectingPool db, ReconnectingPool reads) {
     this.db = db;
+    this.reads = reads;
   }
 
   /** {room, id, user, option} (option null takes the vote back) → {room, id, votes, mine}. */
@@ -71,8 +74,8 @@ final class PollVotes {
     List<Object> mineArgs = new ArrayList<>();
     mineArgs.add(RoomId.key(reader));
     mineArgs.addAll(polls);
-    return db.query(Sql.countVotes(polls.size()), Tuple.from(new ArrayList<>(polls))).compose(counts ->
-      db.query(Sql.votesOf(polls.size()), Tuple.from(mineArgs)).map(mine -> {
+    return reads.query(Sql.countVotes(polls.size()), Tuple.from(new ArrayList<>(polls))).compose(counts ->
+      reads.query(Sql.votesOf(polls.size()), Tuple.from(mineArgs)).map(mine -> {
         Map<Long, Map<Integer, Integer>> byPoll = new HashMap<>();
         counts.forEach(row -> byPoll.computeIfAbsent(row.getLong(0), p -> new HashMap<>())
           .put(row.getInteger(1), row.getLong(2).intValue()));

@@ -72,7 +72,7 @@ public class StoreVerticle extends VerticleBase {
     access = new RoomAccess(vertx);
     dialect = Dialect.of(config.db().url());
     commits = new GroupCommit(db, dialect);
-    polls = new PollVotes(db);
+    polls = new PollVotes(db, reads);
     health = new HealthProbe(() -> reads.use(pool -> pool.query(Database.PING).execute()).mapEmpty(),
       System::currentTimeMillis);
     return Future.all(List.of(

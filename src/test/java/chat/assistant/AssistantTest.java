@@ -26,8 +26,7 @@ class AssistantTest {
 
   /** The text of the next ephemeral answer this user gets. */
   private static String answer(ChatUser user) {
-    JsonObject notice = user.bus().take(f -> f.getString("address", "").equals("chat.user." + user.name().toLowerCase())
-      && "ephemeral".equals(f.getJsonObject("body").getString("type"))).getJsonObject("body");
+    JsonObject notice = user.bus().takeTyped("ephemeral");
     assertEquals("assistant", notice.getString("sender"));
     return notice.getString("text");
   }

@@ -55,8 +55,7 @@ class RemindersClusterTest {
     BridgeClient.Reply sent = person.bus().request("chat.send", new JsonObject().put("room", "global")
       .put("text", "/remind in 3s " + text));
     assertFalse(sent.failed(), sent.frame().encode());
-    String answer = person.bus().take(f -> "ephemeral".equals(f.getJsonObject("body").getString("type")))
-      .getJsonObject("body").getString("text");
+    String answer = person.bus().takeTyped("ephemeral").getString("text");
     assertTrue(answer.startsWith("I will remind you privately"), answer);
   }
 

@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real processes from the built jar: an HSQLDB server and two clustered nodes, one of them killed with -9. */
+/**
+ * Real processes from the built jar: an HSQLDB server and two clustered nodes, one of them killed with -9 (with a
+ * reminder asked for on it still to come, which the other node's assistant posts once).
+ */
 class ClusterProcessIT {
 
   @RegisterExtension
@@ -60,6 +63,14 @@ class ClusterProcessIT {
         accepted.add(sendAndSeeEverywhere(bobBus, "bob " + i, aliceBus, bobBus));
       }
 
+      // bob asks the assistant, on node 1, for a reminder due after node 1 is gone
+      bobBus.register("chat.user.bob");
+      TestCluster.awaitTrue("the assistant online", () -> bob.get("/api/users?q=assistant").json()
+        .getJsonArray("users").getJsonObject(0).getBoolean("online", false));
+      assertFalse(bobBus.request("chat.send", text("/remind in 4s the node I asked on was killed")).failed());
+      String answer = bobBus.takeTyped("ephemeral").getString("text");
+      assertTrue(answer.startsWith("I will remind you privately"), answer);
+
       killedAt[0] = System.nanoTime();
       node1.kill();
 
@@ -78,6 +89,18 @@ class ClusterProcessIT {
     TestCluster.awaitTrue("bob offline", () -> !alice.get("/api/users?q=bob").json().getJsonArray("users")
       .getJsonObject(0).getBoolean("online"));
     assertTrue(System.nanoTime() - killedAt[0] < java.time.Duration.ofSeconds(15).toNanos());
+
+    // node 2's assistant posts bob's reminder, once
+    Http bobAgain = new Http(processes.vertx(), http2).logIn("bob", "bob-password1");
+    try (BridgeClient bobBus = BridgeClient.connect(processes.vertx(), http2, bobAgain.cookie())) {
+      List<String> reminders = new ArrayList<>();
+      TestCluster.awaitTrue("bob's reminder", () -> {
+        reminders.clear();
+        bobBus.historyAfter("dm.assistant.bob", 0).forEach(m -> reminders.add(m.getString("text")));
+        return !reminders.isEmpty();
+      });
+      assertEquals(List.of("⏰ Reminder: the node I asked on was killed"), reminders);
+    }
   }
 
   private static JsonObject sendAndSeeEverywhere(BridgeClient sender, String text, BridgeClient... members) {

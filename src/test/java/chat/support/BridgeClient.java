@@ -298,6 +298,12 @@ public final class BridgeClient implements AutoCloseable {
     return frame;
   }
 
+  /** The body of the first frame received whose body is a JSON object of this {@code type} (a notice, a votes event). */
+  public JsonObject takeTyped(String type) {
+    return take(f -> f.getValue("body") instanceof JsonObject body && type.equals(body.getString("type")))
+      .getJsonObject("body");
+  }
+
   /** The first frame received that is wanted, waiting for one until the deadline; null if none came by then. */
   public JsonObject poll(Predicate<JsonObject> wanted, long deadline) {
     synchronized (frames) {
