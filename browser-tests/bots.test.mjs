@@ -1,10 +1,13 @@
 // Bots on the page (issue 19), with the built-in assistant of one real node and two people in the global room: the
-// person typing "/" gets the assistant's commands, picks /poll with the keys and asks a poll; both see it with the
-// bot badge; votes from the second browser move the first one's counts live, and are neither messages nor unread;
-// a command nobody registered is refused and said so; /who is answered to its asker alone, and gone after a reload.
+// person typing "/" gets the assistant's commands, picks /poll with the keys and asks a poll, which nobody is told
+// they are typing; both see it with the bot badge; votes from the second browser move the first one's counts live,
+// and are neither messages nor unread; a command nobody registered is refused and said so; /who is answered to its
+// asker alone, and gone after a reload. A page whose socket was cut while votes were cast shows the counts as they
+// are once it is back. The badge shows in a private chat with a bot, the people list and the person menu.
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { startFailoverProxy } from './lib/failover-proxy.mjs';
 import { Workspace, waitFor } from './lib/servers.mjs';
 import { browserTest } from './lib/browser.mjs';
 import {
@@ -16,6 +19,7 @@ const ASSISTANT_COMMANDS = ['help', 'poll', 'remind', 'who'];
 
 let work;
 let node;
+let front;  // a TCP front on the node, to cut one page's socket
 
 before(async () => {
   work = new Workspace('bots');
@@ -34,9 +38,13 @@ before(async () => {
     const names = listed.commands.filter((c) => c.bot === 'assistant').map((c) => c.name);
     return ASSISTANT_COMMANDS.every((name) => names.includes(name));
   }, { timeout: 60_000, interval: 1_000 });
+  front = await startFailoverProxy([node.port]);
 });
 
-after(() => work?.close());
+after(async () => {
+  await front?.close();
+  await work?.close();
+});
 
 /** The completion list as shown: [{ name, bot, badge, selected }], top to bottom. */
 function commandList(page) {
@@ -112,6 +120,12 @@ browserTest('aPollPickedFromTheCommandListIsVotedOnLiveAndWhoAnswersOnlyItsAsker
   await expectPoll(b, 'Lunch?', fresh);
   assert.equal(await a.inputValue('#message-input'), '');
   assert.ok(await a.locator('#send-error').isHidden());
+  // While A typed the command, B was told of no typing (it shows for 3 s after each event); a message is announced.
+  assert.equal(await b.textContent('#typing-indicator'), '', 'a command being typed is announced to nobody');
+  await a.focus('#message-input');
+  await a.keyboard.type('not a command');
+  await b.locator('#typing-indicator', { hasText: `${alice} is typing` }).waitFor();
+  await a.fill('#message-input', '');
   for (const page of [a, b]) {
     const poll = await pollShown(page, 'Lunch?');
     assert.equal(poll.sender, 'assistant');
@@ -197,4 +211,40 @@ browserTest('aPrivateChatWithABotAndThePeopleListShowTheBadge', async (session) 
   await page.locator(`#room-list [data-room="${dm}"] .bot-badge`).waitFor();
   await openRoom(page, 'global');
   assert.ok(await page.locator('#room-bot').isHidden(), 'no badge on a room that is no bot\'s');
+
+  // The person menu's title carries it too.
+  await page.fill('#people-search', 'assistant');
+  await page.locator('#people-list [data-person-menu="assistant"]').click();
+  await page.locator('#person-modal.show').waitFor();
+  assert.equal(await page.textContent('#person-title .person-title-name'), 'assistant');
+  assert.equal(await page.textContent('#person-title .bot-badge'), 'bot');
+});
+
+browserTest('votesCastWhileAPageWasAwayShowOnceItIsBack', async (session) => {
+  const dave = await registerAccount(node.url, uniqueName('dave'));
+  const erin = await registerAccount(node.url, uniqueName('erin'));
+  const d = await personOn(session, front.url, dave);  // through the front, whose cut drops its socket
+  const e = await personOn(session, node.url, erin);
+  for (const page of [d, e]) await openRoom(page, 'topic.general');
+  await e.fill('#message-input', '/poll "Tea?" "Green" "Black"');
+  await e.press('#message-input', 'Enter');
+  const fresh = [{ label: 'Green', count: 0, mine: false }, { label: 'Black', count: 0, mine: false }];
+  await expectPoll(d, 'Tea?', fresh);
+  await expectPoll(e, 'Tea?', fresh);
+
+  // D's socket is cut and its reconnects wait at the front while E votes: the live counts never reach D.
+  front.hold();
+  front.cut();
+  await d.waitForFunction(() => document.getElementById('connection-status').dataset.state !== 'open');
+  await vote(e, 'Tea?', 'Black');
+  await expectPoll(e, 'Tea?', [{ label: 'Green', count: 0, mine: false }, { label: 'Black', count: 1, mine: true }]);
+  assert.deepEqual((await pollShown(d, 'Tea?')).options, fresh, 'D was away');
+
+  // Back, D's page reads the poll again: the counts as they are now, without a reload.
+  front.release();
+  await d.locator('#connection-status[data-state="open"]').waitFor({ timeout: 30_000 });
+  await expectPoll(d, 'Tea?', [{ label: 'Green', count: 0, mine: false }, { label: 'Black', count: 1, mine: false }]);
+  // And live again: E's change of mind reaches D as it happens.
+  await vote(e, 'Tea?', 'Green');
+  await expectPoll(d, 'Tea?', [{ label: 'Green', count: 1, mine: false }, { label: 'Black', count: 0, mine: false }]);
 });

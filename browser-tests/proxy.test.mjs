@@ -20,8 +20,9 @@ let nginx;
 
 before(async () => {
   work = new Workspace('proxy');
-  // metrics: each node's count of open sockets tells which node a page is on
-  nodes = await work.cluster(3, { http: { trustedProxies: ['127.0.0.1'] }, metrics: true });
+  // metrics: each node's count of open sockets tells which node a page is on (so no assistant, whose socket
+  // would be one more on each)
+  nodes = await work.cluster(3, { http: { trustedProxies: ['127.0.0.1'] }, metrics: true, assistant: false });
   nginx = await startNginx('proxy', nodes);
 });
 

@@ -1,7 +1,8 @@
 // A tiny TCP front on 127.0.0.1 for one browser: each new connection goes to the first target that accepts it,
 // so when a node dies its clients' reconnects land on the next one (sessions are clustered, so the cookie works
 // there). Open connections are piped as they are and die with their node, as behind a real load balancer.
-// hold() keeps new connections waiting, so a test can say things while a page is certainly away.
+// hold() keeps new connections waiting, so a test can say things while a page is certainly away; cut() drops the
+// open ones, as a broken network path would, without any node going down.
 
 import net from 'node:net';
 
@@ -58,6 +59,10 @@ export async function startFailoverProxy(targetPorts) {
     /** New connections wait (as on a slow network) until release(): the browser stays away meanwhile. */
     hold() {
       held ??= [];
+    },
+    /** Every open connection dropped at once; new ones are taken as before (or held, after hold()). */
+    cut() {
+      for (const socket of open) socket.destroy();
     },
     release() {
       const waiting = held ?? [];

@@ -278,9 +278,9 @@ export class Workspace {
   /**
    * `size` clustered nodes on the database `db`; resolves when every one sees them all. Options: `http`, keys added
    * to each node's http section (e.g. trustedProxies); `metrics: true`, each node's metrics on a port of its own
-   * (node.openSockets() reads them).
+   * (node.openSockets() reads them); `assistant: false`, no built-in assistant (its socket is one more of a node's).
    */
-  async clusterOn(db, size, { http, metrics = false } = {}) {
+  async clusterOn(db, size, { http, metrics = false, assistant = true } = {}) {
     const hzPorts = [];
     for (let i = 0; i < size; i++) hzPorts.push(await freePort());
     const name = `bt-${randomBytes(6).toString('hex')}`;
@@ -292,6 +292,7 @@ export class Workspace {
         http,
         cluster: { enabled: true, host: HOST, port: hzPort, members: hzPorts.map((p) => `${HOST}:${p}`), name },
         ...(metrics && { metrics: { enabled: true, host: HOST, port: metricsPort } }),
+        ...(!assistant && { bots: { assistant: false } }),
       });
       if (metrics) node.metricsUrl = `http://${HOST}:${metricsPort}`;
       nodes.push(node);

@@ -1,13 +1,16 @@
-// The page's side of bots (issue 19), wired into the chat session: the "bot" badge where a name shows without the
-// server's flag beside it (a private chat's header and room-list entry: bot-names.js), the slash-command list over
-// the composer (commands.js, command-menu.js), a bot's replies to this person alone (ephemeral.js), and polls: the
-// votes heard on a room's address and this person's own votes (polls.js, poll-view.js).
+// The page's side of bots (issue 19), wired into the chat session: who is a bot, for the "bot" badge where a name
+// shows without the server's flag beside it (a private chat's header and room-list entry here; the person menu, the
+// contacts and a channel's members through onBotChange; bot-names.js), the slash-command list over the composer
+// (commands.js, command-menu.js), a bot's replies to this person alone (ephemeral.js), and polls: the votes heard on
+// a room's address, this person's own votes, and counts read again after a lost socket (polls.js, poll-view.js,
+// poll-refresh.js).
 
 import { api } from './api.js';
 import { BotNames } from './bot-names.js';
 import { CommandMenu } from './command-menu.js';
 import { CommandCatalog, CommandCompletion } from './commands.js';
 import { EphemeralNotes } from './ephemeral.js';
+import { PollRefresh } from './poll-refresh.js';
 import { pollBusy } from './poll-view.js';
 import { applyVotes, readPoll, readVoteReply, readVotes, voteFor } from './polls.js';
 import { dmRoomId, sameUser } from './rooms.js';
@@ -24,9 +27,15 @@ export class BotSupport {
     this.rooms = rooms;
     this.current = current;
     this.stopped = false;
-    this.lookedUp = new Set();  // names asked of the people search for a private chat's header
+    this.watchers = [];  // onBotChange's
     this.names = new BotNames({ changed: (name) => this.nameChanged(name) });
     this.notes = new EphemeralNotes();
+    this.polls = new PollRefresh({
+      request: (address, body) => bus.request(address, body),
+      changed: (room, m) => {
+        if (room === this.current() && !this.stopped) view.messages.replace(m);
+      },
+    });
     this.catalog = new CommandCatalog({
       fetch: () => api.commands(),
       changed: () => {
@@ -45,6 +54,7 @@ export class BotSupport {
   stop() {
     this.stopped = true;
     this.catalog.stop();
+    this.polls.stop();
     this.notes.clear();
     this.menu.clear();
   }
@@ -53,6 +63,26 @@ export class BotSupport {
 
   notesOf(room) {
     return this.notes.of(room.id);
+  }
+
+  isBot(name) {
+    return this.names.isBot(name);
+  }
+
+  // changed(name, bot): the page learnt whether `name` is a bot (a list drawn before shows its badge now).
+  onBotChange(changed) {
+    this.watchers.push(changed);
+  }
+
+  // Names a view shows that the page knows nothing of yet: each looked up once in the people search, which flags
+  // bots (a few at a time); onBotChange's watchers hear the answers.
+  lookUp(names) {
+    for (const name of this.names.toAsk(names.filter((n) => !sameUser(n, this.me)))) {
+      api.users(name, 5).then((data) => {
+        const users = data && Array.isArray(data.users) ? data.users : [];
+        if (!this.stopped) this.names.fromUsers(users.filter((u) => u && sameUser(u.username, name)));
+      }, () => {});
+    }
   }
 
   // Messages that arrived (history or live) and the people search's results say who is a bot.
@@ -70,21 +100,17 @@ export class BotSupport {
   }
 
   // The open room's header was drawn: a private chat with a bot shows the badge. A partner the page knows nothing
-  // of yet is looked up once in the people search, which flags bots.
+  // of yet is looked up.
   titleShown(partner) {
     this.view.showRoomBot(partner !== null && this.names.isBot(partner));
-    if (partner === null || this.names.knows(partner) || this.lookedUp.has(partner)) return;
-    this.lookedUp.add(partner);
-    api.users(partner, 5).then((data) => {
-      const users = data && Array.isArray(data.users) ? data.users : [];
-      if (!this.stopped) this.names.fromUsers(users.filter((u) => u && sameUser(u.username, partner)));
-    }, () => {});
+    if (partner !== null) this.lookUp([partner]);
   }
 
   nameChanged(name) {
     if (this.stopped || sameUser(name, this.me)) return;
     const id = dmRoomId(this.me, name);
     const bot = this.names.isBot(name);
+    for (const changed of this.watchers) changed(name, bot);
     this.view.roomList.setBot(id, bot);
     if (this.current()?.id === id) this.view.showRoomBot(bot);
   }
@@ -108,7 +134,18 @@ export class BotSupport {
     const votes = readVotes(body);
     if (!votes || votes.room !== room.id) return;
     const m = applyVotes(room, votes.id, votes.votes);
+    if (m) this.polls.heard(room, votes.id);
     if (m && room === this.current()) this.view.messages.replace(m);
+  }
+
+  // The socket closed: counts that change from now on are not heard until the polls are read again.
+  disconnected(rooms) {
+    this.polls.disconnected(rooms);
+  }
+
+  // On reconnecting (the open room) and on opening a room: its polls read again when their counts may be old.
+  refreshPolls(room) {
+    this.polls.refresh(room);
   }
 
   // A click on a poll's option: a vote for it, or the vote taken back when it was this person's already.
@@ -122,7 +159,7 @@ export class BotSupport {
     try {
       const reply = readVoteReply(
         await this.bus.request('chat.vote', { room: room.id, id, option: voteFor(poll, option) }));
-      if (reply) applyVotes(room, id, reply.votes, reply.mine);
+      if (reply && applyVotes(room, id, reply.votes, reply.mine)) this.polls.heard(room, id);
     } catch (e) {
       if (!this.stopped) this.view.showRoomNotice(`Your vote was not counted: ${e.message}`);
     }

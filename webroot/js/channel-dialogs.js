@@ -1,8 +1,9 @@
 // The channel dialogs: find public channels and join one, create a channel, and the open channel's view (who is
-// in it with their roles, invite, remove, leave, delete). They talk to the API; the session hears what changed
-// (joined, left) and keeps the room list. Every user string goes in as text.
+// in it with their roles and a bot's badge, invite, remove, leave, delete). They talk to the API; the session hears
+// what changed (joined, left) and keeps the room list. Every user string goes in as text.
 
 import { api } from './api.js';
+import { botBadge, markBot } from './bot-badge.js';
 import {
   channelNameProblem, channelOf, descriptionProblem, mayInvite, mayRemove, normalizeChannelName, sortMembers,
 } from './channel-name.js';
@@ -23,14 +24,16 @@ function fieldError(name, message) {
 }
 
 export class ChannelDialogs {
-  // me: the username. current(): the open room's id. Hooks:
+  // me: the username. current(): the open room's id. bots: who is a bot (isBot, lookUp, onBotChange of bots.js).
+  // Hooks:
   //   joined(details)  a channel this person is now in (created or joined): list it and open it
   //   leaving(roomId)  this person is about to leave or delete it: the server's "removed from this room" on its
   //                    address, which comes before the answer, is then no removal to tell them about
   //   left(roomId, ok) done: drop it from the list when ok, or keep it (the request was refused)
-  constructor(me, { current, joined, leaving, left }, signal) {
+  constructor(me, { current, bots, joined, leaving, left }, signal) {
     this.me = me;
     this.current = current;
+    this.bots = bots;
     this.hooks = { joined, leaving, left };
     this.searchTicket = 0;
     this.searchTimer = null;
@@ -38,6 +41,11 @@ export class ChannelDialogs {
     this.bindBrowse(signal);
     this.bindCreate(signal);
     this.bindInfo(signal);
+    bots.onBotChange((name, bot) => {
+      for (const item of $('channel-members').querySelectorAll('[data-member]')) {
+        if (sameUser(item.dataset.member, name)) markBot(item.querySelector('.member-name'), bot);
+      }
+    });
   }
 
   // ---- find and join -----------------------------------------------------
@@ -192,7 +200,9 @@ export class ChannelDialogs {
     $('channel-facts').textContent = `${details.visibility === 'private' ? 'Private' : 'Public'} channel · `
       + `${count} ${count === 1 ? 'member' : 'members'} · ${ROLE_TEXT[role] || 'you are not a member'}`;
     $('channel-info-description').textContent = details.description || '';
-    $('channel-members').replaceChildren(...sortMembers(details.members).map((m) => this.memberItem(m, role)));
+    const members = sortMembers(details.members);
+    $('channel-members').replaceChildren(...members.map((m) => this.memberItem(m, role)));
+    this.bots.lookUp(members.map((m) => m.username));
     $('channel-invite-form').hidden = !mayInvite(role, details.visibility);
     $('channel-leave').hidden = !role || role === 'owner';
     $('channel-delete').hidden = role !== 'owner';
@@ -202,6 +212,7 @@ export class ChannelDialogs {
     const li = el('li', 'member');
     li.dataset.member = m.username;
     li.append(el('span', 'member-name', m.username));
+    if (this.bots.isBot(m.username)) li.append(botBadge());
     if (sameUser(m.username, this.me)) li.append(el('span', 'person-note', 'you'));
     li.append(el('span', `badge member-role role-${m.role}`, m.role));
     // The owner names moderators (who may remove members) and takes the role back.

@@ -1,7 +1,7 @@
 // One logged-in session of the chat view: wires the modules that each keep one part of it (session.js,
-// directory.js, history.js, unread.js, people.js, typing.js, composer.js, upload.js, channel-dialogs.js,
-// connections.js, bots.js) to the bus, the HTTP API and the view (chat-view.js), and keeps which room is open.
-// main.js creates it after login and stops it at logout.
+// directory.js, room-feeds.js, message-intake.js, unread.js, people-panel.js, typing.js, outbox.js,
+// channel-dialogs.js, channel-rooms.js, connections.js, bots.js) to the bus, the HTTP API and the view
+// (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
 
 import { api } from './api.js';
 import { BotSupport } from './bots.js';
@@ -11,19 +11,19 @@ import { channelOf } from './channel-name.js';
 import { ChannelRooms } from './channel-rooms.js';
 import { Connections } from './connections.js';
 import { ChatView } from './chat-view.js';
-import { Composer, MAX_TEXT } from './composer.js';
 import { RoomDirectory, browserStorage } from './directory.js';
-import { markRemoved, readFileRemoved, summary } from './file-message.js';
+import { markRemoved } from './file-message.js';
 import { HiddenMessages } from './hidden-messages.js';
-import { HistorySync } from './history.js';
+import { MessageIntake } from './message-intake.js';
 import { readUserNotice } from './notices.js';
 import { Notifier } from './notify.js';
-import { People, SEARCH_AFTER_INPUT } from './people.js';
-import { GLOBAL_ROOM, dmRoomId, isDmRoom, isMessage, sameUser } from './rooms.js';
+import { Outbox } from './outbox.js';
+import { PeoplePanel } from './people-panel.js';
+import { RoomFeeds } from './room-feeds.js';
+import { GLOBAL_ROOM, isMessage } from './rooms.js';
 import { ConnectionState, SessionWatch } from './session.js';
 import { Typing } from './typing.js';
 import { UnreadCounts } from './unread.js';
-import { Uploads } from './upload.js';
 
 export class ChatSession {
   constructor(me, { onSessionEnded }) {
@@ -40,21 +40,6 @@ export class ChatSession {
       notesOf: (room) => this.bots.notesOf(room) });
     this.view = view;
     this.notifier = new Notifier(view.dom.notifyButton, (id) => this.openRoom(id));
-    this.connections = new Connections(username, {
-      notifier: this.notifier,
-      blocksChanged: () => {
-        if (this.current) view.messages.render(this.current, 'keep');
-      },
-      joined: (details) => this.joinedChannel(details),
-      openDm: (name) => this.openDm(name),
-    }, this.abort.signal);
-    this.channels = new ChannelDialogs(username, {
-      current: () => this.current && this.current.id,
-      joined: (details) => this.joinedChannel(details),
-      leaving: (id) => this.channelRooms.leaving(id),
-      left: (id, ok) => this.channelRooms.left(id, ok),
-    }, this.abort.signal);
-
     this.session = new SessionWatch({ me: () => api.me(), ended: onSessionEnded });
     this.connection = new ConnectionState();
     this.rooms = new RoomDirectory(username, {
@@ -68,19 +53,37 @@ export class ChatSession {
     });
     this.bots = new BotSupport(username, { bus, view, rooms: this.rooms, current: () => this.current },
       this.abort.signal);
+    const bots = this.bots;
+    this.connections = new Connections(username, {
+      notifier: this.notifier,
+      bots,
+      blocksChanged: () => {
+        if (this.current) view.messages.render(this.current, 'keep');
+      },
+      joined: (details) => this.joinedChannel(details),
+      openDm: (name) => this.openDm(name),
+    }, this.abort.signal);
+    this.channels = new ChannelDialogs(username, {
+      current: () => this.current && this.current.id,
+      bots,
+      joined: (details) => this.joinedChannel(details),
+      leaving: (id) => this.channelRooms.leaving(id),
+      left: (id, ok) => this.channelRooms.left(id, ok),
+    }, this.abort.signal);
+    this.feeds = new RoomFeeds(bus, {
+      message: (room, m) => this.intake.ingest(room, [m], true),
+      fileRemoved: (room, id) => this.fileRemoved(room, id),
+      event: (room, body) => bots.roomEvent(room, body),
+      // Someone blocked is not shown typing either: what they write is hidden.
+      typing: (id, body) => {
+        if (!this.connections.isBlocked(body && body.username)) this.typing.heard(id, body);
+      },
+      removed: (id) => this.channelRooms.lost(id, 'removed', null),
+    });
     this.channelRooms = new ChannelRooms(this.rooms,
       { tell: (text) => view.showRoomNotice(text), fetchRooms: () => api.rooms() });
-    this.people = new People({
-      find: (query, limit) => api.users(query, limit),
-      query: () => view.peopleQuery(),
-      learnName: (name) => this.rooms.learnName(name),
-      online: (name, online) => this.showOnline(name, online),
-      listed: (users, query) => {
-        this.bots.listed(users);
-        view.people.render(users, username, query);
-      },
-      failed: (message) => view.people.showError(message),
-    });
+    this.people = new PeoplePanel(username, { bus, view, rooms: this.rooms, bots, current: () => this.current,
+      presenceChanged: () => this.unread.schedulePoll() });
     this.unread = new UnreadCounts(username, {
       rooms: this.rooms,
       current: () => this.current,
@@ -92,37 +95,18 @@ export class ChatSession {
         view.showUnreadTotal(this.unread.total());
       },
     });
-    this.sync = new HistorySync({
-      request: (address, body) => bus.request(address, body),
-      isOpen: () => bus.isOpen(),
-      initial: (room, messages) => this.initialLoaded(room, messages),
-      initialFailed: (room, e) => {
-        if (room === this.current) view.messages.setEdgeText(`Could not load messages: ${e.message}`);
-      },
-      olderStarted: (room) => {
-        if (room === this.current) view.messages.setEdge(room);
-      },
-      older: (room, loaded) => this.olderLoaded(room, loaded),
-      caughtUp: (room, added) => this.arrived(room, added, false),
-    });
     this.typing = new Typing(username, {
       send: (room) => bus.send('chat.typing', { room }),
       onShow: (text) => view.showTyping(text),
     });
-    this.composer = new Composer({
+    this.intake = new MessageIntake(username, { bus, view, rooms: this.rooms, bots, hidden: this.hidden,
+      typing: this.typing, unread: this.unread, notifier: this.notifier, current: () => this.current });
+    this.outbox = new Outbox({
       bus,
-      busy: (sending) => {
-        view.setSending(sending);
-        if (!sending && !this.stopped) view.focusInput();
-      },
-      problem: (message) => (message === null ? view.hideSendError() : view.showSendError(message)),
-      sent: (roomId, stored) => this.sent(roomId, stored),
-    });
-    this.uploads = new Uploads({
-      changed: (items) => view.showAttachments(items),
-      progress: (item) => view.attachments.showProgress(item),
-      shared: (roomId, stored) => this.shared(roomId, stored),
-      captionBack: (text) => view.restoreCaption(text),
+      view,
+      current: () => this.current,
+      posted: (roomId, stored) => this.posted(roomId, stored),
+      fileRemoved: (room, id) => this.fileRemoved(room, id),
       unauthorized: () => this.session.check(),
     });
   }
@@ -159,8 +143,8 @@ export class ChatSession {
 
   stop() {
     this.stopped = true;
-    for (const part of [this.session, this.sync, this.unread, this.people, this.typing, this.composer,
-      this.uploads, this.connections, this.channels, this.channelRooms, this.bots]) part.stop();
+    for (const part of [this.session, this.intake, this.unread, this.people, this.typing, this.outbox,
+      this.connections, this.channels, this.channelRooms, this.bots]) part.stop();
     this.abort.abort();
     this.bus.stop();
     this.notifier.dispose();
@@ -178,23 +162,21 @@ export class ChatSession {
         this.hidden.reveal(m);
         this.view.messages.render(this.current, 'keep');
       },
-      searchTyped: () => this.people.searchSoon(SEARCH_AFTER_INPUT),
+      searchTyped: () => this.people.typed(),
       nearTop: () => {
-        if (this.current) this.sync.loadOlder(this.current);
+        if (this.current) this.intake.loadOlder(this.current);
       },
-      send: () => this.send(),
+      send: () => this.outbox.send(),
       composerInput: () => {
         this.view.hideSendError();
-        if (this.current && this.view.composerText().trim()) this.typing.typed(this.current.id);
+        if (this.current) this.typing.composed(this.current.id, this.view.composerText());
       },
       visible: () => this.unread.markRead(),
       hidden: () => this.unread.hidden(this.current),
-      add: (files) => {
-        if (this.uploads.add(files)) this.view.focusInput();
-      },
-      cancel: (key) => this.uploads.cancel(key),
-      retry: (key) => this.uploads.retry(key),
-      removeFile: (fileId, messageId) => this.removeFile(fileId, messageId),
+      add: (files) => this.outbox.add(files),
+      cancel: (key) => this.outbox.cancel(key),
+      retry: (key) => this.outbox.retry(key),
+      removeFile: (fileId, messageId) => this.outbox.removeFile(fileId, messageId),
     }, this.abort.signal);
   }
 
@@ -202,11 +184,6 @@ export class ChatSession {
     this.bus.on('state', (state) => this.showConnection(state));
     this.bus.on('open', () => this.onOpen());
     this.bus.on('close', () => this.onClose());
-    this.bus.subscribe('chat.presence', (body) => {
-      if (!this.people.presenceChanged(body)) return;
-      this.view.people.setOnline(body.username, body.online);
-      this.unread.schedulePoll();
-    });
     // The server tells us here about private messages in rooms we may not know yet, and sends its notices.
     this.bus.subscribe(`chat.user.${this.me.username.toLowerCase()}`, (body) => this.onUserNotice(body));
   }
@@ -222,15 +199,17 @@ export class ChatSession {
     this.unread.refresh(true);
     this.connections.load();  // notices sent while away
     this.channelRooms.resync();  // a removal may have been missed
-    this.people.search(this.view.peopleQuery());  // presence changed while away
-    await this.sync.reconnected(this.rooms.values(), this.current);
+    this.people.search();  // presence changed while away
+    this.bots.refreshPolls(this.current);  // votes counted while away
+    await this.intake.reconnected(this.rooms.values(), this.current);
     if (this.stopped) return;
     this.unread.markRead();
     if (this.current && this.current.loaded) this.view.setReady();
   }
 
   onClose() {
-    this.sync.disconnected(this.rooms.values());
+    this.intake.disconnected(this.rooms.values());
+    this.bots.disconnected(this.rooms.values());
     this.typing.clear();
     this.session.check();
   }
@@ -244,30 +223,12 @@ export class ChatSession {
     this.view.roomList.add({ id, kind, label: this.rooms.label(id), private: channel?.visibility === 'private' });
     if (kind === 'dm') this.view.roomList.setOnline(id, this.people.isOnline(this.rooms.partner(id)));
     this.bots.roomAdded(room, kind);
-    // A channel's member who is removed hears it here: the server fails the room's address with 403.
-    const removed = (err) => {
-      if (err && err.failureCode === 403) this.channelRooms.lost(id, 'removed', null);
-    };
-    this.bus.subscribe(`chat.room.${id}`, (body) => {
-      if (isMessage(body)) {
-        this.ingest(room, [body], true);
-        return;
-      }
-      // Not a message: a file removed, or a poll's votes (bots.js).
-      const removal = readFileRemoved(body);
-      if (removal) this.fileRemoved(room, removal.message);
-      else this.bots.roomEvent(room, body);
-    }, channel ? removed : null);
-    // Someone blocked is not shown typing either: what they write is hidden.
-    this.bus.subscribe(`chat.typing.${id}`, (body) => {
-      if (!this.connections.isBlocked(body && body.username)) this.typing.heard(id, body);
-    }, channel ? removed : null);
+    this.feeds.follow(room, Boolean(channel));
   }
 
   // A channel left the directory: nothing more is heard from it, and the open room moves to global.
   roomRemoved(room) {
-    this.bus.unsubscribe(`chat.room.${room.id}`);
-    this.bus.unsubscribe(`chat.typing.${room.id}`);
+    this.feeds.unfollow(room.id);
     this.view.roomList.remove(room.id);
     this.unread.setCount(room, 0);
     if (this.current === room) {
@@ -306,8 +267,8 @@ export class ChatSession {
     this.view.messages.render(room, 'open');
     this.typing.watch(room.id);
     this.unread.markRead();
-    if (!room.loaded) this.sync.loadInitial(room);
-    else this.fillViewport(room);
+    this.intake.opened(room);
+    this.bots.refreshPolls(room);  // votes counted while the socket was away, if it was
     this.view.focusInput();
   }
 
@@ -317,68 +278,7 @@ export class ChatSession {
     this.bots.titleShown(partner);
   }
 
-  showOnline(username, online) {
-    const id = dmRoomId(this.me.username, username);
-    this.view.roomList.setOnline(id, online);
-    if (this.current && this.current.id === id) this.view.showRoomOnline(online);
-  }
-
-  // ---- history -----------------------------------------------------------
-
-  initialLoaded(room, messages) {
-    for (const m of messages) this.rooms.learnName(m.sender);
-    this.bots.learn(messages);
-    if (room !== this.current) return;
-    this.unread.loaded(room);
-    this.view.messages.render(room, 'open');
-    this.unread.markRead();
-    this.fillViewport(room);
-    this.view.setReady();
-  }
-
-  olderLoaded(room, loaded) {
-    if (loaded) this.unread.olderLoaded(room);
-    if (room !== this.current) return;
-    this.view.messages.render(room, 'keep');
-    if (loaded) this.fillViewport(room);
-  }
-
-  // Scrolling up is the only way to load older messages, so keep loading until
-  // the list can scroll.
-  fillViewport(room) {
-    if (room === this.current && room.hasOlder && !this.view.messages.overflows()) this.sync.loadOlder(room);
-  }
-
-  // ---- incoming messages ---------------------------------------------------
-
-  // Every message enters here (live, own reply); duplicates are dropped by id.
-  ingest(room, messages, live) {
-    const added = this.sync.receive(room, messages, live);
-    if (added.length) this.arrived(room, added, live);
-    return added;
-  }
-
-  arrived(room, added, live) {
-    for (const m of added) this.rooms.learnName(m.sender);
-    this.bots.learn(added);
-    // What blocked people write is neither counted nor notified; system lines are not someone writing.
-    const others = this.hidden.visible(added).filter((m) => !sameUser(m.sender, this.me.username) && !m.system);
-    const isCurrent = room === this.current;
-    if (live && others.length) {
-      for (const m of others) this.typing.wrote(room.id, m.sender);
-      if (this.unread.received(room, others)) this.view.messages.removeMarker();
-      if (isDmRoom(room.id)) {
-        const last = others[others.length - 1];
-        this.notifier.show(`${last.sender} (private)`, summary(last).slice(0, 200), room.id);
-      }
-    }
-    if (isCurrent) {
-      const wasAtBottom = this.view.messages.isAtBottom();
-      this.view.messages.update(room, added);
-      if (!wasAtBottom && live && others.length) this.view.showJumpNew(true);
-      this.unread.markRead();
-    }
-  }
+  // ---- what the server tells this person ------------------------------------
 
   onUserNotice(body) {
     const notice = readUserNotice(body);
@@ -386,7 +286,7 @@ export class ChatSession {
     if (notice.kind === 'private') {
       if (!this.rooms.partner(notice.room)) return;
       const room = this.rooms.ensure(notice.room);
-      if (room && isMessage(notice.message)) this.ingest(room, [notice.message], true);
+      if (room && isMessage(notice.message)) this.intake.ingest(room, [notice.message], true);
     } else if (notice.kind === 'ephemeral') {
       this.bots.ephemeral(notice);
     } else if (notice.kind === 'removed' || notice.kind === 'deleted') {
@@ -398,45 +298,14 @@ export class ChatSession {
 
   // ---- sending ---------------------------------------------------------
 
-  // Send: the files in the tray with the text as the first one's caption, or else the text as a message.
-  send() {
-    const roomId = this.current && this.current.id;
-    const text = this.view.composerText();
-    if (!roomId || !this.uploads.hasReady()) {
-      this.composer.send(roomId, text);
-      return;
-    }
-    const caption = text.trim();
-    const length = [...caption].length;
-    if (length > MAX_TEXT) {
-      this.view.showSendError(`This caption has ${length} characters; the limit is ${MAX_TEXT}.`);
-      return;
-    }
-    this.view.hideSendError();
-    if (this.uploads.send(roomId, caption)) this.view.clearComposer();
-  }
-
-  // A file the server stored: its message, as any other of this person's.
-  shared(roomId, stored) {
+  // The answer to this person's send or shared file: the stored message, shown as any other, or a command's receipt
+  // ({type: "command"}), which is no message: its bot answers. The list goes to its newest either way.
+  posted(roomId, stored) {
     const room = this.rooms.get(roomId);
-    if (!room || !isMessage(stored)) return;
-    this.ingest(room, [stored], false);
-    if (room === this.current) {
+    if (room && isMessage(stored)) this.intake.ingest(room, [stored], false);
+    if (room && room === this.current) {
       this.view.messages.scrollToBottom();
       this.view.showJumpNew(false);
-    }
-  }
-
-  async removeFile(fileId, messageId) {
-    const room = this.current;
-    try {
-      await api.removeFile(fileId);
-      this.fileRemoved(room, messageId);
-    } catch (e) {
-      if (this.stopped) return;
-      this.view.showRoomNotice(`Could not remove the file: ${e.message}`);
-      const m = room.messages.find((x) => x.id === messageId);
-      if (m && room === this.current) this.view.messages.replace(m);  // its Remove works again
     }
   }
 
@@ -444,16 +313,5 @@ export class ChatSession {
   fileRemoved(room, messageId) {
     const m = markRemoved(room, messageId);
     if (m && room === this.current) this.view.messages.replace(m);
-  }
-
-  // The stored message, or a command's receipt ({type: "command"}), which is no message: its bot answers.
-  sent(roomId, stored) {
-    const room = this.rooms.get(roomId);
-    this.view.clearComposer();
-    if (isMessage(stored)) this.ingest(room, [stored], false);
-    if (room === this.current) {
-      this.view.messages.scrollToBottom();
-      this.view.showJumpNew(false);
-    }
   }
 }

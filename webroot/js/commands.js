@@ -20,6 +20,18 @@ export function typedCommand(composerText) {
   return m ? m[1].toLowerCase() : null;
 }
 
+// The server's rule for a command: "/name" or "/name args", the name as commands are named, then a space (Java's \s)
+// before anything else. Such a text is never a message: it goes to its bot, or is refused when nobody registered it.
+const COMMAND_TEXT = /^\/[a-z0-9_-]{1,32}(?:[ \t\n\x0B\f\r][\s\S]*)?$/;
+
+// Whether the composer holds a command, or a command's name being typed ("/", "/Po", which the list completes):
+// nobody else will see it, so nobody is told that this person is typing (chat.typing). The composer sends the text
+// trimmed, and the server reads it so.
+export function isCommandText(composerText) {
+  const text = composerText.trim();
+  return typedCommand(text) !== null || COMMAND_TEXT.test(text);
+}
+
 // The well-formed entries of GET /api/commands' answer, as { name, bot, description, usage }.
 export function readCommands(data) {
   const list = data && Array.isArray(data.commands) ? data.commands : [];

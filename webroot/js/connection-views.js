@@ -1,8 +1,11 @@
-// DOM for the notices list and its badge, the contacts list, and one person's menu. They draw what they are
-// given and report clicks as data-action buttons; connections.js decides. Every user string goes in as text.
+// DOM for the notices list and its badge, the contacts list, and one person's menu, a bot's name with its badge.
+// They draw what they are given and report clicks as data-action buttons; connections.js decides. Every user string
+// goes in as text.
 
+import { botBadge, markBot } from './bot-badge.js';
 import { hideModal, showModal } from './modals.js';
 import { el } from './render.js';
+import { sameUser } from './rooms.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,8 +18,10 @@ function actionButton(label, action, name, style = 'btn-outline-primary', ariaLa
   return button;
 }
 
-function personName(name) {
-  return el('span', 'contact-name', name);
+// The name (in an element of class `kind`) and, for a bot, its badge.
+function personName(name, bot, kind = 'contact-name') {
+  const shown = el('span', kind, name);
+  return bot ? [shown, botBadge()] : [shown];
 }
 
 export class NoticesView {
@@ -82,8 +87,8 @@ export class ContactsView {
     this.error = $('contacts-error');
   }
 
-  // book: the ContactBook
-  render(book) {
+  // book: the ContactBook; isBot(name) says whose name gets the badge.
+  render(book, isBot) {
     const rows = {
       incoming: (name) => [actionButton('Accept', 'accept', name, 'btn-primary', `Accept ${name}`),
         actionButton('Decline', 'decline', name, 'btn-outline-secondary', `Decline ${name}`)],
@@ -98,10 +103,19 @@ export class ContactsView {
       list.replaceChildren(...names.map((name) => {
         const li = el('li', 'contact-row');
         li.dataset.contact = name;
-        li.append(personName(name), ...rows[state](name));
+        li.append(...personName(name, isBot(name)), ...rows[state](name));
         return li;
       }));
       if (!names.length) list.append(el('li', 'sidebar-hint', list.dataset.empty));
+    }
+  }
+
+  // The page learnt whether `name` is a bot after the lists were drawn.
+  setBot(name, bot) {
+    for (const list of Object.values(this.lists)) {
+      for (const row of list.querySelectorAll('[data-contact]')) {
+        if (sameUser(row.dataset.contact, name)) markBot(row.querySelector('.contact-name'), bot);
+      }
     }
   }
 
@@ -130,10 +144,11 @@ export class PersonView {
     this.message = $('person-message');
   }
 
-  // state: the ContactBook's state for `name`; blocked: whether this person blocks them.
-  render(name, state, blocked) {
+  // state: the ContactBook's state for `name`; blocked: whether this person blocks them; bot: whether `name` is a
+  // bot's.
+  render(name, state, blocked, bot) {
     this.modal.dataset.person = name;
-    this.title.textContent = name;
+    this.title.replaceChildren(...personName(name, bot, 'person-title-name'));
     this.state.textContent = blocked ? `${STATE_TEXT[state]} Blocked: you do not see their messages.` : STATE_TEXT[state];
     const connect = {
       none: ['Request to connect', 'request'],
@@ -146,6 +161,11 @@ export class PersonView {
     this.decline.hidden = state !== 'incoming';
     this.block.textContent = blocked ? 'Unblock' : 'Block';
     this.block.dataset.action = blocked ? 'unblock' : 'block';
+  }
+
+  // The page learnt whether the person shown is a bot.
+  setBot(bot) {
+    markBot(this.title.querySelector('.person-title-name'), bot);
   }
 
   showError(message) {

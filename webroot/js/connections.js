@@ -1,9 +1,10 @@
 // Who this person is connected to, and what waits for their answer: the contact book, blocks, invitations to
 // channels and requests to connect, from the API on start and from the notices on chat.user.<me>. It draws the
-// notices, contacts and person views, raises a desktop notification for a new notice, and tells the session when
-// a block changed (to redraw the messages) or a channel was joined from an invitation.
+// notices, contacts and person views (a bot's name with its badge), raises a desktop notification for a new notice,
+// and tells the session when a block changed (to redraw the messages) or a channel was joined from an invitation.
 
 import { api } from './api.js';
+import { nameText } from './bot-names.js';
 import { ContactsView, NoticesView, PersonView } from './connection-views.js';
 import { ContactBook } from './contacts.js';
 import { clearErrors, clearErrorsOnInput, setBusy, showErrors, showSuccess } from './forms.js';
@@ -14,13 +15,14 @@ import { sameUser } from './rooms.js';
 const $ = (id) => document.getElementById(id);
 
 export class Connections {
-  // me: the username. notifier: the Notifier. Hooks:
+  // me: the username. notifier: the Notifier. bots: who is a bot (isBot, lookUp, onBotChange of bots.js). Hooks:
   //   blocksChanged()          someone was blocked or unblocked: hidden messages change
   //   joined(details)          a channel joined from an invitation
   //   openDm(username)         the person chose to write to someone
-  constructor(me, { notifier, blocksChanged, joined, openDm }, signal) {
+  constructor(me, { notifier, bots, blocksChanged, joined, openDm }, signal) {
     this.me = me;
     this.notifier = notifier;
+    this.bots = bots;
     this.hooks = { blocksChanged, joined, openDm };
     this.book = new ContactBook();
     this.notices = new NoticeList();
@@ -31,6 +33,10 @@ export class Connections {
     this.stopped = false;
     this.bind(signal);
     this.draw();
+    bots.onBotChange((name, bot) => {
+      this.contactsView.setBot(name, bot);
+      if (this.person && sameUser(this.person, name)) this.personView.setBot(bot);
+    });
   }
 
   isBlocked(name) {
@@ -59,12 +65,13 @@ export class Connections {
   heard(notice) {
     if (notice.kind === 'invite') {
       if (this.notices.invited(notice)) {
-        this.notify(`${notice.from} invited you`, `to #${notice.channel}`, `invite.${notice.channel}`);
+        this.notify(`${this.nameText(notice.from)} invited you`, `to #${notice.channel}`, `invite.${notice.channel}`);
       }
     } else if (notice.kind === 'contact-request') {
       this.book.requested(notice.from);
       if (this.notices.requested(notice.from)) {
-        this.notify(`${notice.from} asks to connect`, 'Accept or decline in your notices.', `contact.${notice.from}`);
+        this.notify(`${this.nameText(notice.from)} asks to connect`, 'Accept or decline in your notices.',
+          `contact.${notice.from}`);
       }
     } else if (notice.kind === 'contact-accepted') {
       this.book.accepted(notice.by);
@@ -75,6 +82,11 @@ export class Connections {
     this.draw();
   }
 
+  // A notification's title has no room for the badge: "assistant (bot)".
+  nameText(name) {
+    return nameText(name, this.bots.isBot(name));
+  }
+
   // Shown only while the tab is hidden and notifications are allowed (the Notifier decides); a click opens the
   // notices.
   notify(title, body, tag) {
@@ -83,8 +95,12 @@ export class Connections {
 
   draw() {
     this.noticesView.render(this.notices.list());
-    this.contactsView.render(this.book);
-    if (this.person) this.personView.render(this.person, this.book.state(this.person), this.book.isBlocked(this.person));
+    const isBot = (name) => this.bots.isBot(name);
+    this.contactsView.render(this.book, isBot);
+    if (this.person) {
+      this.personView.render(this.person, this.book.state(this.person), this.book.isBlocked(this.person),
+        isBot(this.person));
+    }
   }
 
   // ---- what the person does ------------------------------------------------
@@ -101,9 +117,14 @@ export class Connections {
       if (name) this.hooks.openDm(name);
     }, { signal });
     $('notices-modal').addEventListener('show.bs.modal', () => this.noticesView.showError(''), { signal });
-    $('contacts-modal').addEventListener('show.bs.modal', () => {
+    $('contacts-modal').addEventListener('show.bs.modal', async () => {
       this.contactsView.showError('');
-      this.load();
+      await this.load();
+      // Whom the lists name: bots get their badge once the people search says which.
+      if (!this.stopped) {
+        this.bots.lookUp([...['incoming', 'contact', 'outgoing'].flatMap((s) => this.book.list(s)),
+          ...this.book.blockedNames()]);
+      }
     }, { signal });
     const form = $('contact-request-form');
     clearErrorsOnInput(form);
@@ -130,8 +151,9 @@ export class Connections {
   openPerson(name) {
     if (!name || sameUser(name, this.me)) return;
     this.person = name;
-    this.personView.render(name, this.book.state(name), this.book.isBlocked(name));
+    this.personView.render(name, this.book.state(name), this.book.isBlocked(name), this.bots.isBot(name));
     this.personView.open();
+    this.bots.lookUp([name]);
   }
 
   // A click on a [data-action] button; `person()` names who, when the button does not carry it.

@@ -3,6 +3,7 @@
 // No DOM: it is given the clock and the bus's send, and hands the line to show to onShow.
 
 import { realClock } from './clock.js';
+import { isCommandText } from './commands.js';
 import { sameUser } from './rooms.js';
 
 export const TYPING_EVERY = 2000;  // the server drops typing events sent more often
@@ -83,6 +84,12 @@ export class Typing {
     const now = this.clock.now();
     if (now - (this.sent.get(roomId) || 0) < TYPING_EVERY) return;
     if (this.send(roomId)) this.sent.set(roomId, now);
+  }
+
+  // The composer of `roomId` now holds `text`: a message being written is announced; blank text is not, nor a slash
+  // command (or its name being typed), which nobody else will see.
+  composed(roomId, text) {
+    if (text.trim() && !isCommandText(text)) this.typed(roomId);
   }
 
   stop() {

@@ -1,8 +1,9 @@
-// Bot names (webroot/js/bot-names.js): who is a bot, learnt from messages, the people search and commands' owners.
+// Bot names (webroot/js/bot-names.js): who is a bot, learnt from messages, the people search and commands' owners;
+// which names to look up, each once; how a bot's name reads where no badge can go.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BotNames } from '../../../webroot/js/bot-names.js';
+import { ASK_AT_ONCE, BotNames, nameText } from '../../../webroot/js/bot-names.js';
 
 test('a bot\'s message, a flagged search result or a command\'s owner makes a name a bot, whatever its case', () => {
   const changed = [];
@@ -25,4 +26,23 @@ test('a bot\'s message, a flagged search result or a command\'s owner makes a na
   assert.deepEqual(changed, ['Assistant', 'deploybot', 'bob', 'shipit']);
   names.fromUsers([null, { bot: true }]);
   assert.equal(names.isBot(undefined), false);
+});
+
+test('names nothing is known of are looked up once each, whatever their case, a few at a time', () => {
+  const names = new BotNames();
+  names.fromMessages([{ sender: 'assistant', bot: true }]);
+  names.fromUsers([{ username: 'bob' }]);
+  assert.deepEqual(names.toAsk(['assistant', 'Bob', 'carol', 'Dave', null, '', 'carol']), ['carol', 'Dave'],
+    'known ones, and the same name twice, are not asked');
+  assert.deepEqual(names.toAsk(['CAROL', 'dave', 'erin']), ['erin'], 'asked before: not again, answered or not');
+  const many = Array.from({ length: ASK_AT_ONCE + 3 }, (_, i) => `member${i}`);
+  assert.equal(names.toAsk(many).length, ASK_AT_ONCE);
+  assert.deepEqual(names.toAsk(many), many.slice(ASK_AT_ONCE), 'the rest when the list is shown again');
+});
+
+test('a bot\'s name as plain text says so, with anything else in the same brackets', () => {
+  assert.equal(nameText('assistant', true), 'assistant (bot)');
+  assert.equal(nameText('bob', false), 'bob');
+  assert.equal(nameText('assistant', true, 'private'), 'assistant (bot, private)');
+  assert.equal(nameText('bob', false, 'private'), 'bob (private)', 'a person\'s title as it always was');
 });

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CommandCatalog, CommandCompletion, MAX_SHOWN, REFRESH_AFTER, RETRY_AFTER, matchCommands, readCommands, typedCommand,
-  usageArgs,
+  CommandCatalog, CommandCompletion, MAX_SHOWN, REFRESH_AFTER, RETRY_AFTER, isCommandText, matchCommands, readCommands,
+  typedCommand, usageArgs,
 } from '../../../webroot/js/commands.js';
 import { FakeClock, settle } from './lib/fake-clock.mjs';
 
@@ -38,6 +38,17 @@ test('only "/" and a name, or the start of one, is a command being typed', () =>
   assert.equal(typedCommand(' /poll'), null);
   assert.equal(typedCommand(''), null);
   assert.equal(typedCommand(`/${'a'.repeat(33)}`), null, 'longer than any name can be');
+});
+
+test('a text the server takes for a command, or a command\'s name being typed, is no message', () => {
+  for (const text of ['/', '/p', '/Po', '/poll', '/poll "Lunch?" "a" "b"', '/remind in 10m\ntea', '  /who  ',
+    '/nosuch', '/nosuch with words']) {
+    assert.equal(isCommandText(text), true, text);
+  }
+  for (const text of ['', 'hello', 'a /who', '/etc/hosts', '/who/', '/Who are you', '//', '/ who', '/wh.o',
+    `/${'a'.repeat(33)} x`]) {
+    assert.equal(isCommandText(text), false, text);
+  }
 });
 
 test('the server\'s list is read leniently: bad entries go, a missing usage is the name', () => {

@@ -124,3 +124,14 @@ test('stopped: no timer is left behind', () => {
   page.typing.stop();
   assert.equal(page.clock.pending(), 0);
 });
+
+test('writing a message is announced; blank text and a slash command, which nobody else sees, are not', () => {
+  const page = setup();
+  for (const text of ['   ', '/', '/po', '/poll "Lunch?" "a" "b"', '/nosuch x']) page.typing.composed('global', text);
+  assert.deepEqual(page.sent, []);
+  page.typing.composed('global', '/etc/hosts is where');
+  assert.deepEqual(page.sent, [['global', page.clock.now()]]);
+  page.clock.advance(TYPING_EVERY);
+  page.typing.composed('global', 'hello');
+  assert.deepEqual(page.sent.map(([room]) => room), ['global', 'global']);
+});
