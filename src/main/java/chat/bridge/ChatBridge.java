@@ -8,6 +8,7 @@ import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +50,11 @@ public final class ChatBridge {
   static final short SESSION_ENDED = 4001;
   /** A socket at the end of its lifetime: the page reconnects with its session, if that is still good. */
   static final short LIFETIME_OVER = 4000;
+  /** WebSocket's "service restart": the node is going; reconnect (elsewhere). */
+  static final short RESTARTING = 1012;
+  static final long CLOSE_TICK_MS = 50;
+  static final long CLOSE_SPREAD_PER_SOCKET_MS = 3;
+  static final long MAX_CLOSE_SPREAD_MS = 3000;
   /** How often open sockets are checked for a session that ended under them (expiry, a logout race). */
   static final long SESSION_CHECK_MS = 30_000;
   public static final int MAX_FRAME_BYTES = 64 * 1024;
@@ -68,6 +74,8 @@ public final class ChatBridge {
   private final Map<String, Set<SockJSSocket>> socketsByBot = new HashMap<>();
   /** Bots' sockets registered on their own address: only these count for the bot's presence. */
   private final Set<SockJSSocket> botsListening = new HashSet<>();
+  /** The node is going ({@link #closeAll}): no new socket is kept. */
+  private boolean closing;
   private final RoomFanout fanout;
   private final AtomicInteger openSockets = new AtomicInteger();
   private final BridgeLimits limits;
@@ -137,6 +145,11 @@ public final class ChatBridge {
     switch (event.type()) {
       case SOCKET_CREATED -> {
         if (username == null) {
+          event.complete(false);
+          return;
+        }
+        if (closing) {
+          socket.close(RESTARTING, "node restarting");
           event.complete(false);
           return;
         }
@@ -317,12 +330,31 @@ public final class ChatBridge {
 
   /**
    * A node going down tells every browser to reconnect (to another node, through the load balancer): 1012 is
-   * WebSocket's "service restart". Pages reconnect and catch up from history.
+   * WebSocket's "service restart". Pages reconnect and catch up from history. Not all at once: a few every
+   * {@value #CLOSE_TICK_MS} ms, over up to {@value #MAX_CLOSE_SPREAD_MS} ms (3 ms a socket), so that the nodes they
+   * come back to take them as a stream; all of a node's 1,000 members in one second held the node they reconnected
+   * to at a p99 of 3 s (W8, issue 18). Sockets opened meanwhile are closed at once. Completes when all are closed.
    */
-  public void closeAll() {
-    java.util.stream.Stream.concat(socketsBySession.values().stream(), socketsByBot.values().stream())
-      .flatMap(Set::stream).toList()
-      .forEach(socket -> socket.close(1012, "node restarting"));
+  public Future<Void> closeAll() {
+    closing = true;
+    List<SockJSSocket> open = new java.util.ArrayList<>(java.util.stream.Stream.concat(
+      socketsBySession.values().stream(), socketsByBot.values().stream()).flatMap(Set::stream).toList());
+    long spread = Math.min(MAX_CLOSE_SPREAD_MS, open.size() * CLOSE_SPREAD_PER_SOCKET_MS);
+    int perTick = (int) Math.ceil(open.size() / (double) Math.max(1, spread / CLOSE_TICK_MS));
+    Promise<Void> closed = Promise.promise();
+    closeSome(open, perTick, closed);
+    return closed.future();
+  }
+
+  private void closeSome(List<SockJSSocket> open, int perTick, Promise<Void> closed) {
+    List<SockJSSocket> now = open.subList(0, Math.min(perTick, open.size()));
+    now.forEach(socket -> socket.close(RESTARTING, "node restarting"));
+    now.clear();
+    if (open.isEmpty()) {
+      closed.complete();
+    } else {
+      vertx.setTimer(CLOSE_TICK_MS, id -> closeSome(open, perTick, closed));
+    }
   }
 
   /**

@@ -229,8 +229,9 @@ public class HttpVerticle extends VerticleBase {
   /** Draining: no new connections, every open socket told to reconnect elsewhere, requests in flight finish. */
   @Override
   public Future<?> stop() {
-    bridge.closeAll();
-    return server.shutdown(5, TimeUnit.SECONDS).eventually(() -> sharedFiles.close());
+    return bridge.closeAll()
+      .compose(closed -> server.shutdown(5, TimeUnit.SECONDS))
+      .eventually(() -> sharedFiles.close());
   }
 
   public int openSockets() {
