@@ -7,6 +7,7 @@ import chat.bot.BotVerticle;
 import chat.channel.ChannelVerticle;
 import chat.contact.ContactVerticle;
 import chat.bridge.BridgeLimits;
+import chat.bus.Addresses;
 import chat.cluster.ClusterView;
 import chat.cluster.HazelcastSetup;
 import chat.cluster.PresenceVerticle;
@@ -19,6 +20,7 @@ import chat.metrics.MetricsVerticle;
 import chat.room.RoomVerticle;
 import chat.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -45,6 +47,7 @@ public final class ChatNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
   private static final int CORES = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private static final long LEAVING_ANSWER_MS = 1000;
   /** One HTTP verticle per event loop: handshakes, requests and fan-out use every core. */
   private static final int HTTP_INSTANCES = CORES;
 
@@ -122,8 +125,14 @@ public final class ChatNode {
       metricsEndpoint = new MetricsVerticle(config.metrics(), (PrometheusMeterRegistry) metrics.registry());
       metricsUp = deploy(vertx.deployVerticle(metricsEndpoint));
     }
+    // told by a node that is stopping, before any verticle routes to it
+    Future<Void> departures = vertx.eventBus().<String>consumer(Addresses.nodeLeaving(cluster.nodeId()), leaving -> {
+      cluster.leaving(leaving.body());
+      leaving.reply(null);
+    }).completion();
     // the schema before any verticle that uses it
     return metricsUp
+      .compose(v -> departures)
       .compose(v -> Migrations.migrate(vertx, config.db()))
       .compose(v -> deploy(vertx.deployVerticle(new StoreVerticle(config, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new AccountVerticle(config))))
@@ -144,6 +153,21 @@ public final class ChatNode {
       .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}, transport {}", cluster.nodeId(), httpPort(),
         config.cluster().enabled() ? "cluster '" + config.cluster().name() + "' of " + cluster.liveNodes().size()
           : "single node", vertx.isNativeTransportEnabled() ? "epoll" : "NIO"));
+  }
+
+  /**
+   * First of a stop: this node and every other one stop counting it as live, so sends are ordered and counted
+   * elsewhere while it closes its sockets and finishes what it took. Without this, the others asked it for a send
+   * token or a room's order until Hazelcast saw it gone, and such a send waited out the 3 s peer timeout (W8's
+   * worst second at +3 s of a restart, issue 18). A node that does not answer within a second is not waited for.
+   */
+  private Future<Void> leave() {
+    List<String> others = cluster.liveNodes().stream().filter(node -> !node.equals(cluster.nodeId())).toList();
+    cluster.leaving(cluster.nodeId());
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(LEAVING_ANSWER_MS);
+    List<Future<Object>> told = others.stream().map(node -> vertx.eventBus()
+      .request(Addresses.nodeLeaving(node), cluster.nodeId(), quick).map(reply -> (Object) null)).toList();
+    return Future.join(told).<Void>mapEmpty().otherwiseEmpty();
   }
 
   private Future<Void> deploy(Future<String> deployment) {
@@ -172,9 +196,12 @@ public final class ChatNode {
     return http.get(0).port();
   }
 
-  /** Undeploys in reverse order (the store last, so its SHUTDOWN comes after every other user of the database). */
+  /**
+   * Tells the other nodes it is going, then undeploys in reverse order (the store last, so its SHUTDOWN comes after
+   * every other user of the database).
+   */
   public Future<Void> close() {
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = leave();
     while (!deployments.isEmpty()) {
       String id = deployments.pop();
       chain = chain.compose(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));

@@ -196,6 +196,14 @@ public final class Addresses {
     return "access.changed." + nodeId;
   }
 
+  /**
+   * Where a node is told that another is stopping ({node id} as a String): it answers once that node is no longer
+   * live to it (see chat.cluster.ClusterView#leaving).
+   */
+  public static String nodeLeaving(String nodeId) {
+    return "cluster.leaving." + nodeId;
+  }
+
   /** Where a node keeps the send-rate buckets of the users whose home it is. */
   public static String sendLimit(String nodeId) {
     return "room.limit." + nodeId;
