@@ -147,12 +147,13 @@ public final class ChatNode {
         http.add(instance);
         return instance;
       }, new DeploymentOptions().setInstances(HTTP_INSTANCES))))
-      // an outside bot to the chat, so it comes once the HTTP API is up
-      .compose(v -> config.bots().assistant() ? deploy(vertx.deployVerticle(new AssistantVerticle(config, httpPort())))
-        : Future.succeededFuture())
+      // serving from here (health is UP once HTTP listens), so said now, not after the assistant
       .onSuccess(v -> LOG.info("chat node {} started: http port {}, {}, transport {}", cluster.nodeId(), httpPort(),
         config.cluster().enabled() ? "cluster '" + config.cluster().name() + "' of " + cluster.liveNodes().size()
-          : "single node", vertx.isNativeTransportEnabled() ? "epoll" : "NIO"));
+          : "single node", vertx.isNativeTransportEnabled() ? "epoll" : "NIO"))
+      // an outside bot to the chat, so it comes once the HTTP API is up
+      .compose(v -> config.bots().assistant() ? deploy(vertx.deployVerticle(new AssistantVerticle(config, httpPort())))
+        : Future.succeededFuture());
   }
 
   /**

@@ -75,7 +75,10 @@ public class AssistantVerticle extends VerticleBase {
     return account()
       .compose(this::commandsSet)
       .compose(v -> socket.open())
-      .onSuccess(v -> firing = vertx.setPeriodic(FIRE_EVERY_MS, id -> fireDue()))
+      .onSuccess(v -> {
+        firing = vertx.setPeriodic(FIRE_EVERY_MS, id -> fireDue());
+        LOG.info("the assistant is running on this node");
+      })
       .recover(err -> {
         LOG.warn("the assistant is not running on this node: {}", err.getMessage());
         return Future.succeededFuture();
