@@ -65,4 +65,36 @@ class RemindersClaimTest {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aReminderClaimedByANodeThatDiedBeforeFiringItIsClaimedAgainWhenTheLeaseEnds() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    ChatConfig.Db db = ChatConfig.fromJson(chat.node().config()).db();
+    ReconnectingPool deadPool = new ReconnectingPool(vertx, db, "dead");
+    ReconnectingPool livePool = new ReconnectingPool(vertx, db, "live");
+    try {
+      Reminders dead = new Reminders(deadPool);
+      Reminders live = new Reminders(livePool);
+      long now = System.currentTimeMillis();
+      String user = "lease" + now % 100_000;
+      assertTrue(dead.add(user, "global", "stand up", now - 1).await(10, TimeUnit.SECONDS));
+      List<Reminders.Reminder> claimed = mine(dead.claimDue(now).await(10, TimeUnit.SECONDS), user);
+      assertEquals(1, claimed.size());
+      // the claimer dies here, never firing it: within the lease nobody else takes it, after it the next one does
+      assertTrue(mine(live.claimDue(now + Reminders.LEASE_MS - 1).await(10, TimeUnit.SECONDS), user).isEmpty());
+      List<Reminders.Reminder> again = mine(live.claimDue(now + Reminders.LEASE_MS + 1).await(10, TimeUnit.SECONDS), user);
+      assertEquals(claimed, again, "the same reminder, under the same cid " + claimed.get(0).cid());
+      live.fired(again.get(0)).await(10, TimeUnit.SECONDS);
+      assertTrue(mine(live.claimDue(now + 10 * Reminders.LEASE_MS).await(10, TimeUnit.SECONDS), user).isEmpty(),
+        "fired: never claimed again");
+    } finally {
+      deadPool.close().await(10, TimeUnit.SECONDS);
+      livePool.close().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<Reminders.Reminder> mine(List<Reminders.Reminder> claimed, String user) {
+    return claimed.stream().filter(r -> r.user().equals(user)).toList();
+  }
 }
