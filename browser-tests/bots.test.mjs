@@ -218,6 +218,26 @@ browserTest('aPrivateChatWithABotAndThePeopleListShowTheBadge', async (session) 
   await page.locator('#person-modal.show').waitFor();
   assert.equal(await page.textContent('#person-title .person-title-name'), 'assistant');
   assert.equal(await page.textContent('#person-title .bot-badge'), 'bot');
+  await page.click('#person-modal .close-x');
+  await page.locator('#person-modal').waitFor({ state: 'hidden' });
+
+  // A bot of carol's asks her to connect (as a program can, with its token): her notice says it is a bot.
+  const botName = uniqueName('greeter');
+  const token = await page.evaluate(async (name) => {
+    const made = await fetch('/api/bots', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name }) });
+    return (await made.json()).token;
+  }, botName);
+  const asked = await fetch(`${node.url}/api/contacts/requests`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: carol }) });
+  assert.equal(asked.status, 201, await asked.text());
+  await page.locator('#notices-badge:not([hidden])').waitFor();
+  await page.click('#notices-button');
+  await page.locator('#notices-modal.show').waitFor();
+  const row = page.locator(`#notices-list [data-from="${botName}"]`);
+  assert.equal(await row.locator('.notice-from').textContent(), botName);
+  await row.locator('.bot-badge').waitFor();
 });
 
 browserTest('votesCastWhileAPageWasAwayShowOnceItIsBack', async (session) => {

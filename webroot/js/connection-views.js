@@ -33,20 +33,21 @@ export class NoticesView {
     this.error = $('notices-error');
   }
 
-  // items: NoticeList.list()
-  render(items) {
-    this.list.replaceChildren(...items.map((n) => (n.kind === 'invite' ? this.invite(n) : this.request(n))));
+  // items: NoticeList.list(); isBot(name): whether a name is a bot's, for its badge.
+  render(items, isBot = () => false) {
+    this.list.replaceChildren(...items.map((n) => (n.kind === 'invite' ? this.invite(n, isBot)
+      : this.request(n, isBot))));
     this.empty.hidden = items.length > 0;
     this.badge.textContent = String(items.length);
     this.badge.hidden = items.length === 0;
     this.count.textContent = items.length ? `${items.length} waiting` : 'none waiting';
   }
 
-  invite(n) {
+  invite(n, isBot) {
     const li = el('li', 'notice');
     li.dataset.notice = n.key;
     const line = el('p', 'notice-text');
-    line.append(el('strong', null, n.from || 'Someone'), ' invited you to ',
+    line.append(...this.from(li, n.from || 'Someone', Boolean(n.from) && isBot(n.from)), ' invited you to ',
       el('strong', null, `#${n.channel}`));
     li.append(line);
     if (n.description) li.append(el('p', 'notice-detail', n.description));
@@ -57,17 +58,31 @@ export class NoticesView {
     return li;
   }
 
-  request(n) {
+  request(n, isBot) {
     const li = el('li', 'notice');
     li.dataset.notice = n.key;
     const line = el('p', 'notice-text');
-    line.append(el('strong', null, n.from), ' asks to connect with you.');
+    line.append(...this.from(li, n.from, isBot(n.from)), ' asks to connect with you.');
     li.append(line);
     const actions = el('div', 'notice-actions');
     actions.append(actionButton('Accept', 'accept', n.from, 'btn-primary', `Accept ${n.from}`),
       actionButton('Decline', 'decline', n.from, 'btn-outline-secondary', `Decline ${n.from}`));
     li.append(actions);
     return li;
+  }
+
+  // Who a notice is from, with the bot badge for a bot; the row remembers the name for setBot.
+  from(li, name, bot) {
+    li.dataset.from = name;
+    const shown = el('strong', 'notice-from', name);
+    return bot ? [shown, botBadge()] : [shown];
+  }
+
+  // A name's bot status learned after the list was drawn.
+  setBot(name, bot) {
+    for (const row of this.list.querySelectorAll('[data-from]')) {
+      if (sameUser(row.dataset.from, name)) markBot(row.querySelector('.notice-from'), bot);
+    }
   }
 
   showError(message) {

@@ -35,6 +35,7 @@ export class Connections {
     this.draw();
     bots.onBotChange((name, bot) => {
       this.contactsView.setBot(name, bot);
+      this.noticesView.setBot(name, bot);
       if (this.person && sameUser(this.person, name)) this.personView.setBot(bot);
     });
   }
@@ -94,8 +95,8 @@ export class Connections {
   }
 
   draw() {
-    this.noticesView.render(this.notices.list());
     const isBot = (name) => this.bots.isBot(name);
+    this.noticesView.render(this.notices.list(), isBot);
     this.contactsView.render(this.book, isBot);
     if (this.person) {
       this.personView.render(this.person, this.book.state(this.person), this.book.isBlocked(this.person),
@@ -116,7 +117,11 @@ export class Connections {
       this.personView.close();
       if (name) this.hooks.openDm(name);
     }, { signal });
-    $('notices-modal').addEventListener('show.bs.modal', () => this.noticesView.showError(''), { signal });
+    $('notices-modal').addEventListener('show.bs.modal', () => {
+      this.noticesView.showError('');
+      // whom the notices are from: a bot gets its badge once the people search says it is one
+      this.bots.lookUp(this.notices.list().map((n) => n.from).filter(Boolean));
+    }, { signal });
     $('contacts-modal').addEventListener('show.bs.modal', async () => {
       this.contactsView.showError('');
       await this.load();
