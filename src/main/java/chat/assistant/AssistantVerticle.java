@@ -73,7 +73,10 @@ public class AssistantVerticle extends VerticleBase {
     db = new ReconnectingPool(vertx, config.db(), "assistant");
     reminders = new Reminders(db);
     return account()
-      .compose(this::commandsSet)
+      .compose(token -> {
+        clients(token);
+        return commandsSet();
+      })
       .compose(v -> socket.open())
       .onSuccess(v -> {
         firing = vertx.setPeriodic(FIRE_EVERY_MS, id -> fireDue());
@@ -99,8 +102,11 @@ public class AssistantVerticle extends VerticleBase {
       .map(reply -> reply.body().getString("token"));
   }
 
-  /** Its node's own HTTP listener, over TLS when the node serves TLS (its own certificate, so not checked). */
-  private Future<Void> commandsSet(String token) {
+  /**
+   * Its HTTP client and bridge socket, with its token, on its node's own HTTP listener, over TLS when the node
+   * serves TLS (its own certificate, so not checked).
+   */
+  private void clients(String token) {
     String host = config.http().host().equals("0.0.0.0") || config.http().host().equals("::") ? "127.0.0.1"
       : config.http().host();
     boolean tls = config.http().tls().isPresent();
@@ -110,6 +116,9 @@ public class AssistantVerticle extends VerticleBase {
       new WebSocketConnectOptions().setHost(host).setPort(httpPort).setURI("/eventbus/websocket").setSsl(tls)
         .addHeader("Authorization", "Bearer " + token),
       Addresses.user(NAME), this::onNotice);
+  }
+
+  private Future<Void> commandsSet() {
     return http.call(HttpMethod.PUT, "/api/bots/" + NAME + "/commands", COMMANDS).mapEmpty();
   }
 

@@ -104,15 +104,20 @@ final class BotsApi {
     }
     String bot = Requests.username(ctx);
     JsonObject asked = new JsonObject().put("bot", bot).put("after", after);
+    if (wait == 0) {
+      // nothing to wait for, so no cluster-wide registration to make and take back
+      read(asked).onSuccess(updates -> Replies.json(ctx, 200, updates)).onFailure(err -> Replies.failure(ctx, err));
+      return;
+    }
     // listening first: an update stored between the read and the wait would otherwise wait out the timer
     MessageConsumer<Object> announced = vertx.eventBus().consumer(Addresses.botUpdated(RoomId.key(bot)));
     Promise<Void> woken = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, wait * 1000), id -> woken.tryComplete());
+    long timer = vertx.setTimer(wait * 1000, id -> woken.tryComplete());
     announced.handler(update -> woken.tryComplete());
     ctx.response().closeHandler(closed -> woken.tryComplete());
     announced.completion()
       .compose(listening -> read(asked))
-      .compose(first -> !first.getJsonArray("updates").isEmpty() || wait == 0 ? Future.succeededFuture(first)
+      .compose(first -> !first.getJsonArray("updates").isEmpty() ? Future.succeededFuture(first)
         : woken.future().compose(v -> read(asked)))
       .onComplete(done -> {
         vertx.cancelTimer(timer);
