@@ -3,6 +3,7 @@ package chat.app;
 import chat.config.ChatConfig;
 import chat.config.ConfigException;
 import chat.db.Migrations;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ public final class Main {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final long STOP_WAIT_S = 30;
 
   private Main() {
   }
@@ -38,30 +40,41 @@ public final class Main {
       System.exit(2);
       return;
     }
-    ChatNode node;
+    Future<ChatNode> starting = ChatNode.start(config);
+    // from the first moment: a SIGTERM while the node still starts (its assistant comes after HTTP is up, so
+    // "serving" is not "started") waits for the start to end and then closes, rather than the JVM exiting past
+    // half-started parts
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(starting), "chat-shutdown"));
     try {
-      node = ChatNode.start(config).await(2, TimeUnit.MINUTES);
+      starting.await(2, TimeUnit.MINUTES);
     } catch (Migrations.SchemaTooNew | Migrations.SchemaTooOld e) {
       // like a config error: starting again will not help, another build (or database) will
       LOG.error("chat node refused to start: {}", e.getMessage());
       stopLogging();
       System.exit(2);
-      return;
     } catch (Exception e) {
       LOG.error("chat node failed to start: {}", e.toString());
       stopLogging();
       System.exit(1);
+    }
+  }
+
+  /** The shutdown hook's work: a node that did not start has nothing to close (it closed what it had started). */
+  private static void stop(Future<ChatNode> starting) {
+    ChatNode node;
+    try {
+      node = starting.await(STOP_WAIT_S, TimeUnit.SECONDS);
+    } catch (Exception notStarted) {
+      stopLogging();
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.close().await(30, TimeUnit.SECONDS);
-        LOG.info("chat node stopped");
-      } catch (Exception e) {
-        LOG.warn("chat node did not stop cleanly: {}", e.toString());
-      }
-      stopLogging();
-    }, "chat-shutdown"));
+    try {
+      node.close().await(STOP_WAIT_S, TimeUnit.SECONDS);
+      LOG.info("chat node stopped");
+    } catch (Exception e) {
+      LOG.warn("chat node did not stop cleanly: {}", e.toString());
+    }
+    stopLogging();
   }
 
   /** Writes out the log events still queued for the console (logback.xml's async appender), then stops logging. */

@@ -4,6 +4,7 @@ import chat.support.Http;
 import chat.support.NodeProcess;
 import chat.support.Ports;
 import chat.support.ProcessFixture;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,12 +34,40 @@ class LogFormatIT {
 
     List<String> lines = node.log().lines().filter(line -> !line.isBlank()).toList();
     assertFalse(lines.isEmpty());
-    for (String line : lines) {
-      JsonObject event = new JsonObject(line); // every line is one JSON object
-      assertTrue(event.containsKey("level") && event.containsKey("formattedMessage"), line);
-    }
+    assertAllJson(lines);
     assertTrue(lines.stream().anyMatch(l -> new JsonObject(l).getString("formattedMessage").startsWith("chat node ")));
     assertFalse(node.log().contains("secret-guess-123"), "no password in the log");
     assertFalse(node.log().contains(Http.passwordOf("logger")), "no password in the log");
+  }
+
+  /**
+   * A node stopped the moment it serves is still starting its assistant: the stop waits for that start and then
+   * closes everything, instead of the JVM exiting past half-started parts (which printed a stack trace, not JSON).
+   */
+  @Test
+  void aNodeStoppedAsSoonAsItServesStopsCleanly() {
+    int http = Ports.free();
+    JsonObject config = ProcessFixture.nodeConfig(http,
+      "jdbc:hsqldb:file:" + processes.dir().resolve("db").resolve("chat"));
+    NodeProcess node = processes.node("node", config, 1, Map.of("CHAT_LOG_FORMAT", "json"));
+    node.stop();
+
+    List<String> lines = node.log().lines().filter(line -> !line.isBlank()).toList();
+    assertAllJson(lines);
+    assertTrue(lines.stream().anyMatch(l -> new JsonObject(l).getString("formattedMessage").equals("chat node stopped")),
+      node.log());
+  }
+
+  private static void assertAllJson(List<String> lines) {
+    assertFalse(lines.isEmpty());
+    for (String line : lines) {
+      JsonObject event;
+      try {
+        event = new JsonObject(line); // every line is one JSON object
+      } catch (DecodeException notJson) {
+        throw new AssertionError("not a JSON log line: " + line);
+      }
+      assertTrue(event.containsKey("level") && event.containsKey("formattedMessage"), line);
+    }
   }
 }
