@@ -6,6 +6,7 @@ import chat.bus.Addresses;
 import chat.bus.ChannelSnapshot;
 import chat.bus.DirectPolicy;
 import chat.bus.Failure;
+import chat.bus.PrivateEncryption;
 import chat.bus.RoomId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,10 +25,12 @@ public final class RoomAccess {
     "accepts private messages from contacts only: send a request to connect first";
   static final int MAX_CHANNELS_KEPT = 10_000;
   static final int MAX_POLICIES_KEPT = 100_000;
+  static final int MAX_ROOMS_KEPT = 100_000;
 
   private final UserDirectory users;
   private final SnapshotCache<ChannelSnapshot> channels;
   private final SnapshotCache<DirectPolicy> policies;
+  private final SnapshotCache<PrivateEncryption> encryption;
 
   public RoomAccess(Vertx vertx) {
     this.users = new UserDirectory(vertx);
@@ -37,6 +40,9 @@ public final class RoomAccess {
     this.policies = new SnapshotCache<>(MAX_POLICIES_KEPT, userKey -> vertx.eventBus()
       .<JsonObject>request(Addresses.CONTACTS_POLICY, new JsonObject().put("username", userKey))
       .map(reply -> DirectPolicy.fromJson(reply.body())));
+    this.encryption = new SnapshotCache<>(MAX_ROOMS_KEPT, roomId -> vertx.eventBus()
+      .<JsonObject>request(Addresses.KEYS_ROOM, new JsonObject().put("room", roomId))
+      .map(reply -> PrivateEncryption.fromJson(reply.body())));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.ACCESS_CHANGED, change -> forget(AccessChange.fromJson(change.body())));
   }
 
@@ -71,6 +77,11 @@ public final class RoomAccess {
       ? Future.succeededFuture() : Future.failedFuture(Failure.forbidden(CONTACTS_ONLY)));
   }
 
+  /** Whether a private room is end-to-end encrypted, and its members' current fingerprints (issue 20). */
+  public Future<PrivateEncryption> encryption(RoomId.Direct room) {
+    return encryption.get(room.id());
+  }
+
   /** The channel's snapshot as this verticle knows it (for the bridge's removals). */
   public Future<ChannelSnapshot> channel(String name) {
     return channels.get(name);
@@ -81,5 +92,11 @@ public final class RoomAccess {
       channels.forget(change.channel());
     }
     change.users().forEach(policies::forget);
+    if (!change.users().isEmpty()) {
+      // a user's new keys, or a room switched to encrypted: every private room of theirs reloads
+      // plain string tests, not a parse: a scan of every kept room on each contact change too (a user key has no dot)
+      encryption.forgetIf(roomId -> change.users().stream()
+        .anyMatch(user -> roomId.startsWith("dm." + user + ".") || roomId.endsWith("." + user)));
+    }
   }
 }

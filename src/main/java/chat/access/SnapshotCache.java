@@ -51,4 +51,9 @@ final class SnapshotCache<T> {
   void forget(String key) {
     entries.remove(key);
   }
+
+  /** Forgets every key this says (a scan: for changes that are rare, such as a user's new keys). */
+  void forgetIf(java.util.function.Predicate<String> key) {
+    entries.keySet().removeIf(key);
+  }
 }

@@ -26,6 +26,8 @@ public record Registration(String username, String email, String password) {
     Object username = form.getValue("username");
     if (!(username instanceof String name) || !RoomId.USERNAME.matcher(name).matches()) {
       errors.put("username", "2 to 20 letters, digits, _ or -");
+    } else if (RoomId.RESERVED_NAMES.contains(RoomId.key(name))) {
+      errors.put("username", "reserved: choose another");
     }
     String emailProblem = emailProblem(form.getValue("email"));
     if (emailProblem != null) {

@@ -15,6 +15,7 @@ import chat.cluster.SharedCounters;
 import chat.config.ChatConfig;
 import chat.db.Migrations;
 import chat.http.HttpVerticle;
+import chat.keys.KeysVerticle;
 import chat.metrics.ChatMetrics;
 import chat.metrics.MetricsVerticle;
 import chat.room.RoomVerticle;
@@ -140,6 +141,7 @@ public final class ChatNode {
       .compose(v -> deploy(vertx.deployVerticle(new AccessRelay(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new ContactVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new ChannelVerticle(config, cluster))))
+      .compose(v -> deploy(vertx.deployVerticle(new KeysVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
       .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
       .compose(v -> deploy(vertx.deployVerticle(() -> {

@@ -18,7 +18,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -30,8 +29,6 @@ import java.util.function.Function;
 public class BotVerticle extends VerticleBase {
 
   static final int DESCRIPTION_MAX = 200;
-  /** Names that are paths of the bot API (/api/bots/messages): no bot may take them. */
-  static final Set<String> RESERVED = Set.of("messages", "updates");
 
   private final ChatConfig config;
   private ReconnectingPool db;
@@ -82,7 +79,7 @@ public class BotVerticle extends VerticleBase {
     if (name == null || !RoomId.USERNAME.matcher(name).matches()) {
       return Future.failedFuture(Failure.field("name", "2 to 20 letters, digits, _ or -"));
     }
-    if (RESERVED.contains(RoomId.key(name))) {
+    if (RoomId.RESERVED_NAMES.contains(RoomId.key(name))) {
       return Future.failedFuture(Failure.field("name", "reserved"));
     }
     if (description == null || description.length() > DESCRIPTION_MAX) {

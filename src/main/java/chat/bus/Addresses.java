@@ -189,6 +189,21 @@ public final class Addresses {
   public static final String BOT_COMMANDS = "bots.commands";
 
   /**
+   * A user's end-to-end keys and the encryption of private rooms (issue 20), a {@link UserAction} on the keys
+   * verticle: {@code keys.publish} ({ecdh, ecdsa}: public JWKs) → {fingerprint}; {@code keys.current} (target: a
+   * username) → {username, ecdh, ecdsa, fingerprint}, or 404; {@code keys.identity} (target: a username,
+   * {fingerprint}) → the same for that identity, current or earlier, or 404; {@code keys.backup-put} ({backup}) → {};
+   * {@code keys.backup-get} → {backup}, or 404; {@code keys.encrypt} (target: a private room's id) → {room,
+   * encrypted, by, since}; {@code keys.encryption} (target: a private room's id) → {room, encrypted, by?, since?}.
+   */
+  public static String keys(String action) {
+    return "keys." + action;
+  }
+
+  /** A private room's encryption for a node's caches: {"room"} → {@link PrivateEncryption}. Node-local. */
+  public static final String KEYS_ROOM = "keys.room";
+
+  /**
    * Where a node takes an {@link AccessChange} (and hands it to its caches and bridges before answering): the
    * node that made the change asks every node, so the change holds everywhere by the time its author is answered.
    */

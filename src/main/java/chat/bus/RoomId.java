@@ -15,6 +15,11 @@ public sealed interface RoomId {
 
   String GLOBAL_ID = "global";
   Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{2,20}");
+  /**
+   * Names that are paths of the API next to a name (/api/bots/messages, /api/bots/updates, /api/keys/backup): no
+   * person or bot takes them (people and bots share one space of names).
+   */
+  java.util.Set<String> RESERVED_NAMES = java.util.Set.of("messages", "updates", "backup");
   Pattern DIRECT = Pattern.compile("dm\\.([a-z0-9_-]{2,20})\\.([a-z0-9_-]{2,20})");
   /** A channel's name, as stored and in its room id (what people type is lower-cased first). */
   Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9-]{2,32}");

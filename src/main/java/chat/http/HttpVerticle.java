@@ -115,6 +115,7 @@ public class HttpVerticle extends VerticleBase {
     new RoomsApi(vertx, config.rooms()).mount(router);
     new ChannelsApi(actions, config.rooms()).mount(router);
     new ContactsApi(actions).mount(router);
+    new KeysApi(actions).mount(router);
     files.mount(router);
     new UsersApi(vertx).mount(router);
     new ProfileApi(vertx, sessions, guard, throttles).mount(router);

@@ -4,6 +4,7 @@ import chat.access.RoomAccess;
 import chat.bus.Addresses;
 import chat.bus.BridgeRequest;
 import chat.bus.ChatMessage;
+import chat.bus.E2e;
 import chat.bus.FileInfo;
 import chat.bus.NewMessage;
 import chat.bus.Service;
@@ -155,6 +156,44 @@ public class RoomVerticle extends VerticleBase {
       .onFailure(err -> Failure.reply(request, err));
   }
 
+  /**
+   * A private room switched to end-to-end encryption takes encrypted messages only, made with its members'
+   * current keys (a page that missed a key change is told so, and warns its user before anything more is sent);
+   * any other room takes none (issue 20). A command or a bot's reply to one user is plain text, so not there either.
+   */
+  private Future<Void> encryptedAsItsRoom(RoomId room, NewMessage message) {
+    if (!(room instanceof RoomId.Direct direct)) {
+      return Future.succeededFuture();
+    }
+    return access.encryption(direct).compose(state -> {
+      E2e e2e = message.e2e();
+      if (!state.encrypted()) {
+        return e2e == null ? Future.succeededFuture()
+          : Future.failedFuture(Failure.field("e2e", "this private room is not end-to-end encrypted"));
+      }
+      if (e2e == null) {
+        return Future.failedFuture(Failure.field("text",
+          "this private room is end-to-end encrypted: only encrypted messages (e2e) are sent here"));
+      }
+      String partner = direct.other(message.sender());
+      if (e2e.from() != null && !e2e.from().equals(state.fingerprintOf(message.sender()))) {
+        return Future.failedFuture(Failure.of(Failure.CONFLICT, "e2e.from: your keys have changed"));
+      }
+      if (e2e.to() != null && !e2e.to().equals(state.fingerprintOf(partner))) {
+        return Future.failedFuture(Failure.of(Failure.CONFLICT, "e2e.to: " + partner + "'s keys have changed"));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** A file is never end-to-end encrypted, so none goes to an encrypted private room. */
+  private Future<Void> notEncrypted(RoomId room) {
+    return !(room instanceof RoomId.Direct direct) ? Future.succeededFuture()
+      : access.encryption(direct).compose(state -> state.encrypted()
+        ? Future.failedFuture(Failure.forbidden("files are not end-to-end encrypted: none in an encrypted chat"))
+        : Future.succeededFuture());
+  }
+
   /** Before a file's bytes are read: may this user write in the room, and is a message within their rate? */
   private Future<JsonObject> admitFile(JsonObject asked) {
     RoomId room = RoomId.parse(asked.getString("room"), topics);
@@ -163,6 +202,7 @@ public class RoomVerticle extends VerticleBase {
     }
     return sendLimit.withinRate(asked.getString("user"), false, cluster.liveNodes(), System.nanoTime())
       .compose(v -> access.writable(room, asked.getString("user")))
+      .compose(v -> notEncrypted(room))
       .map(v -> new JsonObject());
   }
 
@@ -174,6 +214,7 @@ public class RoomVerticle extends VerticleBase {
     NewMessage message = new NewMessage(room.id(), user, caption, null, null,
       FileInfo.fromJson(stored.getJsonObject("file")));
     return access.writable(room, user)
+      .compose(v -> notEncrypted(room))
       .compose(v -> ownership.toOwner(room, message, cluster.liveNodes(), System.nanoTime()))
       .map(ChatMessage::toJson);
   }
@@ -201,6 +242,7 @@ public class RoomVerticle extends VerticleBase {
     List<String> live = cluster.liveNodes();
     return sendLimit.withinRate(request.user(), bot, live, arrived)
       .compose(waitingSince -> access.writable(send.room(), request.user())
+        .compose(v -> encryptedAsItsRoom(send.room(), send.message()))
         .compose(v -> command != null ? commands.deliver(request.user(), send.room(), command,
             send.message().cid())
           : to != null ? commands.ephemeral(request.user(), send.room(), to, send.message().text())

@@ -32,9 +32,15 @@ final class SendValidation {
     this.topics = topics;
   }
 
-  /** {@code bot}: the sender is a bot, whose messages say so, and who alone may post a poll. */
+  /**
+   * {@code bot}: the sender is a bot, whose messages say so, and who alone may post a poll. An encrypted message
+   * ({@code e2e}) is checked by {@link E2eShape}; whether its room is encrypted, later ({@link RoomVerticle}).
+   */
   Send check(BridgeRequest request, boolean bot) {
     RoomId room = request.room(topics);
+    if (request.body().containsKey("e2e")) {
+      return new Send(room, E2eShape.message(room, request.user(), request.body()));
+    }
     NewMessage message = new NewMessage(room.id(), request.user(), text(request.body()), cid(request.body()));
     Object poll = request.body().getValue("poll");
     if (poll != null && !bot) {

@@ -236,6 +236,9 @@ final class GroupCommit {
     if (problem == null && m.poll() != null) {
       problem = unstorable("poll", m.poll().optionsText(), Sql.POLL_SIZE);
     }
+    if (problem == null && m.e2e() != null) {
+      problem = unstorable("e2e", m.e2e().toJson().encode(), Sql.E2E_SIZE);
+    }
     return problem;
   }
 
@@ -253,7 +256,7 @@ final class GroupCommit {
   }
 
   private static ChatMessage stored(NewMessage m, long id, long ts) {
-    return new ChatMessage(id, m.room(), m.sender(), m.text(), ts, m.system(), m.file(), m.bot(), m.poll());
+    return new ChatMessage(id, m.room(), m.sender(), m.text(), ts, m.system(), m.file(), m.bot(), m.poll(), m.e2e());
   }
 
   /**
@@ -262,7 +265,7 @@ final class GroupCommit {
    * vertx-jdbc-client 5.0.7 hands the connection back to the pool with autocommit still off (#356).
    */
   private Future<List<Long>> insertAll(SqlConnection conn, List<Pending> batch, long ts) {
-    List<Object> values = new ArrayList<>(batch.size() * 9);
+    List<Object> values = new ArrayList<>(batch.size() * 10);
     for (Pending pending : batch) {
       NewMessage m = pending.message();
       values.addAll(List.of(m.room(), m.sender(), m.text(), ts));
@@ -271,6 +274,7 @@ final class GroupCommit {
       values.add(m.file() == null ? null : m.file().id());
       values.add(m.bot() ? Boolean.TRUE : null);
       values.add(m.poll() == null ? null : m.poll().optionsText());
+      values.add(m.e2e() == null ? null : m.e2e().toJson().encode());
     }
     return dialect.insertReturningIds(conn, Sql.insertMessages(batch.size()), Tuple.from(values), batch.size());
   }

@@ -18,21 +18,22 @@ public final class Sql {
   static final int TEXT_SIZE = 4000;
   static final int CID_SIZE = 64;
   static final int POLL_SIZE = 2000;
+  static final int E2E_SIZE = 16384;
 
   // Messages
   /** Inserts {@code rows} messages in one statement. */
   static String insertMessages(int rows) {
-    return "INSERT INTO messages (room, sender, text, ts, cid, kind, file_id, by_bot, poll) VALUES "
-      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    return "INSERT INTO messages (room, sender, text, ts, cid, kind, file_id, by_bot, poll, e2e) VALUES "
+      + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   }
   /**
    * A message's columns, with its file's (all null for a message without one) in the middle, as {@link MessageRow}
    * reads them.
    */
   private static final String COLUMNS = "m.id, m.room, m.sender, m.text, m.ts, m.kind, f.id, f.name, f.size, f.type,"
-    + " f.width, f.height, f.state, m.by_bot, m.poll";
+    + " f.width, f.height, f.state, m.by_bot, m.poll, m.e2e";
   /** Where {@link #messagesByCids} has the cid. */
-  static final int CID_COLUMN = 15;
+  static final int CID_COLUMN = 16;
   private static final String MESSAGE_COLUMNS = COLUMNS + " FROM messages m LEFT JOIN files f ON f.id = m.file_id";
 
   /**
