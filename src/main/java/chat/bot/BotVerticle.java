@@ -65,7 +65,7 @@ public class BotVerticle extends VerticleBase {
   }
 
   private Future<Void> action(String name, Function<UserAction, Future<JsonObject>> handler) {
-    return Service.serve(vertx, Addresses.bots(name), body -> handler.apply(UserAction.fromJson(body)));
+    return Service.serveAction(vertx, Addresses.bots(name), handler);
   }
 
   /**

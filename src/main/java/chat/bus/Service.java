@@ -20,4 +20,10 @@ public final class Service {
         .onFailure(err -> Failure.reply(request, err)))
       .completion();
   }
+
+  /** A {@link UserAction}'s address (what the HTTP API's resources ask their verticles), served by one function. */
+  public static Future<Void> serveAction(Vertx vertx, String address,
+      Function<UserAction, Future<JsonObject>> handler) {
+    return serve(vertx, address, body -> handler.apply(UserAction.fromJson(body)));
+  }
 }

@@ -124,7 +124,7 @@ public class ChannelVerticle extends VerticleBase {
   }
 
   private Future<Void> action(String name, Function<UserAction, Future<JsonObject>> handler) {
-    return Service.serve(vertx, Addresses.channels(name), body -> handler.apply(UserAction.fromJson(body)));
+    return Service.serveAction(vertx, Addresses.channels(name), handler);
   }
 
   private Future<ChannelSnapshot> snapshot(String name) {

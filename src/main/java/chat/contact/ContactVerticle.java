@@ -70,7 +70,7 @@ public class ContactVerticle extends VerticleBase {
   }
 
   private Future<Void> action(String name, Function<UserAction, Future<JsonObject>> handler) {
-    return Service.serve(vertx, Addresses.contacts(name), body -> handler.apply(UserAction.fromJson(body)));
+    return Service.serveAction(vertx, Addresses.contacts(name), handler);
   }
 
   private Future<DirectPolicy> policy(String userKey) {

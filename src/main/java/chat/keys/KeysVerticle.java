@@ -67,7 +67,7 @@ public class KeysVerticle extends VerticleBase {
   }
 
   private Future<Void> action(String name, Function<UserAction, Future<JsonObject>> handler) {
-    return Service.serve(vertx, Addresses.keys(name), body -> handler.apply(UserAction.fromJson(body)));
+    return Service.serveAction(vertx, Addresses.keys(name), handler);
   }
 
   /**
