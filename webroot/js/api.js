@@ -58,6 +58,18 @@ async function readJson(response) {
   }
 }
 
+// A 404 is an answer here ("none"): null instead of an error.
+async function orNone(asking) {
+  try {
+    return await asking;
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
+const inPath = (part) => encodeURIComponent(part);
+
 export const api = {
   // null when not logged in, so the page can choose its view without an error
   // (a 204 or an answer without a username counts as not logged in too).
@@ -114,6 +126,16 @@ export const api = {
   declineContact: (username) => request('POST', `/api/contacts/requests/${encodeURIComponent(username)}/decline`),
   removeContact: (username) => request('DELETE', `/api/contacts/${encodeURIComponent(username)}`),
   blocks: () => request('GET', '/api/blocks'),
+
+  // End-to-end encryption (issue 20): public keys, the passphrase-wrapped backup, a private room switched on.
+  keysOf: (username) => orNone(request('GET', `/api/keys/${inPath(username)}`)),
+  identityOf: (username, fingerprint) =>
+    orNone(request('GET', `/api/keys/${inPath(username)}/${inPath(fingerprint)}`)),
+  publishKeys: (keys) => request('PUT', '/api/keys', keys),
+  keyBackup: () => orNone(request('GET', '/api/keys/backup')),
+  putKeyBackup: (blob) => request('PUT', '/api/keys/backup', blob),
+  encryption: (room) => request('GET', `/api/private-rooms/${inPath(room)}/encryption`),
+  encrypt: (room) => request('POST', `/api/private-rooms/${inPath(room)}/encryption`),
   block: (username) => request('POST', '/api/blocks', { username }),
   unblock: (username) => request('DELETE', `/api/blocks/${encodeURIComponent(username)}`),
 };

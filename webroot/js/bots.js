@@ -19,8 +19,9 @@ const $ = (id) => document.getElementById(id);
 
 export class BotSupport {
   // me: the username. bus: the ChatBus. view: the ChatView. rooms: the RoomDirectory. current(): the open
-  // RoomState or null. Everything is let go when `signal` aborts.
-  constructor(me, { bus, view, rooms, current }, signal) {
+  // RoomState or null. commandsOffered(): whether the open room takes slash commands. Everything is let go when
+  // `signal` aborts.
+  constructor(me, { bus, view, rooms, current, commandsOffered = () => true }, signal) {
     this.me = me;
     this.bus = bus;
     this.view = view;
@@ -44,7 +45,7 @@ export class BotSupport {
       },
     });
     this.menu = new CommandMenu(new CommandCompletion(this.catalog),
-      { input: view.dom.input, list: $('command-menu'), form: view.dom.composer }, signal);
+      { input: view.dom.input, list: $('command-menu'), form: view.dom.composer, offered: commandsOffered }, signal);
     view.dom.messages.addEventListener('click', (e) => {
       const option = e.target.closest('[data-vote]');
       if (option && !option.disabled) this.vote(option);

@@ -13,12 +13,14 @@ const $ = (id) => document.getElementById(id);
 
 export class ChatView {
   // markerOf(room): where the "new messages" line goes; hidden: the HiddenMessages filter; notesOf(room): the
-  // bots' replies to this person alone there.
-  constructor(me, { markerOf, hidden, notesOf }) {
+  // bots' replies to this person alone there; sealed(roomId): whether a room is end-to-end encrypted.
+  constructor(me, { markerOf, hidden, notesOf, sealed }) {
     this.dom = {
       meName: $('me-name'),
       input: $('message-input'),
       send: $('send-button'),
+      attach: $('attach-button'),
+      help: $('composer-help'),
       composer: $('composer'),
       sendError: $('send-error'),
       messages: $('messages'),
@@ -38,7 +40,10 @@ export class ChatView {
       channelInfo: $('channel-info-button'),
       roomNotice: $('room-notice'),
     };
-    this.messages = new MessageView(this.dom.messages, me, { markerOf, hidden, notesOf });
+    this.messages = new MessageView(this.dom.messages, me, { markerOf, hidden, notesOf, sealed });
+    this.sending = false;
+    this.locked = false;  // nothing may be sent from the composer now (an encrypted chat not ready to send)
+    this.plainHelp = this.dom.help.textContent;
     this.roomList = new RoomListView(this.dom.roomList, $('room-group-public'), $('room-group-dm'), $('dm-empty'),
       $('room-group-channel'), $('channel-empty'));
     this.people = new PeopleView(this.dom.peopleList, $('people-status'));
@@ -231,10 +236,26 @@ export class ChatView {
   }
 
   setSending(sending) {
+    this.sending = sending;
     // Read-only rather than disabled, so focus (and the keyboard on a phone) stays.
     this.dom.input.readOnly = sending;
-    this.dom.send.disabled = sending;
+    this.dom.send.disabled = sending || this.locked;
     this.dom.composer.setAttribute('aria-busy', String(sending));
+  }
+
+  // The composer in an end-to-end encrypted chat (encryption-views.js says why): `encrypted` offers no files and
+  // says so; `locked` lets nothing be sent; `inputDisabled` takes the input too (keys locked here, a partner's keys
+  // changed), so nobody types a message that cannot leave.
+  setComposerLock({ encrypted = false, locked = false, inputDisabled = false } = {}) {
+    this.locked = locked;
+    this.dom.send.disabled = this.sending || locked;
+    this.dom.input.disabled = inputDisabled;
+    this.dom.attach.hidden = encrypted;
+    this.dom.help.textContent = encrypted
+      ? 'Enter sends, Shift+Enter starts a new line. End-to-end encrypted: only you and your partner can read '
+        + 'what you write here; files and bot commands are not available.'
+      : this.plainHelp;
+    this.dom.input.placeholder = encrypted ? 'Write an encrypted message…' : 'Write a message…';
   }
 
   showSendError(message) {
@@ -264,6 +285,7 @@ export class ChatView {
     this.dom.typing.textContent = '';
     this.dom.input.value = '';
     this.dom.peopleSearch.value = '';
+    this.setComposerLock();
     this.setSending(false);
     this.hideSendError();
     delete document.body.dataset.ready;

@@ -1,7 +1,7 @@
 // One logged-in session of the chat view: wires the modules that each keep one part of it (session.js,
 // directory.js, room-feeds.js, message-intake.js, unread.js, people-panel.js, typing.js, outbox.js,
-// channel-dialogs.js, channel-rooms.js, connections.js, bots.js) to the bus, the HTTP API and the view
-// (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
+// channel-dialogs.js, channel-rooms.js, connections.js, bots.js, encryption.js) to the bus, the HTTP API and the
+// view (chat-view.js), and keeps which room is open. main.js creates it after login and stops it at logout.
 
 import { api } from './api.js';
 import { BotSupport } from './bots.js';
@@ -12,6 +12,7 @@ import { ChannelRooms } from './channel-rooms.js';
 import { Connections } from './connections.js';
 import { ChatView } from './chat-view.js';
 import { RoomDirectory, browserStorage } from './directory.js';
+import { EncryptionSupport } from './encryption.js';
 import { markRemoved } from './file-message.js';
 import { HiddenMessages } from './hidden-messages.js';
 import { MessageIntake } from './message-intake.js';
@@ -37,7 +38,7 @@ export class ChatSession {
     // Messages of people this person blocks are hidden in shared rooms (connections.js knows whom).
     this.hidden = new HiddenMessages((name) => this.connections.isBlocked(name));
     const view = new ChatView(username, { markerOf: (room) => this.unread.markerId(room), hidden: this.hidden,
-      notesOf: (room) => this.bots.notesOf(room) });
+      notesOf: (room) => this.bots.notesOf(room), sealed: (id) => this.e2e.isEncrypted(id) });
     this.view = view;
     this.notifier = new Notifier(view.dom.notifyButton, (id) => this.openRoom(id));
     this.session = new SessionWatch({ me: () => api.me(), ended: onSessionEnded });
@@ -51,8 +52,12 @@ export class ChatSession {
         if (this.current && this.current.id === id) this.showRoomTitle();
       },
     });
-    this.bots = new BotSupport(username, { bus, view, rooms: this.rooms, current: () => this.current },
+    // End-to-end encrypted private chats: keys, trust, reading and sealing (issue 20).
+    this.e2e = new EncryptionSupport(username, { view, rooms: this.rooms, current: () => this.current },
       this.abort.signal);
+    // An encrypted chat takes no slash commands: the server cannot read what would be one.
+    this.bots = new BotSupport(username, { bus, view, rooms: this.rooms, current: () => this.current,
+      commandsOffered: () => !(this.current && this.e2e.isEncrypted(this.current.id)) }, this.abort.signal);
     const bots = this.bots;
     this.connections = new Connections(username, {
       notifier: this.notifier,
@@ -100,11 +105,13 @@ export class ChatSession {
       onShow: (text) => view.showTyping(text),
     });
     this.intake = new MessageIntake(username, { bus, view, rooms: this.rooms, bots, hidden: this.hidden,
-      typing: this.typing, unread: this.unread, notifier: this.notifier, current: () => this.current });
+      typing: this.typing, unread: this.unread, notifier: this.notifier, sealed: this.e2e.reader,
+      current: () => this.current });
     this.outbox = new Outbox({
       bus,
       view,
       current: () => this.current,
+      encryption: this.e2e,
       posted: (roomId, stored) => this.posted(roomId, stored),
       fileRemoved: (room, id) => this.fileRemoved(room, id),
       unauthorized: () => this.session.check(),
@@ -118,6 +125,7 @@ export class ChatSession {
     this.showConnection('connecting');
     this.bindDom();
     this.bindBus();
+    this.e2e.start();  // this browser's keys looked up while the rooms load
 
     const [rooms, unread, privateRooms] = await Promise.allSettled(
       [api.rooms(), api.unread(), api.privateRooms()]);
@@ -144,7 +152,7 @@ export class ChatSession {
   stop() {
     this.stopped = true;
     for (const part of [this.session, this.intake, this.unread, this.people, this.typing, this.outbox,
-      this.connections, this.channels, this.channelRooms, this.bots]) part.stop();
+      this.connections, this.channels, this.channelRooms, this.bots, this.e2e]) part.stop();
     this.abort.abort();
     this.bus.stop();
     this.notifier.dispose();
@@ -166,7 +174,9 @@ export class ChatSession {
       nearTop: () => {
         if (this.current) this.intake.loadOlder(this.current);
       },
-      send: () => this.outbox.send(),
+      send: () => {
+        this.outbox.send().catch((e) => console.warn('Not sent:', e));
+      },
       composerInput: () => {
         this.view.hideSendError();
         if (this.current) this.typing.composed(this.current.id, this.view.composerText());
@@ -201,6 +211,7 @@ export class ChatSession {
     this.channelRooms.resync();  // a removal may have been missed
     this.people.search();  // presence changed while away
     this.bots.refreshPolls(this.current);  // votes counted while away
+    this.e2e.reconnected(this.rooms.values());  // keys changed and chats encrypted while away
     await this.intake.reconnected(this.rooms.values(), this.current);
     if (this.stopped) return;
     this.unread.markRead();
@@ -261,6 +272,7 @@ export class ChatSession {
     this.view.rememberRoom(room.id);
     this.view.roomList.setActive(room.id);
     this.showRoomTitle();
+    this.e2e.roomOpened(room);
     this.unread.opened(room, previous);
     this.view.showJumpNew(false);
     this.view.hideSendError();
@@ -291,6 +303,8 @@ export class ChatSession {
       this.bots.ephemeral(notice);
     } else if (notice.kind === 'removed' || notice.kind === 'deleted') {
       this.channelRooms.lost(notice.room, notice.kind, notice.by);
+    } else if (notice.kind === 'encryption' || notice.kind === 'keys') {
+      this.e2e.heard(notice);
     } else {
       this.connections.heard(notice);
     }

@@ -9,12 +9,14 @@ import { el } from './dom.js';
 
 export class CommandMenu {
   // completion: a CommandCompletion. input: the composer's textarea; list: the <ul> the commands are drawn in;
-  // form: the composer. Everything is let go when `signal` aborts.
-  constructor(completion, { input, list, form }, signal) {
+  // form: the composer. offered(): whether the open room takes commands (an end-to-end encrypted chat does not: the
+  // server cannot read what would be one). Everything is let go when `signal` aborts.
+  constructor(completion, { input, list, form, offered = () => true }, signal) {
     this.completion = completion;
     this.input = input;
     this.list = list;
     this.form = form;
+    this.offered = offered;
     this.focused = false;
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-controls', list.id);
@@ -57,7 +59,7 @@ export class CommandMenu {
   // The composer's text or the commands changed.
   refresh() {
     this.focused = document.activeElement === this.input;
-    this.completion.update(this.input.value);
+    this.completion.update(this.offered() ? this.input.value : '');
     this.draw();
   }
 

@@ -7,14 +7,19 @@
 import { nameText } from './bot-names.js';
 import { summary } from './file-message.js';
 import { HistorySync } from './history.js';
-import { isDmRoom, sameUser } from './rooms.js';
+import { isDmRoom, isSealed, sameUser } from './rooms.js';
+
+// What a notification says of an end-to-end encrypted message: its text is decrypted after the notification is
+// raised, and would leave the page for the system's notification centre if it were shown there.
+export const SEALED_SUMMARY = 'New encrypted message';
 
 export class MessageIntake {
   // me: the username. bus: the ChatBus. view: the ChatView. rooms: the RoomDirectory. bots: bots.js's BotSupport.
   // hidden: the HiddenMessages filter. typing, unread, notifier: the session's Typing, UnreadCounts and Notifier.
+  // sealed: sealed-messages.js's reader, whose read(room) opens the room's encrypted messages not read yet.
   // current(): the open RoomState or null.
-  constructor(me, { bus, view, rooms, bots, hidden, typing, unread, notifier, current }) {
-    Object.assign(this, { me, view, rooms, bots, hidden, typing, unread, notifier, current });
+  constructor(me, { bus, view, rooms, bots, hidden, typing, unread, notifier, sealed, current }) {
+    Object.assign(this, { me, view, rooms, bots, hidden, typing, unread, notifier, sealed, current });
     this.sync = new HistorySync({
       request: (address, body) => bus.request(address, body),
       isOpen: () => bus.isOpen(),
@@ -58,6 +63,7 @@ export class MessageIntake {
   initialLoaded(room, messages) {
     for (const m of messages) this.rooms.learnName(m.sender);
     this.bots.learn(messages);
+    this.sealed.read(room);
     if (room !== this.current()) return;
     this.unread.loaded(room);
     this.view.messages.render(room, 'open');
@@ -68,6 +74,7 @@ export class MessageIntake {
 
   olderLoaded(room, loaded) {
     if (loaded) this.unread.olderLoaded(room);
+    if (loaded) this.sealed.read(room);
     if (room !== this.current()) return;
     this.view.messages.render(room, 'keep');
     if (loaded) this.fillViewport(room);
@@ -91,6 +98,7 @@ export class MessageIntake {
   arrived(room, added, live) {
     for (const m of added) this.rooms.learnName(m.sender);
     this.bots.learn(added);
+    this.sealed.read(room);
     // What blocked people write is neither counted nor notified; system lines are not someone writing.
     const others = this.hidden.visible(added).filter((m) => !sameUser(m.sender, this.me) && !m.system);
     const isCurrent = room === this.current();
@@ -101,7 +109,7 @@ export class MessageIntake {
         const last = others[others.length - 1];
         // No badge in a notification: its title says "(bot, private)".
         this.notifier.show(nameText(last.sender, this.bots.isBot(last.sender), 'private'),
-          summary(last).slice(0, 200), room.id);
+          isSealed(last) ? SEALED_SUMMARY : summary(last).slice(0, 200), room.id);
       }
     }
     if (isCurrent) {

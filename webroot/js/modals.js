@@ -22,3 +22,13 @@ export function refocus(button, dialog = null) {
   if (button.isConnected) button.focus();
   else if (dialog && dialog.classList.contains('show')) dialog.focus();
 }
+
+// One dialog in place of another (Bootstrap shows one at a time): `to` opens once `from` has closed.
+export function switchModal(from, to) {
+  if (!from.classList.contains('show')) {
+    showModal(to);
+    return;
+  }
+  from.addEventListener('hidden.bs.modal', () => showModal(to), { once: true });
+  hideModal(from);
+}

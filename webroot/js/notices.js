@@ -6,7 +6,9 @@ import { channelRoomId } from './channel-name.js';
 const text = (v) => typeof v === 'string' && v.length > 0;
 
 // One body from chat.user.<me> as { kind, ... }: 'private' (a private message), 'invite', 'removed', 'deleted',
-// 'contact-request', 'contact-accepted', 'ephemeral' (a bot's reply to this person alone), or null for anything else.
+// 'contact-request', 'contact-accepted', 'ephemeral' (a bot's reply to this person alone), 'encryption' (a private
+// chat was switched to end-to-end encryption), 'keys' (a partner in an encrypted chat has new keys), or null for
+// anything else.
 export function readUserNotice(body) {
   if (!body || typeof body !== 'object') return null;
   switch (body.type) {
@@ -32,6 +34,10 @@ export function readUserNotice(body) {
         kind: 'ephemeral', room: body.room, sender: body.sender, text: body.text,
         ts: typeof body.ts === 'number' ? body.ts : Date.now(),
       } : null;
+    case 'encryption':
+      return text(body.room) ? { kind: 'encryption', room: body.room, by: text(body.by) ? body.by : null } : null;
+    case 'keys':
+      return text(body.user) ? { kind: 'keys', user: body.user } : null;
     default:
       return null;
   }

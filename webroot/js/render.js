@@ -72,7 +72,40 @@ function senderElement(m, own) {
   return sender;
 }
 
-function messageElement(m, me, hidden) {
+// The lock beside an end-to-end encrypted message's time (drawn by CSS: an emoji needs a font not every system has).
+function lockMark() {
+  const mark = el('span', 'e2e-mark lock-icon');
+  mark.setAttribute('role', 'img');
+  mark.setAttribute('aria-label', 'End-to-end encrypted');
+  mark.title = 'End-to-end encrypted';
+  return mark;
+}
+
+// An end-to-end encrypted message: its text once read (sealed-messages.js), or why it cannot be shown, in its
+// place. Only what was decrypted is shown: never the blob, nor a `text` the server put beside it.
+function sealedElement(m, item, meta) {
+  item.classList.add('sealed');
+  meta.append(' ', lockMark());
+  item.append(meta);
+  const reading = m.sealed;
+  if (reading && reading.state === 'open') {
+    item.append(el('div', 'text', reading.text));
+    if (reading.note) item.append(el('div', 'e2e-note', reading.note));
+    return item;
+  }
+  // Why it is not shown, after a lock.
+  const problem = el('div', 'text e2e-problem');
+  const icon = el('span', 'lock-icon');
+  icon.setAttribute('aria-hidden', 'true');
+  problem.append(icon, reading ? reading.note : 'Decrypting…');
+  problem.dataset.e2e = reading ? reading.state : 'reading';
+  item.append(problem);
+  return item;
+}
+
+// plainInSealed: the message came as text into a chat that is end-to-end encrypted (written before it was, or by
+// a server that should not have): it says it was not encrypted.
+function messageElement(m, me, hidden, plainInSealed = false) {
   if (m.system) return systemElement(m);
   if (hidden && hidden.hides(m)) return hiddenElement(m);
   const own = sameUser(m.sender, me);
@@ -82,6 +115,8 @@ function messageElement(m, me, hidden) {
   meta.append(senderElement(m, own), ' ');
   if (m.bot === true) meta.append(botBadge(), ' ');
   meta.append(timeElement(m));
+  if (m.e2e) return sealedElement(m, item, meta);
+  if (plainInSealed) meta.append(' ', el('span', 'plain-mark', 'not encrypted'));
   const remove = own ? removeControl(m) : null;
   if (remove) meta.append(remove);
   item.append(meta);
@@ -131,14 +166,21 @@ function newMarker() {
 export class MessageView {
   // markerOf(room): the id of the message the "new messages" line stands before, or null (unread.js decides).
   // hidden: the HiddenMessages filter (messages of blocked people), or null. notesOf(room): the bots' replies to
-  // this person alone in that room (ephemeral.js), drawn among its messages.
-  constructor(container, me, { markerOf = () => null, hidden = null, notesOf = () => [] } = {}) {
+  // this person alone in that room (ephemeral.js), drawn among its messages. sealed(roomId): whether that room is
+  // end-to-end encrypted (its messages that came as text say so).
+  constructor(container, me, { markerOf = () => null, hidden = null, notesOf = () => [], sealed = () => false } = {}) {
     this.container = container;
     this.me = me;
     this.markerOf = markerOf;
     this.hidden = hidden;
     this.notesOf = notesOf;
+    this.sealed = sealed;
     this.lastRendered = null;  // { id, day } of the bottom message on screen
+    this.roomId = null;        // the room drawn
+  }
+
+  element(m) {
+    return messageElement(m, this.me, this.hidden, !m.e2e && this.roomId !== null && this.sealed(this.roomId));
   }
 
   isAtBottom() {
@@ -197,6 +239,7 @@ export class MessageView {
       }
     }
 
+    this.roomId = room.id;
     const fragment = document.createDocumentFragment();
     const edge = el('div', 'history-edge', this.edgeText(room));
     edge.setAttribute('aria-live', 'off');
@@ -212,7 +255,7 @@ export class MessageView {
       if (key !== day) fragment.append(daySeparator(m.ts));
       day = key;
       if (m.id === markerId) fragment.append(newMarker());
-      fragment.append(messageElement(m, this.me, this.hidden));
+      fragment.append(this.element(m));
     }
     c.setAttribute('aria-busy', 'true');
     c.replaceChildren(fragment);
@@ -239,10 +282,14 @@ export class MessageView {
     if (stick) this.scrollToBottom();
   }
 
-  // One message drawn again where it stands (its file was removed, its poll's votes changed).
+  // One message drawn again where it stands (its file was removed, its poll's votes changed, it was decrypted); a
+  // list that was at its newest message stays there.
   replace(m) {
     const node = this.container.querySelector(`.message[data-id="${m.id}"]`);
-    if (node) node.replaceWith(messageElement(m, this.me, this.hidden));
+    if (!node) return;
+    const stick = this.isAtBottom();
+    node.replaceWith(this.element(m));
+    if (stick) this.scrollToBottom();
   }
 
   // A picture without a known size takes its height when it loads: a list that was at the bottom stays there.
@@ -267,7 +314,7 @@ export class MessageView {
       if (key !== day) this.container.append(daySeparator(m.ts));
       day = key;
       if (m.id === markerId) this.container.append(newMarker());
-      this.container.append(messageElement(m, this.me, this.hidden));
+      this.container.append(this.element(m));
       this.lastRendered = { id: m.id, day };
     }
     this.setEdge(room);

@@ -29,13 +29,18 @@ export function topicName(id) {
   return id.startsWith('topic.') ? id.slice('topic.'.length) : null;
 }
 
-// The bus carries whatever the server sent; only well-formed messages enter the state.
+// The bus carries whatever the server sent; only well-formed messages enter the state. An end-to-end encrypted
+// message has `e2e` in place of its text (sealed-messages.js reads it).
 export function isMessage(m) {
   return m !== null && typeof m === 'object'
     && Number.isSafeInteger(m.id)
     && typeof m.sender === 'string'
-    && typeof m.text === 'string'
+    && (typeof m.text === 'string' || isSealed(m))
     && typeof m.ts === 'number';
+}
+
+export function isSealed(m) {
+  return m !== null && typeof m === 'object' && m.e2e !== null && typeof m.e2e === 'object' && !Array.isArray(m.e2e);
 }
 
 export function sameUser(a, b) {

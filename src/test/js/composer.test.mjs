@@ -168,3 +168,38 @@ test('still busy after three attempts: the person is told, and nothing is sent a
   assert.deepEqual(page.events.at(-2), ['problem', 'Not sent: the server is busy, try again']);
   assert.equal(page.clock.pending(), 0);
 });
+
+test('a message of an encrypted chat is sealed once: every attempt sends that blob, with its cid and no text',
+  async () => {
+    const page = setup([timeout(), lost()]);
+    const blobs = [];
+    const seal = async (text) => {
+      const e2e = { v: 1, salt: `salt-${blobs.length}`, iv: 'iv', ciphertext: `sealed(${text.length})`, sig: 's',
+        from: 'f', to: 't' };
+      blobs.push(e2e);
+      return e2e;
+    };
+    assert.equal(await page.composer.send('dm.alice.bob', '  Secret plan  ', seal), true);
+    assert.equal(blobs.length, 1, 'sealed once');
+    assert.equal(page.requests.length, 3);
+    for (const { body } of page.requests) {
+      assert.deepEqual(body, { room: 'dm.alice.bob', cid: 'e2e:salt-0', e2e: blobs[0] });
+      assert.ok(!JSON.stringify(body).includes('Secret'), 'no text beside it');
+    }
+  });
+
+test('a refusal of an encrypted send is said in the words the caller gives; a seal that fails sends nothing',
+  async () => {
+    const refusal = new BusError(409, "e2e.to: bob's keys have changed");
+    const page = setup([refusal]);
+    page.composer.hooks.refused = (room, e) => (e === refusal ? `Not sent: ${room} needs a look` : null);
+    const seal = async () => ({ salt: 'x' });
+    assert.equal(await page.composer.send('dm.alice.bob', 'hi', seal), false);
+    assert.deepEqual(page.events.at(-2), ['problem', 'Not sent: dm.alice.bob needs a look']);
+
+    const sealing = setup();
+    const cannot = Object.assign(new Error('Encrypted chats are locked on this browser.'), { name: 'NotSealed' });
+    assert.equal(await sealing.composer.send('dm.alice.bob', 'hi', async () => { throw cannot; }), false);
+    assert.equal(sealing.requests.length, 0, 'nothing left the page');
+    assert.deepEqual(sealing.events.at(-2), ['problem', 'Not sent: Encrypted chats are locked on this browser.']);
+  });

@@ -16,8 +16,13 @@ test('each kind of body on chat.user.<me> is read; malformed ones are nothing', 
     { kind: 'deleted', channel: 'team-a', room: 'channel.team-a', by: null });
   assert.deepEqual(readUserNotice({ type: 'contact.request', from: 'carol' }), { kind: 'contact-request', from: 'carol' });
   assert.deepEqual(readUserNotice({ type: 'contact.accepted', by: 'carol' }), { kind: 'contact-accepted', by: 'carol' });
+  assert.deepEqual(readUserNotice({ type: 'encryption', room: 'dm.alice.bob', by: 'bob' }),
+    { kind: 'encryption', room: 'dm.alice.bob', by: 'bob' });
+  assert.deepEqual(readUserNotice({ type: 'keys', user: 'Bob', fingerprint: 'ab'.repeat(32) }),
+    { kind: 'keys', user: 'Bob' }, 'the fingerprint is the page\'s to compute, not taken from the notice');
   for (const bad of [null, 'x', {}, { room: 'dm.a.b' }, { type: 'channel.invite', channel: 'x' },
-    { type: 'contact.request' }, { type: 'something.new', from: 'x' }, { type: 'channel.removed', channel: 3 }]) {
+    { type: 'contact.request' }, { type: 'something.new', from: 'x' }, { type: 'channel.removed', channel: 3 },
+    { type: 'encryption', by: 'bob' }, { type: 'keys', fingerprint: 'ab' }]) {
     assert.equal(readUserNotice(bad), null, JSON.stringify(bad));
   }
 });

@@ -23,8 +23,11 @@ test('a private room has one id whichever side names it, lower-cased', () => {
 
 test('only well-formed messages count as messages', () => {
   assert.ok(isMessage(msg(1)));
+  const { text, ...rest } = msg(1);
+  assert.ok(isMessage({ ...rest, e2e: { v: 1 } }), 'an encrypted message has e2e in place of its text');
   for (const bad of [null, 'x', { ...msg(1), id: '1' }, { ...msg(1), id: 1.5 }, { ...msg(1), text: null },
-    { ...msg(1), sender: 7 }, { ...msg(1), ts: '2024' }]) {
+    { ...msg(1), sender: 7 }, { ...msg(1), ts: '2024' }, rest, { ...rest, e2e: null }, { ...rest, e2e: ['x'] },
+    { ...rest, e2e: 'blob' }]) {
     assert.ok(!isMessage(bad), JSON.stringify(bad));
   }
 });

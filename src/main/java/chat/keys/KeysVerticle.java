@@ -90,15 +90,19 @@ public class KeysVerticle extends VerticleBase {
     });
   }
 
-  /** Every node checks sends against the new fingerprint, then each partner in an encrypted room is told. */
+  /**
+   * Every node checks sends against the new fingerprint, then each partner in an encrypted room is told, and the
+   * user's own other browsers (which hold the keys just replaced).
+   */
   private Future<Void> changed(String user, String userKey, String fingerprint) {
+    JsonObject notice = new JsonObject().put("type", "keys").put("user", user).put("fingerprint", fingerprint);
     return AccessRelay.announce(vertx, cluster, AccessChange.ofUsers(userKey))
       .compose(announced -> db.query(KeysSql.ENCRYPTED_OF, Tuple.of(userKey, userKey)))
-      .onSuccess(rooms -> rooms.forEach(room -> {
-        String partner = userKey.equals(room.getString(1)) ? room.getString(2) : room.getString(1);
-        Notices.tell(vertx.eventBus(), partner, new JsonObject().put("type", "keys").put("user", user)
-          .put("fingerprint", fingerprint));
-      }))
+      .onSuccess(rooms -> {
+        rooms.forEach(room -> Notices.tell(vertx.eventBus(),
+          userKey.equals(room.getString(1)) ? room.getString(2) : room.getString(1), notice));
+        Notices.tell(vertx.eventBus(), userKey, notice);
+      })
       .mapEmpty();
   }
 

@@ -251,6 +251,7 @@ class E2eTest {
   void aKeyChangeIsToldToThePartnerAndASendMadeWithTheOldKeysIsRefused() {
     Pair pair = encryptedPair();
     String bobNotices = notices(pair.bob());
+    String aliceNotices = notices(pair.alice());
     JsonObject oldIdentity = pair.alice().http().get("/api/keys/" + pair.alice().name()).json();
 
     JsonObject fresh = E2eKeys.identity();
@@ -259,6 +260,9 @@ class E2eTest {
       && "keys".equals(frame.getJsonObject("body").getString("type"))).getJsonObject("body");
     assertEquals(pair.alice().name(), notice.getString("user"));
     assertEquals(newKeys, notice.getString("fingerprint"));
+    JsonObject own = pair.alice().bus().take(frame -> aliceNotices.equals(frame.getString("address"))
+      && "keys".equals(frame.getJsonObject("body").getString("type"))).getJsonObject("body");
+    assertEquals(newKeys, own.getString("fingerprint"), "her other browsers hold the keys just replaced");
 
     assertRefused(409, "e2e.to: ", pair.bob().bus().request("chat.send",
       E2eKeys.send(pair.room(), E2eKeys.blob(pair.bobKeys(), pair.aliceKeys()))));
