@@ -12,6 +12,12 @@ final class KeysSql {
   static final String IDENTITY = "SELECT fingerprint, ecdh, ecdsa FROM user_keys WHERE username_key = ? AND fingerprint = ?";
   static final String INSERT_IDENTITY = """
     INSERT INTO user_keys (username_key, fingerprint, ecdh, ecdsa, created) VALUES (?, ?, ?, ?, ?)""";
+  // The daily bound on new identities: a place taken in the current window, a window started again, or a first one
+  static final String TAKE_CHANGE = """
+    UPDATE key_changes SET made = made + 1 WHERE username_key = ? AND window_start > ? AND made < ?""";
+  static final String NEW_WINDOW = """
+    UPDATE key_changes SET window_start = ?, made = 1 WHERE username_key = ? AND window_start <= ?""";
+  static final String FIRST_WINDOW = "INSERT INTO key_changes (username_key, window_start, made) VALUES (?, ?, 1)";
   /** The current fingerprints of two users: (username_key, fingerprint), one row for each who has keys. */
   static final String CURRENT_OF_TWO = """
     SELECT k.username_key, k.fingerprint FROM user_keys k WHERE k.username_key IN (?, ?)

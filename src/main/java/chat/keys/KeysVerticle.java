@@ -37,6 +37,12 @@ public class KeysVerticle extends VerticleBase {
 
   /** A backup of two wrapped P-256 private keys is about 1 KB; this leaves room and no more. */
   public static final int MAX_BACKUP_CHARS = 8192;
+  /**
+   * New identities one user may publish in a day. A reset is rare; without a bound, a script could grow the key
+   * history without end and have every partner and node told of each one.
+   */
+  public static final int MAX_IDENTITIES_PER_DAY = 10;
+  private static final long DAY_MS = 24 * 60 * 60_000L;
 
   private final ChatConfig config;
   private final ClusterView cluster;
@@ -83,11 +89,32 @@ public class KeysVerticle extends VerticleBase {
       if (current.size() > 0 && fingerprint.equals(current.iterator().next().getString(0))) {
         return Future.succeededFuture(answer);
       }
-      return db.insertIfAbsent(KeysSql.INSERT_IDENTITY, Tuple.of(userKey, fingerprint,
-          keys.getJsonObject("ecdh").encode(), keys.getJsonObject("ecdsa").encode(), System.currentTimeMillis()))
+      long now = System.currentTimeMillis();
+      return oneMoreToday(userKey, now)
+        .compose(taken -> db.insertIfAbsent(KeysSql.INSERT_IDENTITY, Tuple.of(userKey, fingerprint,
+          keys.getJsonObject("ecdh").encode(), keys.getJsonObject("ecdsa").encode(), now)))
         .compose(inserted -> inserted ? changed(action.user(), userKey, fingerprint).map(answer)
           : Future.failedFuture(Failure.of(Failure.CONFLICT, "these keys were replaced already: make new ones")));
     });
+  }
+
+  /**
+   * A place among the user's {@link #MAX_IDENTITIES_PER_DAY} new identities of their current day-long window, each
+   * taken by one conditional UPDATE (so publishes at the same moment cannot pass the bound together): in the
+   * window, else a new window, else the first (made by a concurrent publish meanwhile: in it, then).
+   */
+  private Future<Void> oneMoreToday(String userKey, long now) {
+    long windowOpen = now - DAY_MS;
+    Tuple take = Tuple.of(userKey, windowOpen, MAX_IDENTITIES_PER_DAY);
+    return db.query(KeysSql.TAKE_CHANGE, take)
+      .compose(taken -> taken.rowCount() == 1 ? Future.succeededFuture(true)
+        : db.query(KeysSql.NEW_WINDOW, Tuple.of(now, userKey, windowOpen)).compose(renewed -> renewed.rowCount() == 1
+          ? Future.succeededFuture(true)
+          : db.insertIfAbsent(KeysSql.FIRST_WINDOW, Tuple.of(userKey, now)).compose(first -> first
+            ? Future.succeededFuture(true)
+            : db.query(KeysSql.TAKE_CHANGE, take).map(again -> again.rowCount() == 1))))
+      .compose(allowed -> allowed ? Future.<Void>succeededFuture() : Future.failedFuture(Failure.of(Failure.TOO_MANY,
+        "at most " + MAX_IDENTITIES_PER_DAY + " new keys a day: try again tomorrow")));
   }
 
   /**

@@ -281,4 +281,34 @@ class E2eTest {
       .put("ecdsa", oldIdentity.getJsonObject("ecdsa")));
     assertEquals(409, back.status(), "an identity once replaced does not come back");
   }
+
+  /** A script that publishes new keys as fast as it can: 30 at once, of which the day's 10 are kept, no more. */
+  @Test
+  void newKeysAtOnceArePublishedAtMostTenADay() throws Exception {
+    ChatUser mallory = chat.user("mallory");
+    List<JsonObject> identities = java.util.stream.IntStream.range(0, 30).mapToObj(i -> E2eKeys.identity()).toList();
+    List<Http.Response> answers = io.vertx.core.Future.all(identities.stream().map(identity -> mallory.http()
+        .callAsync(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/keys")
+          .putHeader("Content-Type", "application/json"), identity.encode())).toList())
+      .await(java.time.Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+      .<Http.Response>list();
+    List<String> kept = new java.util.ArrayList<>();
+    for (int i = 0; i < answers.size(); i++) {
+      Http.Response answer = answers.get(i);
+      assertTrue(answer.status() == 200 || answer.status() == 429, answer.status() + " " + answer.body());
+      String fingerprint = PublicKeys.fingerprint(identities.get(i).getJsonObject("ecdh"),
+        identities.get(i).getJsonObject("ecdsa"));
+      int found = mallory.http().get("/api/keys/" + mallory.name() + "/" + fingerprint).status();
+      if (answer.status() == 200) {
+        kept.add(fingerprint);
+        assertEquals(200, found, "a kept identity is there");
+      } else {
+        assertEquals(404, found, "a refused identity is not: " + answer.body());
+      }
+    }
+    assertEquals(KeysVerticle.MAX_IDENTITIES_PER_DAY, kept.size(), "the day's places, each taken once");
+    assertTrue(kept.contains(mallory.http().get("/api/keys/" + mallory.name()).json().getString("fingerprint")));
+    Http.Response oneMore = put(mallory, "/api/keys", E2eKeys.identity());
+    assertEquals(429, oneMore.status(), oneMore.body());
+  }
 }

@@ -11,6 +11,13 @@ CREATE ${table_kind}TABLE user_keys (
   created BIGINT NOT NULL,
   CONSTRAINT user_keys_identity UNIQUE (username_key, fingerprint));
 
+-- How many new identities a user has published in their current day-long window (KeysVerticle's daily bound), each
+-- taken by one conditional UPDATE, so publishes at the same moment cannot pass the bound together.
+CREATE ${table_kind}TABLE key_changes (
+  username_key VARCHAR(20) NOT NULL PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  made INT NOT NULL);
+
 -- The private keys, wrapped in the browser with a key from the user's chat passphrase: opaque to the server.
 CREATE ${table_kind}TABLE key_backups (
   username_key VARCHAR(20) NOT NULL PRIMARY KEY,
