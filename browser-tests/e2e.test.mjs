@@ -1,20 +1,23 @@
-// End-to-end encrypted private chats on the page (issue 20), with one real node: two people each set a chat
-// passphrase in their profile; one switches their private chat to encrypted (refused, with nothing asked of the
-// server, while the partner has no keys); they write both ways and each reads the other, with the lock on every
-// message, the same safety number on both sides, and a notification that says only "New encrypted message". Then the
-// node's database (every file of its folder, or PostgreSQL's messages table), its log and its /metrics hold none of
-// the texts (while a text written in the open is found there, so the search can find one), nor did any frame the
-// pages sent. A third browser logs in as one of them: locked, the composer takes nothing, a wrong passphrase is
-// refused, the right one reads the history. One of them resets their keys: the partner's page warns and sends
-// nothing until the new keys are accepted; old messages say which key signed them, or that they were written to
-// keys since reset.
+// End-to-end encrypted private chats on the page (issue 20), across two nodes of one cluster and a restart: Alice's
+// browser on node 1, Bob's on node 2, both nodes on one database (HSQLDB's server, or PostgreSQL when its tests
+// run). Each sets a chat passphrase in their profile; she switches their private chat to encrypted (refused, with
+// nothing asked of the server, while he has no keys); they write both ways and each reads the other, with the lock
+// on every message, the same safety number on both sides, and a notification that says only "New encrypted message".
+// Then Bob's node restarts (SIGTERM, started again) with his page left open: the page comes back by itself, still
+// shows what it had read, reads what Alice wrote while it was away, and both write encrypted again. Then no file
+// of the workspace (every node's, the database server's), no log, no node's /metrics and no row of PostgreSQL's
+// messages table holds any of the texts (while a text written in the open is found, so the search can find one),
+// nor did any frame the pages sent. A third browser, on node 2, logs in as Alice: locked, the composer takes
+// nothing, a wrong passphrase is refused, the right one reads the history. Bob resets his keys: her page warns and
+// sends nothing until the new keys are accepted; old messages say which key signed them, or that they were written
+// to keys since reset.
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Workspace, freePort } from './lib/servers.mjs';
+import { Workspace } from './lib/servers.mjs';
 import { browserTest } from './lib/browser.mjs';
 import {
   chatReady, eventually, notificationsShown, openPrivateChat, openRoom, personOn, privateRoomId,
@@ -22,23 +25,21 @@ import {
   waitForMessage,
 } from './lib/chat.mjs';
 
-// With PostgreSQL tests on, the node stores in PostgreSQL and the test reads its messages table too.
+// With PostgreSQL tests on, the nodes store in PostgreSQL and the test reads its messages table too; otherwise they
+// share HSQLDB's server, whose files are in the workspace.
 const ON_POSTGRES = process.env.SKIP_POSTGRES_TESTS !== 'true';
 
 let work;
-let node;
+let node1;  // Alice's
+let node2;  // Bob's, restarted halfway
 let database = null;
 
 before(async () => {
   work = new Workspace('e2e');
   if (ON_POSTGRES) database = await work.postgres();
-  const metricsPort = await freePort();
-  node = await work.startNode('node1', {
-    db: database ? database.db : { url: `jdbc:hsqldb:file:${work.dir}/db/chat` },
-    metrics: { enabled: true, host: '127.0.0.1', port: metricsPort },
-  });
-  node.metricsUrl = `http://127.0.0.1:${metricsPort}`;
-  await node.ready(1);
+  [node1, node2] = database
+    ? await work.clusterOn(database.db, 2, { metrics: true })
+    : await work.cluster(2, { metrics: true });
 });
 
 after(() => work?.close());
@@ -111,8 +112,9 @@ function filesUnder(dir) {
     .map((file) => ({ file, bytes: readFileSync(file) }));
 }
 
-/** Where the node keeps what it was told, searched for `text` as UTF-8 and UTF-16 bytes: the files it wrote (its
- * database folder, uploads, log), and PostgreSQL's messages table when it runs there. Returns where it was found. */
+/** Where the nodes keep what they were told, searched for `text` as UTF-8 and UTF-16 bytes: every file of the
+ * workspace (the database server's folder, each node's config and logs, anything else a node wrote in its working
+ * folder), and PostgreSQL's messages table when they run there. Returns where it was found. */
 async function storedIn(text) {
   const found = [];
   const needles = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
@@ -126,18 +128,36 @@ async function storedIn(text) {
   return found;
 }
 
-browserTest('anEncryptedPrivateChatIsReadByItsTwoPeopleOnlyAndNeverStoredInTheOpen', async (session) => {
-  const alice = await registerAccount(node.url, uniqueName('alice'));
-  const bob = await registerAccount(node.url, uniqueName('bob'));
+/** `node`'s /metrics, checked to be served. */
+async function metricsOf(node) {
+  const metrics = await (await fetch(`${node.metricsUrl}/metrics`)).text();
+  assert.match(metrics, /^chat_/m, `${node.name}'s metrics are served`);
+  return metrics;
+}
+
+/** Asserts that `page` shows each of `texts` read, with the lock, in the open room. */
+async function showsDecrypted(page, texts) {
+  for (const text of texts) {
+    await waitForMessage(page, text);
+    assert.equal(await messageWith(page, text).locator('.e2e-mark').getAttribute('aria-label'),
+      'End-to-end encrypted');
+  }
+}
+
+browserTest('anEncryptedChatAcrossNodesAndARestartIsReadByItsTwoPeopleOnlyAndNeverStoredInTheOpen', async (session) => {
+  // the browser's own line for each reconnect attempt while Bob's node is down, not the page's doing
+  session.expectConsoleErrors(/^Failed to load resource: net::ERR_CONNECTION_REFUSED$/);
+  const alice = await registerAccount(node1.url, uniqueName('alice'));
+  const bob = await registerAccount(node1.url, uniqueName('bob'));
   const dm = privateRoomId(alice, bob);
   const aliceFrames = [];
   const bobFrames = [];
-  const a = await personOn(session, node.url, alice, { beforeOpen: (page) => recordFrames(page, aliceFrames) });
-  const b = await personOn(session, node.url, bob, {
+  const a = await personOn(session, node1.url, alice, { beforeOpen: (page) => recordFrames(page, aliceFrames) });
+  const b = await personOn(session, node2.url, bob, {
     beforeOpen: async (page) => {
       recordFrames(page, bobFrames);
       await recordNotifications(page);
-      await page.context().grantPermissions(['notifications'], { origin: node.url });
+      await page.context().grantPermissions(['notifications'], { origin: node2.url });
     },
   });
 
@@ -187,18 +207,14 @@ browserTest('anEncryptedPrivateChatIsReadByItsTwoPeopleOnlyAndNeverStoredInTheOp
     await page.fill('#message-input', '');
   }
 
-  // They write both ways; each reads the other, with the lock on each message.
+  // They write both ways, across the nodes; each reads the other, with the lock on each message. Every text
+  // written encrypted goes into `secrets`, which are looked for everywhere below.
   const secrets = [marker('secret-from-alice'), marker('secret-from-bob'), marker('second-from-alice')];
   await sendMessage(a, secrets[0]);
   await waitForMessage(b, secrets[0]);
   await sendMessage(b, secrets[1]);
   await waitForMessage(a, secrets[1]);
-  for (const page of [a, b]) {
-    for (const text of secrets.slice(0, 2)) {
-      assert.equal(await messageWith(page, text).locator('.e2e-mark').getAttribute('aria-label'),
-        'End-to-end encrypted');
-    }
-  }
+  for (const page of [a, b]) await showsDecrypted(page, secrets.slice(0, 2));
 
   // Bob elsewhere, his tab hidden: the notification and the unread count say nothing of the text.
   await openRoom(b, 'global');
@@ -221,20 +237,47 @@ browserTest('anEncryptedPrivateChatIsReadByItsTwoPeopleOnlyAndNeverStoredInTheOp
   await a.locator('#room-e2e[data-state="verified"]').waitFor();
   await closeModal(a, 'e2e-room-modal');
 
+  // Bob's node restarts as an operator does it, his page left open. Its metrics, the last chance to read them,
+  // never held a text; Alice writes while his page is away, so that it reads her message from the history it
+  // catches up on once it is back.
+  const bobsOldMetrics = await metricsOf(node2);
+  for (const text of secrets) assert.equal(bobsOldMetrics.includes(text), false, 'not in node2\'s first metrics');
+  const restarted = work.restart(node2, 2);
+  await b.waitForFunction(() => document.getElementById('connection-status').dataset.state !== 'open', null,
+    { timeout: 30_000 });
+  const whileAway = marker('while-bobs-node-restarts');
+  secrets.push(whileAway);
+  await sendMessage(a, whileAway, 30_000);
+  const { metricsUrl } = node2;
+  node2 = await restarted;
+  node2.metricsUrl = metricsUrl;  // the same config, so the same port
+  await b.locator('#connection-status[data-state="open"]').waitFor({ timeout: 60_000 });
+  // The same page: what it had read stays read, and what it missed is read too.
+  await b.locator('#room-e2e[data-state="on"]').waitFor();
+  await showsDecrypted(b, secrets);
+  assert.equal(await b.locator('#messages .e2e-problem').count(), 0, 'no message left unreadable');
+  // And both write encrypted again, each read on the other node.
+  const afterRestart = [marker('from-bob-after-restart'), marker('from-alice-after-restart')];
+  secrets.push(...afterRestart);
+  await sendMessage(b, afterRestart[0], 30_000);
+  await showsDecrypted(a, [afterRestart[0]]);
+  await sendMessage(a, afterRestart[1]);
+  await showsDecrypted(b, [afterRestart[1]]);
+
   // What left the pages: blobs, never the texts.
   const sent = [...aliceFrames, ...bobFrames];
   assert.ok(sent.some((f) => f.includes('chat.send') && f.includes('e2e') && f.includes('ciphertext')));
   for (const text of secrets) assert.deepEqual(sent.filter((f) => f.includes(text)), [], `${text} never sent`);
   const ciphertexts = sent.flatMap((f) => [...f.matchAll(/ciphertext\\"\s*:\s*\\"([A-Za-z0-9+/=]+)/g)])
     .map((m) => m[1]);
-  assert.equal(ciphertexts.length >= 3, true, 'the blobs were sent');
+  assert.equal(ciphertexts.length >= secrets.length, true, 'the blobs were sent');
   for (const page of [a, b]) {
     const shown = await page.evaluate(() => document.body.textContent);
     for (const blob of ciphertexts) assert.equal(shown.includes(blob), false, 'no ciphertext on the page');
   }
 
-  // What the node keeps: a text written in the open is found (once written after the secrets, they are written
-  // too), the secrets nowhere: not in its files, its database, its log, its metrics.
+  // What the nodes keep: a text written in the open is found (once written after the secrets, they are written
+  // too), the secrets nowhere: not in any file, the database, a log, a node's metrics.
   const afterwards = marker('written-after');
   await openRoom(a, 'global');
   await sendMessage(a, afterwards);
@@ -243,17 +286,22 @@ browserTest('anEncryptedPrivateChatIsReadByItsTwoPeopleOnlyAndNeverStoredInTheOp
     assert.notDeepEqual(await storedIn(afterwards), []);
   }, { timeout: 30_000 });
   for (const text of secrets) assert.deepEqual(await storedIn(text), [], `${text} is stored nowhere`);
-  const log = node.log();
-  assert.ok(log.length > 0);
-  for (const text of secrets) assert.equal(log.includes(text), false, 'not in the node\'s log');
-  const metrics = await (await fetch(`${node.metricsUrl}/metrics`)).text();
-  assert.match(metrics, /^chat_/m, 'metrics are served');
-  for (const text of secrets) assert.equal(metrics.includes(text), false, 'not in the metrics');
+  // every process's log: both nodes, Bob's before and after the restart, the database server
+  for (const { logFile } of work.children) {
+    const log = readFileSync(logFile, 'utf8');
+    assert.ok(log.length > 0, `${path.basename(logFile)} is written`);
+    for (const text of secrets) assert.equal(log.includes(text), false, `not in ${path.basename(logFile)}`);
+  }
+  for (const node of [node1, node2]) {
+    const metrics = await metricsOf(node);
+    for (const text of secrets) assert.equal(metrics.includes(text), false, `not in ${node.name}'s metrics`);
+  }
   await openRoom(a, dm);
 
-  // A new browser for Alice: locked. The composer takes nothing, and a send made anyway sends nothing.
+  // A new browser for Alice, on the other node, the one that restarted: locked. The composer takes nothing, and a
+  // send made anyway sends nothing.
   const newDeviceFrames = [];
-  const c = await personOn(session, node.url, alice, { beforeOpen: (page) => recordFrames(page, newDeviceFrames) });
+  const c = await personOn(session, node2.url, alice, { beforeOpen: (page) => recordFrames(page, newDeviceFrames) });
   await roomItem(c, dm).waitFor();
   await roomItem(c, dm).click();
   await roomLoaded(c, dm);
@@ -328,5 +376,6 @@ browserTest('anEncryptedPrivateChatIsReadByItsTwoPeopleOnlyAndNeverStoredInTheOp
   await waitForMessage(b, toNewKeys);
   const unreadable = b.locator('#messages .e2e-problem',
     { hasText: 'Unreadable: written to your keys before they were reset' });
-  await eventually(async () => assert.equal(await unreadable.count(), 3, 'the three secrets, his own reply too'));
+  await eventually(async () => assert.equal(await unreadable.count(), secrets.length,
+    'every secret, his own too'));
 });
