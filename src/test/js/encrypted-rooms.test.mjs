@@ -7,20 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decryptMessage } from '../../../webroot/js/e2e-crypto.js';
 import { EncryptedRooms } from '../../../webroot/js/encrypted-rooms.js';
-import { Keyring } from '../../../webroot/js/keyring.js';
-import { PartnerKeys } from '../../../webroot/js/partner-keys.js';
-import { FakeKeysServer, apiError, fastCrypto, memoryKeyStore } from './lib/fake-keys-server.mjs';
+import { FakeKeysServer, alicesKeys, apiError } from './lib/fake-keys-server.mjs';
 
 const ROOM = 'dm.alice.bob';
-const PASSPHRASE = 'four words of chat';
 
 // Alice's page: her keyring (set up unless told), the partners' keys, and the chats.
 async function alicePage(server, { setUp = true, api = server.apiFor('alice') } = {}) {
-  const store = memoryKeyStore();
-  const keyring = new Keyring('alice', { api, store, crypto: fastCrypto });
-  await keyring.load();
-  if (setUp) await keyring.create(PASSPHRASE);
-  const partners = new PartnerKeys('alice', { api, store });
+  const { keyring, partners } = await alicesKeys(server, { setUp, api });
   const changed = [];
   const chats = new EncryptedRooms('alice', { api, keyring, partners, nameOf: (n) => (n === 'bob' ? 'Bob' : n),
     changed: (id) => changed.push(id) });

@@ -6,23 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encryptMessage } from '../../../webroot/js/e2e-crypto.js';
-import { Keyring } from '../../../webroot/js/keyring.js';
-import { PartnerKeys } from '../../../webroot/js/partner-keys.js';
 import { RoomState } from '../../../webroot/js/rooms.js';
 import { SealedMessages, shortFingerprint, unreadableNote } from '../../../webroot/js/sealed-messages.js';
-import { FakeKeysServer, apiError, fastCrypto, flush, memoryKeyStore } from './lib/fake-keys-server.mjs';
+import { FakeKeysServer, PASSPHRASE, alicesKeys, apiError, flush } from './lib/fake-keys-server.mjs';
 
 const ROOM = 'dm.alice.bob';
-const PASSPHRASE = 'four words of chat';
 let nextId = 1;
 
 // Alice's page reading: her keyring (set up unless told), the partners' keys, the reader and what it redrew.
 async function alicePage(server, { setUp = true, api = server.apiFor('alice') } = {}) {
-  const store = memoryKeyStore();
-  const keyring = new Keyring('alice', { api, store, crypto: fastCrypto });
-  await keyring.load();
-  if (setUp) await keyring.create(PASSPHRASE);
-  const partners = new PartnerKeys('alice', { api, store });
+  const { keyring, partners } = await alicesKeys(server, { setUp, api });
   const redrawn = [];
   const reader = new SealedMessages('alice', { keyring, partners, changed: (room, m) => redrawn.push(m.id) });
   return { keyring, partners, reader, redrawn };

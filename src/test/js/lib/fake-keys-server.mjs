@@ -5,6 +5,8 @@
 
 import * as e2e from '../../../../webroot/js/e2e-crypto.js';
 import { memoryStorage, KeyStore } from '../../../../webroot/js/key-store.js';
+import { Keyring } from '../../../../webroot/js/keyring.js';
+import { PartnerKeys } from '../../../../webroot/js/partner-keys.js';
 
 // Backups in unit tests: 600,000 rounds take about a second each.
 export const FAST = { iterations: 1000, minIterations: 1000 };
@@ -93,3 +95,15 @@ export const memoryKeyStore = () => new KeyStore(memoryStorage());
 
 // Resolves once the promises and callbacks started so far have run.
 export const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The passphrase the page tests set up with. */
+export const PASSPHRASE = 'four words of chat';
+
+/** Alice's keys on a page: her keyring (set up with PASSPHRASE unless told) and her partners' keys, on one store. */
+export async function alicesKeys(server, { setUp = true, api = server.apiFor('alice') } = {}) {
+  const store = memoryKeyStore();
+  const keyring = new Keyring('alice', { api, store, crypto: fastCrypto });
+  await keyring.load();
+  if (setUp) await keyring.create(PASSPHRASE);
+  return { api, store, keyring, partners: new PartnerKeys('alice', { api, store }) };
+}
