@@ -3,14 +3,9 @@
 // is not known yet gets nothing sent, so a message never leaves as text into a chat that is encrypted. No DOM: it is
 // given the HTTP calls, the keyring and the partners' keys, and says when a chat's state changed.
 
+import { failure } from './e2e-bytes.js';
 import * as e2eCrypto from './e2e-crypto.js';
 import { dmPartner } from './rooms.js';
-
-function failure(name, message) {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
 
 // What the composer waits for only a moment: a send then waits for it (settled()) rather than being refused.
 const MOMENTARY = new Set(['checking', 'keys-loading', 'partner-loading']);

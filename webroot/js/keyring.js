@@ -8,6 +8,7 @@
 // browser holds no keys: asked again by load()); 'unsupported' (no WebCrypto here: a page on plain http, not
 // localhost).
 
+import { failure } from './e2e-bytes.js';
 import * as e2eCrypto from './e2e-crypto.js';
 
 // Long enough that a stolen backup is not opened by guessing (each guess costs 600,000 PBKDF2 rounds); a phrase of
@@ -24,12 +25,6 @@ export function passphraseProblems(passphrase, confirmation) {
   }
   if (confirmation !== passphrase) errors.confirmPassphrase = 'The two passphrases differ.';
   return Object.keys(errors).length ? errors : null;
-}
-
-function failure(name, message) {
-  const e = new Error(message);
-  e.name = name;
-  return e;
 }
 
 export class Keyring {
