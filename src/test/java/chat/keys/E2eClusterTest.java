@@ -2,18 +2,15 @@ package chat.keys;
 
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
+import chat.support.ClusterFixture;
 import chat.support.E2eKeys;
 import chat.support.Http;
 import chat.support.Names;
-import chat.support.TestCluster;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,27 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class E2eClusterTest {
 
-  private static TestCluster cluster;
-  private static Vertx vertx;
-  private static final List<BridgeClient> sockets = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    cluster = new TestCluster(2);
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    sockets.forEach(BridgeClient::close);
-    cluster.close();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final ClusterFixture nodes = new ClusterFixture(2);
 
   private static BridgeClient socket(int node, Http user) {
-    BridgeClient socket = BridgeClient.connect(vertx, cluster.node(node).port(), user.cookie());
-    sockets.add(socket);
-    return socket;
+    return nodes.closeAfterTest(BridgeClient.connect(nodes.vertx(), nodes.cluster().node(node).port(), user.cookie()));
   }
 
   private static String publish(Http user) {
@@ -60,8 +41,8 @@ class E2eClusterTest {
   void anEncryptedChatHoldsAcrossNodesAndARestart() {
     String aliceName = Names.unique("alice");
     String bobName = Names.unique("bob");
-    Http alice = new Http(vertx, cluster.node(0).port()).signUp(aliceName);
-    Http bob = new Http(vertx, cluster.node(1).port()).signUp(bobName);
+    Http alice = new Http(nodes.vertx(), nodes.cluster().node(0).port()).signUp(aliceName);
+    Http bob = new Http(nodes.vertx(), nodes.cluster().node(1).port()).signUp(bobName);
     String aliceKeys = publish(alice);
     String bobKeys = publish(bob);
     String room = RoomId.between(aliceName, bobName).id();
@@ -82,14 +63,16 @@ class E2eClusterTest {
       && frame.getJsonObject("body").containsKey("e2e")).getJsonObject("body");
     assertEquals(blob, relayed.getJsonObject("e2e"));
 
-    cluster.restart(1);
-    Http bobAgain = new Http(vertx, cluster.node(1).port()).logIn(bobName, Http.passwordOf(bobName));
+    nodes.cluster().restart(1);
+    Http bobAgain = new Http(nodes.vertx(), nodes.cluster().node(1).port()).logIn(bobName, Http.passwordOf(bobName));
     BridgeClient bobBusAgain = socket(1, bobAgain);
     assertEquals(400, bobBusAgain.request("chat.send", new JsonObject().put("room", room).put("text", "again"))
       .failureCode(), "still encrypted after the restart");
     List<JsonObject> history = bobBusAgain.historyAfter(room, 0);
-    assertEquals(List.of("before"), history.stream().filter(m -> m.containsKey("text")).map(m -> m.getString("text")).toList());
-    assertEquals(List.of(blob), history.stream().filter(m -> m.containsKey("e2e")).map(m -> m.getJsonObject("e2e")).toList());
+    assertEquals(List.of("before"),
+      history.stream().filter(m -> m.containsKey("text")).map(m -> m.getString("text")).toList());
+    assertEquals(List.of(blob),
+      history.stream().filter(m -> m.containsKey("e2e")).map(m -> m.getJsonObject("e2e")).toList());
     assertTrue(bobAgain.get("/api/private-rooms/" + room + "/encryption").json().getBoolean("encrypted"));
   }
 }

@@ -24,16 +24,13 @@ class LogFormatIT {
   @Test
   void jsonLogsAreOneObjectPerLineWithoutSecrets() {
     int http = Ports.free();
-    JsonObject config = ProcessFixture.nodeConfig(http,
-      "jdbc:hsqldb:file:" + processes.dir().resolve("db").resolve("chat"));
-    NodeProcess node = processes.node("node", config, 1, Map.of("CHAT_LOG_FORMAT", "json"));
+    NodeProcess node = jsonLoggingNode(http);
     new Http(processes.vertx(), http).signUp("logger");
     assertEquals(401, new Http(processes.vertx(), http).post("/api/login",
       new JsonObject().put("username", "logger").put("password", "secret-guess-123")).status());
     node.stop();
 
-    List<String> lines = node.log().lines().filter(line -> !line.isBlank()).toList();
-    assertFalse(lines.isEmpty());
+    List<String> lines = logLines(node);
     assertAllJson(lines);
     assertTrue(lines.stream().anyMatch(l -> new JsonObject(l).getString("formattedMessage").startsWith("chat node ")));
     assertFalse(node.log().contains("secret-guess-123"), "no password in the log");
@@ -46,16 +43,24 @@ class LogFormatIT {
    */
   @Test
   void aNodeStoppedAsSoonAsItServesStopsCleanly() {
-    int http = Ports.free();
-    JsonObject config = ProcessFixture.nodeConfig(http,
-      "jdbc:hsqldb:file:" + processes.dir().resolve("db").resolve("chat"));
-    NodeProcess node = processes.node("node", config, 1, Map.of("CHAT_LOG_FORMAT", "json"));
+    NodeProcess node = jsonLoggingNode(Ports.free());
     node.stop();
 
-    List<String> lines = node.log().lines().filter(line -> !line.isBlank()).toList();
+    List<String> lines = logLines(node);
     assertAllJson(lines);
-    assertTrue(lines.stream().anyMatch(l -> new JsonObject(l).getString("formattedMessage").equals("chat node stopped")),
-      node.log());
+    assertTrue(lines.stream().map(l -> new JsonObject(l).getString("formattedMessage"))
+      .anyMatch("chat node stopped"::equals), node.log());
+  }
+
+  /** A node on its own database with JSON logs, waited for until it serves. */
+  private NodeProcess jsonLoggingNode(int http) {
+    JsonObject config = ProcessFixture.nodeConfig(http,
+      "jdbc:hsqldb:file:" + processes.dir().resolve("db").resolve("chat"));
+    return processes.node("node", config, 1, Map.of("CHAT_LOG_FORMAT", "json"));
+  }
+
+  private static List<String> logLines(NodeProcess node) {
+    return node.log().lines().filter(line -> !line.isBlank()).toList();
   }
 
   private static void assertAllJson(List<String> lines) {
