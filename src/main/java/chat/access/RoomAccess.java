@@ -93,8 +93,8 @@ public final class RoomAccess {
     }
     change.users().forEach(policies::forget);
     if (!change.users().isEmpty()) {
-      // a user's new keys, or a room switched to encrypted: every private room of theirs reloads
-      // plain string tests, not a parse: a scan of every kept room on each contact change too (a user key has no dot)
+      // a user's new keys, or a room switched to encrypted: every private room of theirs reloads. Plain string
+      // tests, not a parse, since every contact change scans the kept rooms too (a user key has no dot).
       encryption.forgetIf(roomId -> change.users().stream()
         .anyMatch(user -> roomId.startsWith("dm." + user + ".") || roomId.endsWith("." + user)));
     }

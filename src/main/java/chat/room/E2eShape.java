@@ -21,6 +21,8 @@ final class E2eShape {
   static final int SALT_BYTES = 32;
   static final int IV_BYTES = 12;
   static final int SIG_BYTES = 64;
+  /** AES-GCM's 16-byte tag and at least one byte. */
+  static final int MIN_CIPHERTEXT_BYTES = 17;
   /** 2,000 characters of at most 4 UTF-8 bytes, in the page's {"text": …}, with its escapes and the tag: a bound. */
   static final int MAX_CIPHERTEXT_BYTES = 10_240;
   private static final Set<String> MEMBERS = Set.of("v", "salt", "iv", "ciphertext", "sig", "from", "to");
@@ -60,7 +62,7 @@ final class E2eShape {
     }
     String salt = base64(e2e, "salt", SALT_BYTES, SALT_BYTES);
     String iv = base64(e2e, "iv", IV_BYTES, IV_BYTES);
-    String ciphertext = base64(e2e, "ciphertext", 17, MAX_CIPHERTEXT_BYTES);
+    String ciphertext = base64(e2e, "ciphertext", MIN_CIPHERTEXT_BYTES, MAX_CIPHERTEXT_BYTES);
     String sig = base64(e2e, "sig", SIG_BYTES, SIG_BYTES);
     return new E2e(E2e.VERSION, salt, iv, ciphertext, sig, fingerprint(e2e, "from"), fingerprint(e2e, "to"));
   }
