@@ -5,6 +5,8 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -57,14 +59,17 @@ public enum Dialect {
       // one statement holds the table while it numbers its rows in VALUES order; IDENTITY() is its last id
       return conn.preparedQuery(insert).execute(values)
         .compose(inserted -> conn.query("CALL IDENTITY()").execute())
-        .map(result -> {
-          long last = result.iterator().next().getLong(0);
-          List<Long> ids = new ArrayList<>(rows);
-          for (int i = rows - 1; i >= 0; i--) {
-            ids.add(last - i);
-          }
-          return ids;
-        });
+        .map(result -> consecutiveTo(result.iterator().next().getLong(0), rows));
+    }
+
+    @Override
+    public List<Long> insertReturningIds(DedicatedConnection.Statements conn, String insert, List<Object> values,
+        int rows) throws SQLException {
+      bind(conn.prepared(insert), values).executeUpdate();
+      try (ResultSet identity = conn.prepared("CALL IDENTITY()").executeQuery()) {
+        identity.next();
+        return consecutiveTo(identity.getLong(1), rows);
+      }
     }
   },
 
@@ -92,6 +97,18 @@ public enum Dialect {
           result.forEach(row -> ids.add(row.getLong(0)));
           return ids;
         });
+    }
+
+    @Override
+    public List<Long> insertReturningIds(DedicatedConnection.Statements conn, String insert, List<Object> values,
+        int rows) throws SQLException {
+      List<Long> ids = new ArrayList<>(rows);
+      try (ResultSet inserted = bind(conn.prepared(insert + " RETURNING id"), values).executeQuery()) {
+        while (inserted.next()) {
+          ids.add(inserted.getLong(1));
+        }
+      }
+      return ids;
     }
   };
 
@@ -137,4 +154,24 @@ public enum Dialect {
 
   /** Runs an INSERT of {@code rows} rows into a table with an identity column {@code id}; the ids in row order. */
   public abstract Future<List<Long>> insertReturningIds(SqlConnection conn, String insert, Tuple values, int rows);
+
+  /** The same on a {@link DedicatedConnection}'s thread, with the statements it keeps. */
+  public abstract List<Long> insertReturningIds(DedicatedConnection.Statements conn, String insert, List<Object> values,
+      int rows) throws SQLException;
+
+  /** The ids of a multi-row INSERT whose last row got {@code last}: HSQLDB numbers a statement's rows in order. */
+  private static List<Long> consecutiveTo(long last, int rows) {
+    List<Long> ids = new ArrayList<>(rows);
+    for (int i = rows - 1; i >= 0; i--) {
+      ids.add(last - i);
+    }
+    return ids;
+  }
+
+  private static PreparedStatement bind(PreparedStatement statement, List<Object> values) throws SQLException {
+    for (int i = 0; i < values.size(); i++) {
+      statement.setObject(i + 1, values.get(i));
+    }
+    return statement;
+  }
 }

@@ -4,11 +4,11 @@ import chat.bus.ChatMessage;
 import chat.bus.Failure;
 import chat.bus.NewMessage;
 import chat.bus.Saved;
+import chat.db.DedicatedConnection;
 import chat.db.Dialect;
 import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.sql.SQLException;
@@ -51,12 +51,16 @@ final class GroupCommit {
     }
   }
 
+  /** The batches' INSERTs, on statements kept from batch to batch. */
+  private final DedicatedConnection writer;
+  /** The rare look-up of resent cids. */
   private final ReconnectingPool db;
   private final Dialect dialect;
   private List<Pending> queue = new ArrayList<>();
   private boolean committing;
 
-  GroupCommit(ReconnectingPool db, Dialect dialect) {
+  GroupCommit(DedicatedConnection writer, ReconnectingPool db, Dialect dialect) {
+    this.writer = writer;
     this.db = db;
     this.dialect = dialect;
   }
@@ -91,7 +95,7 @@ final class GroupCommit {
     queue = queue.size() <= MAX_BATCH ? new ArrayList<>() : new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
     List<Pending> rows = firstOfEachCid(batch);
     long ts = System.currentTimeMillis();
-    db.use(pool -> pool.withConnection(conn -> insert(conn, rows, ts)))
+    insert(rows, ts)
       // the database failed, not a row (a lost connection is a 503 by now): what was not stored fails with it
       .onFailure(err -> rows.forEach(pending -> pending.saved().tryFail(err)))
       .onComplete(done -> commitNext());
@@ -140,11 +144,11 @@ final class GroupCommit {
    * goes again on its own, so a bad row fails alone after at most log2(rows) halvings, and the good rows go on in
    * their order in a few statements (at most that many per bad row), never one statement each.
    */
-  private Future<Void> insert(SqlConnection conn, List<Pending> rows, long ts) {
+  private Future<Void> insert(List<Pending> rows, long ts) {
     if (rows.isEmpty()) {
       return Future.succeededFuture(); // every row was stored before
     }
-    return insertAll(conn, rows, ts).<Void>map(ids -> {
+    return insertAll(rows, ts).<Void>map(ids -> {
       for (int i = 0; i < rows.size(); i++) {
         rows.get(i).saved().complete(new Saved(stored(rows.get(i).message(), ids.get(i), ts), false));
       }
@@ -155,26 +159,25 @@ final class GroupCommit {
         return Future.failedFuture(err);
       }
       Future<List<Pending>> notStoredBefore = UNIQUE_VIOLATION.equals(refused)
-        ? answerStoredBefore(conn, rows) : Future.succeededFuture(rows);
-      return notStoredBefore.compose(rest -> rest.size() < rows.size() ? insert(conn, rest, ts)
-        : halve(conn, rows, ts, refused));
+        ? answerStoredBefore(rows) : Future.succeededFuture(rows);
+      return notStoredBefore.compose(rest -> rest.size() < rows.size() ? insert(rest, ts) : halve(rows, ts, refused));
     });
   }
 
-  private Future<Void> halve(SqlConnection conn, List<Pending> rows, long ts, String refused) {
+  private Future<Void> halve(List<Pending> rows, long ts, String refused) {
     if (rows.size() == 1) {
       rows.get(0).saved().fail(Failure.badRequest("the database refused this message (SQLSTATE " + refused + ")"));
       return Future.succeededFuture();
     }
     int half = rows.size() / 2;
-    return insert(conn, rows.subList(0, half), ts).compose(v -> insert(conn, rows.subList(half, rows.size()), ts));
+    return insert(rows.subList(0, half), ts).compose(v -> insert(rows.subList(half, rows.size()), ts));
   }
 
   /**
    * Answers the rows whose (sender, cid) is stored already with the message stored then, as duplicates; the rows
    * not stored before are left.
    */
-  private Future<List<Pending>> answerStoredBefore(SqlConnection conn, List<Pending> rows) {
+  private Future<List<Pending>> answerStoredBefore(List<Pending> rows) {
     Set<String> senders = new LinkedHashSet<>();
     Set<String> cids = new LinkedHashSet<>();
     for (Pending pending : rows) {
@@ -188,7 +191,7 @@ final class GroupCommit {
     }
     List<Object> values = new ArrayList<>(senders);
     values.addAll(cids);
-    return conn.preparedQuery(Sql.messagesByCids(senders.size(), cids.size())).execute(Tuple.from(values))
+    return db.query(Sql.messagesByCids(senders.size(), cids.size()), Tuple.from(values))
       .map(found -> {
         Map<String, ChatMessage> before = new HashMap<>();
         // the cid is the column after the message's (see Sql.messagesByCids)
@@ -261,10 +264,9 @@ final class GroupCommit {
 
   /**
    * The whole batch as one multi-row INSERT in autocommit: one statement, so one commit and one fsync, with ids
-   * in row order (how each database reports them is in {@link Dialect}). withTransaction is avoided:
-   * vertx-jdbc-client 5.0.7 hands the connection back to the pool with autocommit still off (#356).
+   * in row order (how each database reports them is in {@link Dialect}).
    */
-  private Future<List<Long>> insertAll(SqlConnection conn, List<Pending> batch, long ts) {
+  private Future<List<Long>> insertAll(List<Pending> batch, long ts) {
     List<Object> values = new ArrayList<>(batch.size() * 10);
     for (Pending pending : batch) {
       NewMessage m = pending.message();
@@ -276,6 +278,7 @@ final class GroupCommit {
       values.add(m.poll() == null ? null : m.poll().optionsText());
       values.add(m.e2e() == null ? null : m.e2e().toJson().encode());
     }
-    return dialect.insertReturningIds(conn, Sql.insertMessages(batch.size()), Tuple.from(values), batch.size());
+    String insert = Sql.insertMessages(batch.size());
+    return writer.run(statements -> dialect.insertReturningIds(statements, insert, values, batch.size()));
   }
 }

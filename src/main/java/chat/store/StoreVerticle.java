@@ -13,6 +13,7 @@ import chat.bus.Saved;
 import chat.bus.Service;
 import chat.config.ChatConfig;
 import chat.db.Database;
+import chat.db.DedicatedConnection;
 import chat.db.Dialect;
 import chat.db.ReconnectingPool;
 import io.vertx.core.Future;
@@ -45,7 +46,9 @@ public class StoreVerticle extends VerticleBase {
   /** The configured topics as a set: every room id a browser sends is checked against it. */
   private final Set<String> topics;
   private final ChatMetrics metrics;
-  /** Message writes have a pool of their own: no history page or read mark can queue in front of a send. */
+  /** Message writes have connections of their own: no history page or read mark can queue in front of a send. */
+  private DedicatedConnection writer;
+  /** Private rooms' listing, poll votes, dropped channels and the look-up of resent cids. */
   private ReconnectingPool db;
   /** Everything else: history, read marks, unread counts, private rooms, the health probe. */
   private ReconnectingPool reads;
@@ -67,11 +70,12 @@ public class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    writer = new DedicatedConnection(vertx, config.db(), "store-writer");
     db = new ReconnectingPool(vertx, config.db(), "store");
     reads = new ReconnectingPool(vertx, config.db(), "store-reads");
     access = new RoomAccess(vertx);
     dialect = Dialect.of(config.db().url());
-    commits = new GroupCommit(db, dialect);
+    commits = new GroupCommit(writer, db, dialect);
     polls = new PollVotes(db, reads);
     health = new HealthProbe(() -> reads.use(pool -> pool.query(Database.PING).execute()).mapEmpty(),
       System::currentTimeMillis);
@@ -88,7 +92,8 @@ public class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return reads.close().transform(closed -> db.use(pool -> Database.shutdownIfEmbedded(pool, config.db())))
+    return reads.close().transform(closed -> writer.close())
+      .transform(closed -> db.use(pool -> Database.shutdownIfEmbedded(pool, config.db())))
       .eventually(() -> db.close());
   }
 
