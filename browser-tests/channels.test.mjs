@@ -37,9 +37,14 @@ async function openDialog(page, button, dialog) {
   await page.waitForFunction((d) => document.querySelector(d).contains(document.activeElement), dialog);
 }
 
+/**
+ * Closed, and focus given back: Bootstrap hides the dialog, then fades its backdrop out, and only then focuses the
+ * button that opened it. A key pressed in between would land on that button (Enter would open the dialog again).
+ */
 async function closeDialog(page, dialog) {
   await page.keyboard.press('Escape');
   await page.locator(dialog).waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => !document.body.classList.contains('modal-open'));
 }
 
 /** The page is no wider than its window (nothing to scroll sideways). */
