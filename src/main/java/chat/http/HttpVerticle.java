@@ -128,9 +128,6 @@ public class HttpVerticle extends VerticleBase {
 
   /** The SockJS event-bus bridge, for logged-in sessions only. */
   private void mountBridge(Router router) {
-    ConnectPacing pacing = ConnectPacing.onThisLoop(vertx);
-    router.route("/eventbus/info").handler(pacing);
-    router.route("/eventbus/websocket").handler(pacing);
     mountSessions(router, "/eventbus/*");
     router.route("/eventbus/*").handler(this::requireUser);
     bridge = new ChatBridge(vertx, config, metrics, bridgeLimits, request -> ProxyHeaders.of(request).address(),
