@@ -94,7 +94,7 @@ public final class ChatNode {
     HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
     options.setEventBusOptions(eventBusOptions(config));
     return builder.with(options).withClusterManager(manager).buildClustered()
-      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager),
+      .map(vertx -> new ChatNode(vertx, ClusterView.of(manager, config.cluster().warmUpSeconds() * 1000L),
         SharedCounters.clustered(vertx, manager.getHazelcastInstance()), chatMetrics));
   }
 
@@ -188,6 +188,11 @@ public final class ChatNode {
 
   public int clusterSize() {
     return cluster.liveNodes().size();
+  }
+
+  /** The nodes that order rooms and count send rates now: the live ones past their warm-up (ClusterView). */
+  public List<String> orderingNodes() {
+    return cluster.orderingNodes();
   }
 
   /** The metrics listener's port; only when metrics are enabled. */

@@ -44,6 +44,9 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     // only cluster.host, not every interface (Hazelcast's default): its member traffic is not encrypted
     config.setProperty("hazelcast.socket.bind.any", "false");
+    // when this member started, for the others to see how long it has been up (ClusterView.orderingNodes)
+    config.getMemberAttributeConfig().setAttribute(ClusterView.STARTED_AT_ATTRIBUTE,
+      Long.toString(System.currentTimeMillis()));
 
     // Expired entries (throttle windows, ended sessions) are removed by a background task that by default looks at a
     // few partitions and a tenth of their entries every 5 s: a flood of made-up keys would linger for many minutes

@@ -94,8 +94,12 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     }
   }
 
+  /**
+   * warmUpSeconds: how long a node that joined a running cluster leaves the ordering of rooms and the counting of
+   * send rates to the others, while its JIT compiles and its users reconnect (see chat.cluster.ClusterView).
+   */
   public record Cluster(boolean enabled, String host, int port, List<String> members, String name,
-                        Optional<ClusterTls> tls) {
+                        int warmUpSeconds, Optional<ClusterTls> tls) {
   }
 
   public record EventBus(int port) {
@@ -276,7 +280,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       topics(root),
       new Cluster(cluster.bool("enabled", false), cluster.host("host", "127.0.0.1"), cluster.port("port", 5701, false),
         members(cluster), cluster.matching("name", "chat", CLUSTER_NAME, "a name of letters, digits, _ . -"),
-        clusterTls(cluster)),
+        cluster.integer("warmUpSeconds", 30, 0, 3600), clusterTls(cluster)),
       new EventBus(eventBus.port("port", 0, true)),
       new Security(security.integer("bcryptCost", 12, 4, 16), security.integer("sessionTimeoutMinutes", 30, 1, 7 * 24 * 60),
         security.integer("messagesPerSecond", 10, 1, 100_000), security.integer("messageBurst", 20, 1, 100_000),

@@ -249,8 +249,10 @@ public class HttpVerticle extends VerticleBase {
    */
   private void health(RoutingContext ctx) {
     boolean clusterUp = cluster.liveNodes().contains(cluster.nodeId());
+    // warming up: a node that joined a running cluster less than cluster.warmUpSeconds ago, which orders no room yet
     JsonObject status = new JsonObject().put("clusterSize", cluster.liveNodes().size())
-      .put("cluster", clusterUp ? "UP" : "DOWN");
+      .put("cluster", clusterUp ? "UP" : "DOWN")
+      .put("warmingUp", clusterUp && !cluster.orderingNodes().contains(cluster.nodeId()));
     if (ProxyHeaders.of(ctx).trusted()) {
       status.put("node", cluster.nodeId());
     }

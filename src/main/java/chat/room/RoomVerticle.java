@@ -131,7 +131,7 @@ public class RoomVerticle extends VerticleBase {
         }
         JsonObject vote = new JsonObject().put("room", room.id()).put("id", id).put("user", asked.user())
           .put("option", option);
-        List<String> live = cluster.liveNodes();
+        List<String> live = cluster.orderingNodes();
         return sendLimit.withinRate(asked.user(), false, live, System.nanoTime())
           .compose(v -> access.writable(room, asked.user()))
           .compose(v -> ownership.vote(room, vote, live));
@@ -151,7 +151,7 @@ public class RoomVerticle extends VerticleBase {
   /** A system line of a channel (the server's own, never a browser's: the bridge does not let this address in). */
   private void onSystemLine(Message<JsonObject> request) {
     NewMessage line = NewMessage.fromJson(request.body());
-    ownership.toOwner(RoomId.parse(line.room(), topics), line, cluster.liveNodes(), System.nanoTime())
+    ownership.toOwner(RoomId.parse(line.room(), topics), line, cluster.orderingNodes(), System.nanoTime())
       .onSuccess(stored -> request.reply(stored.toJson()))
       .onFailure(err -> Failure.reply(request, err));
   }
@@ -200,7 +200,7 @@ public class RoomVerticle extends VerticleBase {
     if (room == null || !room.admits(asked.getString("user"))) {
       return Future.failedFuture(Failure.badRequest("no such room"));
     }
-    return sendLimit.withinRate(asked.getString("user"), false, cluster.liveNodes(), System.nanoTime())
+    return sendLimit.withinRate(asked.getString("user"), false, cluster.orderingNodes(), System.nanoTime())
       .compose(v -> access.writable(room, asked.getString("user")))
       .compose(v -> notEncrypted(room))
       .map(v -> new JsonObject());
@@ -215,7 +215,7 @@ public class RoomVerticle extends VerticleBase {
       FileInfo.fromJson(stored.getJsonObject("file")));
     return access.writable(room, user)
       .compose(v -> notEncrypted(room))
-      .compose(v -> ownership.toOwner(room, message, cluster.liveNodes(), System.nanoTime()))
+      .compose(v -> ownership.toOwner(room, message, cluster.orderingNodes(), System.nanoTime()))
       .map(ChatMessage::toJson);
   }
 
@@ -239,7 +239,7 @@ public class RoomVerticle extends VerticleBase {
     }
     SlashCommands.Command command = to == null ? SlashCommands.parse(send.message().text()) : null;
     // one look at the members per message: Hazelcast builds a new member list on every call (seen in profiles)
-    List<String> live = cluster.liveNodes();
+    List<String> live = cluster.orderingNodes();
     return sendLimit.withinRate(request.user(), bot, live, arrived)
       .compose(waitingSince -> access.writable(send.room(), request.user())
         .compose(v -> encryptedAsItsRoom(send.room(), send.message()))

@@ -30,7 +30,8 @@ class ChatConfigTest {
       Optional.empty(), Optional.empty()), config.http());
     assertEquals(new ChatConfig.Db("jdbc:hsqldb:file:data/chat", "SA", "", 8), config.db());
     assertEquals(List.of("general", "news", "sports", "tech"), config.rooms());
-    assertEquals(new ChatConfig.Cluster(false, "127.0.0.1", 5701, List.of("127.0.0.1:5701"), "chat", Optional.empty()),
+    assertEquals(new ChatConfig.Cluster(false, "127.0.0.1", 5701, List.of("127.0.0.1:5701"), "chat", 30,
+      Optional.empty()),
       config.cluster());
     assertEquals(0, config.eventBus().port());
     assertEquals(12, config.security().bcryptCost());

@@ -64,7 +64,9 @@ public final class TestCluster implements AutoCloseable {
     JsonObject config = new JsonObject()
       .put("db", db)
       .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
-        .put("port", hazelcastPorts.get(index)).put("members", members).put("name", name));
+        .put("port", hazelcastPorts.get(index)).put("members", members).put("name", name)
+        // a node orders rooms as soon as it joins, as the tests' room owners expect; WarmUpTest sets one
+        .put("warmUpSeconds", 0));
     return TestNode.start(TestNode.newDataDir(), config.mergeIn(extraConfig.copy(), true));
   }
 
