@@ -68,25 +68,25 @@ public interface ClusterView {
         }
         long now = System.currentTimeMillis();
         leavingSince.entrySet().removeIf(node -> !members.contains(node.getKey()) || now - node.getValue() > LEAVING_MS);
-        return members.stream().filter(node -> !leavingSince.containsKey(node)).toList();
+        return members.stream().filter(node -> !isLeaving(node, now)).toList();
       }
 
       public void leaving(String nodeId) {
         leavingSince.put(nodeId, System.currentTimeMillis());
       }
 
+      /** One walk over the member list per send, as {@link #liveNodes} makes, not that walk and then a second. */
       public List<String> orderingNodes() {
-        List<String> live = liveNodes();
-        if (warmUpMs <= 0 || live.size() < 2) {
-          return live;
+        if (warmUpMs <= 0) {
+          return liveNodes();
         }
         long now = System.currentTimeMillis();
         String longest = null;
-        List<String> warm = new ArrayList<>(live.size());
+        List<String> warm = new ArrayList<>();
         // Hazelcast lists members in the order they joined, the oldest first
         for (Member member : manager.getHazelcastInstance().getCluster().getMembers()) {
           String node = member.getAttribute(NODE_ID_ATTRIBUTE);
-          if (node == null || !live.contains(node)) {
+          if (node == null || isLeaving(node, now)) {
             continue;
           }
           longest = longest == null ? node : longest;
@@ -94,7 +94,12 @@ public interface ClusterView {
             warm.add(node);
           }
         }
-        return !warm.isEmpty() ? warm : longest != null ? List.of(longest) : live;
+        return warm.isEmpty() && longest != null ? List.of(longest) : warm;
+      }
+
+      private boolean isLeaving(String node, long now) {
+        Long since = leavingSince.get(node);
+        return since != null && now - since <= LEAVING_MS;
       }
     };
   }
@@ -102,10 +107,11 @@ public interface ClusterView {
   /** When a member started; one without the attribute (a node from before it) has been up for long. */
   private static long startedAt(Member member) {
     String started = member.getAttribute(STARTED_AT_ATTRIBUTE);
+    long longAgo = Long.MIN_VALUE / 2;
     try {
-      return started == null ? Long.MIN_VALUE / 2 : Long.parseLong(started);
+      return started == null ? longAgo : Long.parseLong(started);
     } catch (NumberFormatException e) {
-      return Long.MIN_VALUE / 2;
+      return longAgo;
     }
   }
 }

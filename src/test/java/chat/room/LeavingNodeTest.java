@@ -30,7 +30,11 @@ class LeavingNodeTest {
   @Test
   void sendsCountedAndOrderedByAStoppingNodeGoOnWithoutAPause() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (TestCluster cluster = new TestCluster(2)) {
+    // a warm-up of a second, waited out, so the nodes pick the owners through the warm-up's own walk of the members
+    JsonObject warmUp = new JsonObject().put("cluster", new JsonObject().put("warmUpSeconds", 1));
+    try (TestCluster cluster = new TestCluster(2, warmUp)) {
+      TestCluster.awaitTrue("both nodes ordering rooms", () -> cluster.node(0).node().orderingNodes().size() == 2
+        && cluster.node(1).node().orderingNodes().size() == 2);
       List<String> live = List.of(cluster.node(0).node().nodeId(), cluster.node(1).node().nodeId());
       String leaving = live.get(1);
       // someone whose send rate node 2 counts, in a room node 2 orders if there is one, chatting on node 1
