@@ -124,6 +124,22 @@ public final class Addresses {
     return "room.owner." + nodeId;
   }
 
+  /**
+   * Where a node is asked to let a room go ({"room"}): it answers ({}) once the sends of the room it took are
+   * stored and published (chat.room.RoomHandover).
+   */
+  public static String roomHandover(String nodeId) {
+    return "room.handover." + nodeId;
+  }
+
+  /**
+   * Where a node is told that another, stopping, has finished the sends it took, holds no room and takes none
+   * ({node id} as a String): it is not asked to let a room go again.
+   */
+  public static String roomsReleased(String nodeId) {
+    return "room.released." + nodeId;
+  }
+
   /** Where a node takes the votes on the polls of the rooms it owns, to count them one at a time per room. */
   public static String roomVote(String nodeId) {
     return "room.vote." + nodeId;

@@ -26,6 +26,11 @@ public interface ClusterView {
 
   List<String> liveNodes();
 
+  /** Every member, leaving ones too: a node that is draining still has sends to finish. */
+  default List<String> members() {
+    return liveNodes();
+  }
+
   /**
    * The live nodes that order rooms and count users' send rates ({@code chat.room.RoomOwners}): those up for at
    * least the cluster's warm-up ({@code cluster.warmUpSeconds}), or, while none is, the one that has been a member
@@ -69,6 +74,10 @@ public interface ClusterView {
         long now = System.currentTimeMillis();
         leavingSince.entrySet().removeIf(node -> !members.contains(node.getKey()) || now - node.getValue() > LEAVING_MS);
         return members.stream().filter(node -> !isLeaving(node, now)).toList();
+      }
+
+      public List<String> members() {
+        return manager.getNodes();
       }
 
       public void leaving(String nodeId) {

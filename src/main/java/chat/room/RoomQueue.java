@@ -58,6 +58,13 @@ final class RoomQueue {
       .mapEmpty();
   }
 
+  /** Completes when every task submitted so far for this room has finished, however it ended. */
+  Future<Void> idle(String room) {
+    ArrayDeque<Task<?>> waiting = rooms.get(room);
+    return waiting == null ? Future.succeededFuture()
+      : waiting.getLast().done().future().transform(ended -> Future.succeededFuture());
+  }
+
   /**
    * Runs the room's first task and those after it, in this loop while each ends at once, else from the listener
    * of the first that does not (a new stack, since it ends later).

@@ -69,11 +69,15 @@ public class RoomVerticle extends VerticleBase {
     vertx.setPeriodic(60_000, id -> {
       typing.forgetOld();
       sendLimit.forgetIdle();
+      ownership.forgetIdle();
       logShed();
     });
     return Future.all(List.of(
       vertx.eventBus().localConsumer(Addresses.SEND, this::onSend).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.roomOwner(cluster.nodeId()), ownership::onOwnedSend).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.roomHandover(cluster.nodeId()), ownership::onHandover)
+        .completion(),
+      vertx.eventBus().<String>consumer(Addresses.roomsReleased(cluster.nodeId()), ownership::onReleased).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.sendLimit(cluster.nodeId()), sendLimit::onSendLimit).completion(),
       vertx.eventBus().localConsumer(Addresses.TYPING, typing::onTyping).completion(),
       vertx.eventBus().localConsumer(Addresses.VOTE, this::onVote).completion(),
@@ -86,7 +90,7 @@ public class RoomVerticle extends VerticleBase {
   /** Sends already accepted are stored and published before the node goes. */
   @Override
   public Future<?> stop() {
-    return ownership.idle().recover(failed -> Future.succeededFuture());
+    return ownership.finish();
   }
 
   private void onSend(Message<Object> request) {
