@@ -1,12 +1,15 @@
 package chat.cluster;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's id and the ids of the live nodes (just this one when not clustered). A node that is stopping says so
@@ -47,10 +50,23 @@ public interface ClusterView {
   default void leaving(String nodeId) {
   }
 
+  /**
+   * When {@link #orderingNodes} last changed as far as this node can tell (a member joined or went, a node said it
+   * was leaving, a node's warm-up ended), or when this node started if nothing has since, in milliseconds since the
+   * epoch. A room's owner changes only then, so a node that has seen no change for a while knows no other node
+   * still orders the rooms it owns (chat.room.RoomHandover).
+   */
+  long orderingChangedAt();
+
   static ClusterView single() {
+    long started = System.currentTimeMillis();
     return new ClusterView() {
       public String nodeId() {
         return "single";
+      }
+
+      public long orderingChangedAt() {
+        return started;
       }
 
       public List<String> liveNodes() {
@@ -61,6 +77,16 @@ public interface ClusterView {
 
   static ClusterView of(HazelcastClusterManager manager, long warmUpMs) {
     Map<String, Long> leavingSince = new ConcurrentHashMap<>();
+    AtomicLong membersChangedAt = new AtomicLong(System.currentTimeMillis());
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      public void memberAdded(MembershipEvent event) {
+        membersChangedAt.set(System.currentTimeMillis());
+      }
+
+      public void memberRemoved(MembershipEvent event) {
+        membersChangedAt.set(System.currentTimeMillis());
+      }
+    });
     return new ClusterView() {
       public String nodeId() {
         return manager.getNodeId();
@@ -72,7 +98,13 @@ public interface ClusterView {
           return members;
         }
         long now = System.currentTimeMillis();
-        leavingSince.entrySet().removeIf(node -> !members.contains(node.getKey()) || now - node.getValue() > LEAVING_MS);
+        leavingSince.entrySet().removeIf(node -> {
+          boolean expired = now - node.getValue() > LEAVING_MS;
+          if (expired) {
+            membersChangedAt.accumulateAndGet(node.getValue() + LEAVING_MS, Math::max);
+          }
+          return expired || !members.contains(node.getKey());
+        });
         return members.stream().filter(node -> !isLeaving(node, now)).toList();
       }
 
@@ -82,6 +114,25 @@ public interface ClusterView {
 
       public void leaving(String nodeId) {
         leavingSince.put(nodeId, System.currentTimeMillis());
+        membersChangedAt.set(System.currentTimeMillis());
+      }
+
+      public long orderingChangedAt() {
+        long now = System.currentTimeMillis();
+        long changed = membersChangedAt.get();
+        // a node whose stop failed half-way orders again once its leaving mark runs out
+        for (long since : leavingSince.values()) {
+          if (since + LEAVING_MS <= now) {
+            changed = Math.max(changed, since + LEAVING_MS);
+          }
+        }
+        for (Member member : manager.getHazelcastInstance().getCluster().getMembers()) {
+          long warm = startedAt(member) + warmUpMs;
+          if (warm <= now) {
+            changed = Math.max(changed, warm);
+          }
+        }
+        return changed;
       }
 
       /** One walk over the member list per send, as {@link #liveNodes} makes, not that walk and then a second. */

@@ -32,6 +32,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * cannot answer (not started yet, gone) holds nothing; one that does not answer within the peer timeout is passed
  * over, with a warning: a room does not stop for a node that hangs.
  *
+ * <p>Asking costs a round trip through the other nodes' room verticles, which under load can be seconds behind. So a
+ * node that has seen the ordering nodes stay as they are for {@link #SETTLED_MS} takes a room it owns without
+ * asking: no other node orders it any more, unless one has asked this node to let it go since (then it asks back,
+ * below). A cluster at rest asks nothing; one asks only after a change, and when a send falls back to the next
+ * owner because the owner did not answer in time.
+ *
  * <p>Two nodes that want the same room at once (their views differ for a moment) each let it go when asked: one whose
  * takeover was asked for the room meanwhile starts it again after a random pause, so one of them ends up holding it.
  * A node that is asked for a room it holds no longer holds it; if it still gets sends of it (a sender's view is
@@ -49,6 +55,12 @@ final class RoomHandover {
   private static final long MAX_PAUSE_MS = 50;
   /** How long a stopping node waits for each other one to hear that it holds no room any more. */
   private static final long RELEASED_ANSWER_MS = 1000;
+  /**
+   * How long the ordering nodes must have stayed as they are before a node takes the rooms it owns without asking:
+   * well over the time the nodes take to see a change alike (a member's arrival or departure, a leaving notice, a
+   * warm-up's end by each node's clock) and the time an old owner takes to store the sends it had taken.
+   */
+  static final long SETTLED_MS = 10_000;
   /** A room no send has come for in this long is let go here: a later send takes it over again, for one request. */
   private static final long FORGET_AFTER_MS = 10 * 60_000;
 
@@ -58,6 +70,8 @@ final class RoomHandover {
   private final RoomQueue queue;
   /** The rooms this node holds, with when a send of each last came. */
   private final Map<String, Long> held = new HashMap<>();
+  /** Rooms another node has asked this node to let go, with when: taken back only by asking. */
+  private final Map<String, Long> letGo = new HashMap<>();
   /** Takeovers under way, each shared by the sends that wait for them. */
   private final Map<String, Takeover> taking = new HashMap<>();
   /**
@@ -90,6 +104,10 @@ final class RoomHandover {
       // a send from a node that has not heard this one is going: sent again, it goes to the room's next owner
       return Future.failedFuture(Failure.busy());
     }
+    if (!letGo.containsKey(room) && settled() && ownsByItsView(room)) {
+      held.put(room, System.currentTimeMillis());
+      return Future.succeededFuture();
+    }
     Takeover takeover = taking.get(room);
     if (takeover == null) {
       takeover = new Takeover();
@@ -103,6 +121,7 @@ final class RoomHandover {
   void onHandover(Message<JsonObject> request) {
     String room = request.body().getString("room");
     held.remove(room);
+    letGo.put(room, System.currentTimeMillis());
     Takeover takeover = taking.get(room);
     if (takeover != null) {
       takeover.contested = true;
@@ -133,7 +152,16 @@ final class RoomHandover {
   void forgetIdle() {
     long now = System.currentTimeMillis();
     held.values().removeIf(last -> now - last > FORGET_AFTER_MS);
+    letGo.values().removeIf(since -> now - since > FORGET_AFTER_MS);
     released.retainAll(cluster.members());
+  }
+
+  private boolean settled() {
+    return System.currentTimeMillis() - cluster.orderingChangedAt() >= SETTLED_MS;
+  }
+
+  private boolean ownsByItsView(String room) {
+    return cluster.nodeId().equals(RoomOwners.owner(room, cluster.orderingNodes()));
   }
 
   /** Every member but this one and those that have stopped taking rooms, leaving ones too: they still finish sends. */
@@ -162,6 +190,7 @@ final class RoomHandover {
           LOG.warn("took room {} over after {} attempts, each interrupted by another node's", room, attempt);
         }
         taking.remove(room);
+        letGo.remove(room);
         held.put(room, System.currentTimeMillis());
         takeover.done.complete();
       });
