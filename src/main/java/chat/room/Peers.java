@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
 final class Peers {
 
   /** Inter-node requests give up quickly, so a dead node costs a sender seconds, not the bridge's 30 s. */
-  private static final long PEER_TIMEOUT_MS = 3000;
+  static final long PEER_TIMEOUT_MS = 3000;
 
   private final Vertx vertx;
 
@@ -33,10 +33,15 @@ final class Peers {
 
   /** The same, with these options' headers (their timeout is the peer timeout). */
   Future<Object> request(String address, JsonObject body, DeliveryOptions options) {
+    return request(address, body, options, PEER_TIMEOUT_MS);
+  }
+
+  /** The same, given up after {@code timeoutMs}. */
+  Future<Object> request(String address, JsonObject body, DeliveryOptions options, long timeoutMs) {
     Promise<Object> answer = Promise.promise();
-    long timer = vertx.setTimer(PEER_TIMEOUT_MS + 500, id -> answer.tryFail(
+    long timer = vertx.setTimer(timeoutMs + 500, id -> answer.tryFail(
       new ReplyException(ReplyFailure.TIMEOUT, "no answer from " + address)));
-    vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(PEER_TIMEOUT_MS))
+    vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(timeoutMs))
       .onComplete(reply -> {
         vertx.cancelTimer(timer);
         if (reply.succeeded()) {
