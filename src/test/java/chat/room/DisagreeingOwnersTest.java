@@ -1,10 +1,8 @@
 package chat.room;
 
 import chat.bus.Addresses;
-import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.Http;
-import chat.support.Names;
 import chat.support.TestCluster;
 import chat.support.TestNode;
 import io.vertx.core.Vertx;
@@ -39,18 +37,10 @@ class DisagreeingOwnersTest {
       TestNode first = cluster.node(0);
       TestNode second = cluster.node(1);
       List<String> both = List.of(first.node().nodeId(), second.node().nodeId());
-      String room = null;
-      String alice = null;
-      String bob = null;
-      for (int i = 0; room == null && i < 100; i++) {
-        String a = Names.unique("alice");
-        String b = Names.unique("bob");
-        if (second.node().nodeId().equals(RoomOwners.owner(RoomId.between(a, b).id(), both))) {
-          alice = a;
-          bob = b;
-          room = RoomId.between(a, b).id();
-        }
-      }
+      PrivatePair pair = PrivatePair.ownedBy(second.node().nodeId(), both);
+      String alice = pair.alice();
+      String bob = pair.bob();
+      String room = pair.room();
       Http aliceHttp = new Http(vertx, first.port()).signUp(alice);
       Http bobHttp = new Http(vertx, second.port()).signUp(bob);
       BridgeClient aliceBus = BridgeClient.connect(vertx, first.port(), aliceHttp.cookie());

@@ -1,9 +1,7 @@
 package chat.room;
 
-import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.Http;
-import chat.support.Names;
 import chat.support.TestCluster;
 import chat.support.TestNode;
 import io.vertx.core.Vertx;
@@ -57,18 +55,10 @@ class OwnerHandoverTest {
       List<String> both = List.of(oldOwner, second.node().nodeId());
 
       // alice on the old owner, bob on the joining node, in a private room that moves to the joining node
-      String alice = null;
-      String bob = null;
-      String room = null;
-      for (int i = 0; room == null && i < 100; i++) {
-        String a = Names.unique("alice");
-        String b = Names.unique("bob");
-        if (second.node().nodeId().equals(RoomOwners.owner(RoomId.between(a, b).id(), both))) {
-          alice = a;
-          bob = b;
-          room = RoomId.between(a, b).id();
-        }
-      }
+      PrivatePair pair = PrivatePair.ownedBy(second.node().nodeId(), both);
+      String alice = pair.alice();
+      String bob = pair.bob();
+      String room = pair.room();
       Http aliceHttp = new Http(vertx, first.port()).signUp(alice);
       Http bobHttp = new Http(vertx, second.port()).signUp(bob);
       BridgeClient aliceBus = socket(vertx, first, aliceHttp, room, sockets);
