@@ -98,13 +98,7 @@ public interface ClusterView {
           return members;
         }
         long now = System.currentTimeMillis();
-        leavingSince.entrySet().removeIf(node -> {
-          boolean expired = now - node.getValue() > LEAVING_MS;
-          if (expired) {
-            membersChangedAt.accumulateAndGet(node.getValue() + LEAVING_MS, Math::max);
-          }
-          return expired || !members.contains(node.getKey());
-        });
+        forgetLeft(members, now);
         return members.stream().filter(node -> !isLeaving(node, now)).toList();
       }
 
@@ -119,13 +113,8 @@ public interface ClusterView {
 
       public long orderingChangedAt() {
         long now = System.currentTimeMillis();
+        forgetLeft(manager.getNodes(), now);
         long changed = membersChangedAt.get();
-        // a node whose stop failed half-way orders again once its leaving mark runs out
-        for (long since : leavingSince.values()) {
-          if (since + LEAVING_MS <= now) {
-            changed = Math.max(changed, since + LEAVING_MS);
-          }
-        }
         for (Member member : manager.getHazelcastInstance().getCluster().getMembers()) {
           long warm = startedAt(member) + warmUpMs;
           if (warm <= now) {
@@ -155,6 +144,20 @@ public interface ClusterView {
           }
         }
         return warm.isEmpty() && longest != null ? List.of(longest) : warm;
+      }
+
+      /**
+       * Drops the leaving marks of nodes that have gone and of those whose mark has run out: a node whose stop failed
+       * half-way orders again from then on, a change of the ordering nodes like any other.
+       */
+      private void forgetLeft(List<String> members, long now) {
+        leavingSince.entrySet().removeIf(node -> {
+          boolean expired = now - node.getValue() > LEAVING_MS;
+          if (expired) {
+            membersChangedAt.accumulateAndGet(node.getValue() + LEAVING_MS, Math::max);
+          }
+          return expired || !members.contains(node.getKey());
+        });
       }
 
       private boolean isLeaving(String node, long now) {

@@ -181,14 +181,17 @@ final class RoomHandover {
     takeover.contested = false;
     JsonObject body = new JsonObject().put("room", room);
     List<String> live = cluster.liveNodes();
-    Future.join(others().stream().map(node -> peers.request(Addresses.roomHandover(node), body,
-        new DeliveryOptions(), live.contains(node) ? Peers.PEER_TIMEOUT_MS : LEAVING_ANSWER_MS)
-        .recover(err -> {
-          if (Peers.timedOut(err) && live.contains(node)) {
-            LOG.warn("took room {} over without an answer from node {}", room, node);
-          }
-          return Future.succeededFuture();
-        })).toList())
+    Future.join(others().stream().map(node -> {
+        boolean stopping = !live.contains(node);
+        return peers.request(Addresses.roomHandover(node), body, new DeliveryOptions(),
+            stopping ? LEAVING_ANSWER_MS : Peers.PEER_TIMEOUT_MS)
+          .recover(err -> {
+            if (Peers.timedOut(err) && !stopping) {
+              LOG.warn("took room {} over without an answer from node {}", room, node);
+            }
+            return Future.succeededFuture();
+          });
+      }).toList())
       .onComplete(asked -> {
         if (takeover.contested && attempt < MAX_ATTEMPTS) {
           long pause = 1 + ThreadLocalRandom.current().nextLong(MAX_PAUSE_MS);

@@ -151,7 +151,7 @@ final class RoomOwnership {
    * this one orders no room any more.
    */
   Future<Void> finish() {
-    return queue.idle().otherwiseEmpty().compose(v -> handover.releaseAll());
+    return queue.idle().compose(v -> handover.releaseAll());
   }
 
   /**

@@ -52,10 +52,9 @@ final class RoomQueue {
     return task.done().future();
   }
 
-  /** Completes when every task submitted so far has finished. */
+  /** Completes when every task submitted so far has finished, however it ended. */
   Future<Void> idle() {
-    return Future.join(rooms.values().stream().map(waiting -> (Future<?>) waiting.getLast().done().future()).toList())
-      .mapEmpty();
+    return Future.join(rooms.keySet().stream().map(this::idle).toList()).mapEmpty();
   }
 
   /** Completes when every task submitted so far for this room has finished, however it ended. */
