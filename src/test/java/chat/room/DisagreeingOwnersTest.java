@@ -36,20 +36,13 @@ class DisagreeingOwnersTest {
     try (TestCluster cluster = new TestCluster(2)) {
       TestNode first = cluster.node(0);
       TestNode second = cluster.node(1);
-      List<String> both = List.of(first.node().nodeId(), second.node().nodeId());
-      PrivatePair pair = PrivatePair.ownedBy(second.node().nodeId(), both);
-      String alice = pair.alice();
-      String bob = pair.bob();
-      String room = pair.room();
-      Http aliceHttp = new Http(vertx, first.port()).signUp(alice);
-      Http bobHttp = new Http(vertx, second.port()).signUp(bob);
-      BridgeClient aliceBus = BridgeClient.connect(vertx, first.port(), aliceHttp.cookie());
-      BridgeClient bobBus = BridgeClient.connect(vertx, second.port(), bobHttp.cookie());
-      sockets.add(aliceBus);
-      sockets.add(bobBus);
-      String address = "chat.room." + room;
-      aliceBus.register(address);
-      bobBus.register(address);
+      PrivatePair pair = PrivatePair.ownedBy(second, first);
+      // both accounts first: a private room opens only between two people who exist
+      Http aliceHttp = new Http(vertx, first.port()).signUp(pair.alice());
+      Http bobHttp = new Http(vertx, second.port()).signUp(pair.bob());
+      BridgeClient aliceBus = pair.listening(vertx, first, aliceHttp, sockets);
+      BridgeClient bobBus = pair.listening(vertx, second, bobHttp, sockets);
+      String address = "chat.room." + pair.room();
 
       // the first node now orders every room itself; the second still orders this one
       first.node().vertx().eventBus().request(Addresses.nodeLeaving(first.node().nodeId()), second.node().nodeId())
@@ -57,9 +50,8 @@ class DisagreeingOwnersTest {
       assertEquals(List.of(first.node().nodeId()), first.node().orderingNodes());
       assertEquals(2, second.node().orderingNodes().size());
 
-      String theRoom = room;
-      CompletableFuture<List<Long>> fromAlice = CompletableFuture.supplyAsync(() -> send(aliceBus, theRoom, "alice"));
-      CompletableFuture<List<Long>> fromBob = CompletableFuture.supplyAsync(() -> send(bobBus, theRoom, "bob"));
+      CompletableFuture<List<Long>> fromAlice = CompletableFuture.supplyAsync(() -> send(aliceBus, pair.room(), "alice"));
+      CompletableFuture<List<Long>> fromBob = CompletableFuture.supplyAsync(() -> send(bobBus, pair.room(), "bob"));
       List<Long> acknowledged = new ArrayList<>(fromAlice.get(120, TimeUnit.SECONDS));
       acknowledged.addAll(fromBob.get(120, TimeUnit.SECONDS));
       acknowledged.sort(null);

@@ -52,17 +52,14 @@ class OwnerHandoverTest {
       TestNode second = cluster.addNode();
       cluster.awaitSize(2);
       String oldOwner = first.node().nodeId();
-      List<String> both = List.of(oldOwner, second.node().nodeId());
 
       // alice on the old owner, bob on the joining node, in a private room that moves to the joining node
-      PrivatePair pair = PrivatePair.ownedBy(second.node().nodeId(), both);
-      String alice = pair.alice();
-      String bob = pair.bob();
+      PrivatePair pair = PrivatePair.ownedBy(second, first);
       String room = pair.room();
-      Http aliceHttp = new Http(vertx, first.port()).signUp(alice);
-      Http bobHttp = new Http(vertx, second.port()).signUp(bob);
-      BridgeClient aliceBus = socket(vertx, first, aliceHttp, room, sockets);
-      BridgeClient bobBus = socket(vertx, second, bobHttp, room, sockets);
+      Http aliceHttp = new Http(vertx, first.port()).signUp(pair.alice());
+      Http bobHttp = new Http(vertx, second.port()).signUp(pair.bob());
+      BridgeClient aliceBus = pair.listening(vertx, first, aliceHttp, sockets);
+      BridgeClient bobBus = pair.listening(vertx, second, bobHttp, sockets);
 
       JsonObject db = first.config().getJsonObject("db");
       try (Connection holder = DriverManager.getConnection(db.getString("url"), db.getString("user"),
@@ -73,19 +70,18 @@ class OwnerHandoverTest {
         try (PreparedStatement hold = holder.prepareStatement(
             "INSERT INTO messages (room, sender, text, ts, cid) VALUES (?, ?, 'held', 0, 'held')")) {
           hold.setString(1, room);
-          hold.setString(2, alice);
+          hold.setString(2, pair.alice());
           hold.executeUpdate();
         }
-        String theRoom = room;
         CompletableFuture<BridgeClient.Reply> held = CompletableFuture.supplyAsync(() -> aliceBus.request("chat.send",
-          new JsonObject().put("room", theRoom).put("text", "first").put("cid", "held")));
+          new JsonObject().put("room", room).put("text", "first").put("cid", "held")));
         TestCluster.awaitTrue("the old owner's INSERT waiting on the held row", () -> waitingOnALock(watcher));
         assertEquals(List.of(oldOwner), second.node().orderingNodes(), "the room has not moved yet");
 
         TestCluster.awaitTrue("the room moved", () -> first.node().orderingNodes().size() == 2
           && second.node().orderingNodes().size() == 2);
         CompletableFuture<BridgeClient.Reply> later = CompletableFuture.supplyAsync(() -> bobBus.request("chat.send",
-          new JsonObject().put("room", theRoom).put("text", "second")));
+          new JsonObject().put("room", room).put("text", "second")));
         // not a pause to let something happen: the new owner must still be waiting at its end
         assertNull(later.thenApply(reply -> reply.frame()).completeOnTimeout(null, SEEN_WAITING.toMillis(),
             TimeUnit.MILLISECONDS).get(),
@@ -108,13 +104,6 @@ class OwnerHandoverTest {
       sockets.forEach(BridgeClient::close);
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static BridgeClient socket(Vertx vertx, TestNode node, Http http, String room, List<BridgeClient> sockets) {
-    BridgeClient bus = BridgeClient.connect(vertx, node.port(), http.cookie());
-    sockets.add(bus);
-    bus.register("chat.room." + room);
-    return bus;
   }
 
   private static boolean waitingOnALock(Connection watcher) {
