@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -104,13 +105,26 @@ public final class ProcessFixture implements AfterEachCallback, AfterAllCallback
   /** Waits until the node started from this config answers /health UP with the given cluster size. */
   public void awaitHealthy(NodeProcess node, JsonObject config, int clusterSize) {
     int port = config.getJsonObject("http").getInteger("port");
-    TestCluster.awaitTrue("healthy node on " + port, () -> {
-      if (!node.isAlive()) {
-        throw new AssertionError("node exited:\n" + node.log());
-      }
-      JsonObject health = health(port);
-      return "UP".equals(health.getString("status")) && health.getInteger("clusterSize") == clusterSize;
-    });
+    AtomicReference<JsonObject> last = new AtomicReference<>(new JsonObject());
+    try {
+      TestCluster.awaitTrue("healthy node on " + port, () -> {
+        if (!node.isAlive()) {
+          throw new AssertionError("node exited:\n" + node.log());
+        }
+        JsonObject health = health(port);
+        last.set(health);
+        return "UP".equals(health.getString("status")) && health.getInteger("clusterSize", 0) == clusterSize;
+      });
+    } catch (AssertionError timedOut) {
+      // the process folder goes with the test: what the node said is the only trace left of why it never got there
+      throw new AssertionError(timedOut.getMessage() + " of cluster size " + clusterSize + "; its last /health: "
+        + last.get().encode() + "; the end of its log:\n" + tail(node.log(), 80), timedOut);
+    }
+  }
+
+  private static String tail(String log, int lines) {
+    List<String> all = log.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   /** HSQLDB's server from the jar on this port, waited for until it accepts connections. */
