@@ -71,7 +71,9 @@ public final class Bench {
         });
         record(options, options.resultsName(workload), series, machine);
       } catch (Exception e) {
-        System.err.println("bench: " + workload + " failed: " + e.getMessage());
+        // the whole trace: W9's baseline failed twice with nothing but "null" to go on
+        System.err.println("bench: " + workload + " failed: " + e);
+        e.printStackTrace();
         status = 1;
       }
     }
