@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -116,11 +117,27 @@ public final class Fleet implements AutoCloseable {
   }
 
   public Counters snapshot() throws Exception {
-    return snapshotAsync().await(30, TimeUnit.SECONDS);
+    List<ClientShare> shares = shares();
+    List<Future<Counters>> parts = shares.stream().map(ClientShare::snapshot).toList();
+    try {
+      return sum(parts).await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      // W9's baseline series failed here twice with a bare TimeoutException: say which share kept its counters
+      List<String> silent = new ArrayList<>();
+      for (int i = 0; i < shares.size(); i++) {
+        if (!parts.get(i).isComplete()) {
+          silent.add(shares.get(i) instanceof RemoteClients ? shares.get(i).toString() : "this JVM's client loop " + i);
+        }
+      }
+      throw new IllegalStateException("no counters within 30 s from " + silent, e);
+    }
   }
 
   Future<Counters> snapshotAsync() {
-    List<Future<Counters>> parts = shares().stream().map(ClientShare::snapshot).toList();
+    return sum(shares().stream().map(ClientShare::snapshot).toList());
+  }
+
+  private static Future<Counters> sum(List<Future<Counters>> parts) {
     return Future.all(parts).map(all -> {
       Counters sum = new Counters();
       parts.forEach(part -> part.result().addTo(sum));
