@@ -40,7 +40,8 @@ class NodeStopTest {
       // the first ones are told at once and the rest over about 1.8 s (3 ms a socket): the node is still up for
       // them, but keeps no new socket. Which sockets go first is not the order they opened in: waiting for one
       // particular socket could wait out the whole drain, after which the node no longer listens.
-      TestCluster.awaitTrue("the first sockets told to reconnect", () -> sockets.stream().anyMatch(BridgeClient::isClosed));
+      TestCluster.awaitTrue("the first sockets told to reconnect",
+        () -> sockets.stream().anyMatch(BridgeClient::isClosed));
       BridgeClient late = BridgeClient.connect(vertx, node.port(), alice.cookie());
       late.awaitClosed();
       assertEquals((short) 1012, late.closeStatus());

@@ -109,16 +109,24 @@ public final class ProcessFixture implements AfterEachCallback, AfterAllCallback
     try {
       TestCluster.awaitTrue("healthy node on " + port, () -> {
         if (!node.isAlive()) {
-          throw new AssertionError("node exited:\n" + node.log());
+          throw new NodeExited(node.log());
         }
         JsonObject health = health(port);
         last.set(health);
         return "UP".equals(health.getString("status")) && health.getInteger("clusterSize", 0) == clusterSize;
       });
+    } catch (NodeExited exited) {
+      throw exited; // its message holds the whole log already
     } catch (AssertionError timedOut) {
       // the process folder goes with the test: what the node said is the only trace left of why it never got there
       throw new AssertionError(timedOut.getMessage() + " of cluster size " + clusterSize + "; its last /health: "
         + last.get().encode() + "; the end of its log:\n" + tail(node.log(), 80), timedOut);
+    }
+  }
+
+  private static final class NodeExited extends AssertionError {
+    NodeExited(String log) {
+      super("node exited:\n" + log);
     }
   }
 
