@@ -38,8 +38,9 @@ async function assertFits(page, what) {
 
 for (const [width, height] of [[375, 740], [1440, 900]]) {
   browserTest(`chatFitsA${width}pxWideScreen`, async (session) => {
-    // A long name and a long unbroken word are the usual ways a chat page grows sideways.
-    const name = uniqueName('a_rather_long_nam').slice(0, 20);
+    // A long name and a long unbroken word are the usual ways a chat page grows sideways. The name is the
+    // longest allowed (20), with all of uniqueName's random suffix kept: cutting it made both tests collide.
+    const name = uniqueName('a_rather_long');
     await registerAccount(node.url, name);
     const page = await personOn(session, node.url, name, { viewport: { width, height } });
     await sendMessage(page, `${'unbroken'.repeat(40)} and a https://example.com/${'path/'.repeat(30)} link`);
