@@ -143,7 +143,7 @@ public final class ChatNode {
       .compose(v -> deploy(vertx.deployVerticle(new ChannelVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new KeysVerticle(config, cluster))))
       .compose(v -> deploy(vertx.deployVerticle(new RoomVerticle(config, cluster, metrics))))
-      .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster))))
+      .compose(v -> deploy(vertx.deployVerticle(new PresenceVerticle(cluster, config.presence()))))
       .compose(v -> deploy(vertx.deployVerticle(() -> {
         HttpVerticle instance = new HttpVerticle(config, cluster, counters, bridgeLimits, metrics);
         http.add(instance);

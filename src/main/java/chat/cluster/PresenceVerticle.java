@@ -2,6 +2,7 @@ package chat.cluster;
 
 import chat.bus.Addresses;
 import chat.bus.RoomId;
+import chat.config.ChatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -21,7 +22,16 @@ import org.slf4j.LoggerFactory;
  * Who is online anywhere in the cluster. Each node counts its own sockets per user and tells the others
  * when a user appears or disappears on it; every node keeps the same picture of which nodes hold which users,
  * and drops a node's users when the node leaves the cluster. Browsers hear {@code chat.presence} when a user's
- * first socket opens or last socket closes, cluster-wide.
+ * first socket opens, cluster-wide, and when their last one closed and none opened again within
+ * {@code presence.offlineGraceSeconds}.
+ *
+ * <p>The grace is what keeps reconnects quiet. Every page registers {@code chat.presence}, so each user who went
+ * offline and came back at once would cost one frame per open page twice over: a burst of 500 reconnects among
+ * 2,000 pages, after a node's restart or a network blip, would be 2,000,000 frames in a second, 100 times a busy
+ * room's traffic (BENCHMARKS.md, W8). Within the grace this node keeps telling the cluster the user is here.
+ * The users of a node that left the cluster (a restart, a crash) get the same grace on every node, and count as
+ * online meanwhile: their pages reconnect to another node, and whoever is back within it was never announced gone,
+ * nor back.
  */
 public class PresenceVerticle extends VerticleBase {
 
@@ -29,15 +39,21 @@ public class PresenceVerticle extends VerticleBase {
   static final long NODE_CHECK_MS = 2000;
 
   private final ClusterView cluster;
+  private final long offlineGraceMs;
   /** Sockets per user on this node, by username as registered. */
   private final Map<String, Integer> localSockets = new HashMap<>();
+  /** Users whose last socket here closed within the grace, with the timer that will report them gone. */
+  private final Map<String, Long> leaving = new HashMap<>();
+  /** Users whose node left the cluster within the grace, by username key, with the timer that announces them gone. */
+  private final Map<String, Long> heldBack = new HashMap<>();
   /** Nodes holding at least one socket per user, by username key; the same on every node. */
   private final Map<String, Set<String>> nodesByUser = new HashMap<>();
   private final Map<String, String> displayNames = new HashMap<>();
   private Set<String> knownNodes = Set.of();
 
-  public PresenceVerticle(ClusterView cluster) {
+  public PresenceVerticle(ClusterView cluster, ChatConfig.Presence config) {
     this.cluster = cluster;
+    this.offlineGraceMs = config.offlineGraceSeconds() * 1000L;
   }
 
   @Override
@@ -62,10 +78,29 @@ public class PresenceVerticle extends VerticleBase {
     } else {
       localSockets.put(username, after);
     }
-    if (before == 0 && after > 0 || before > 0 && after == 0) {
-      vertx.eventBus().publish(Addresses.PRESENCE_NODE, new JsonObject()
-        .put("node", cluster.nodeId()).put("username", username).put("online", after > 0));
+    if (before == 0 && after > 0) {
+      Long goneTimer = leaving.remove(username);
+      if (goneTimer == null) {
+        report(username, true);
+      } else {
+        // back within the grace: the cluster was never told they left
+        vertx.cancelTimer(goneTimer);
+      }
+    } else if (before > 0 && after == 0) {
+      if (offlineGraceMs == 0) {
+        report(username, false);
+      } else {
+        leaving.put(username, vertx.setTimer(offlineGraceMs, id -> {
+          leaving.remove(username);
+          report(username, false);
+        }));
+      }
     }
+  }
+
+  private void report(String username, boolean online) {
+    vertx.eventBus().publish(Addresses.PRESENCE_NODE, new JsonObject()
+      .put("node", cluster.nodeId()).put("username", username).put("online", online));
   }
 
   private void onNodeReport(Message<JsonObject> report) {
@@ -73,8 +108,11 @@ public class PresenceVerticle extends VerticleBase {
     String node = body.getString("node");
     if (body.getBoolean("syncRequest", false)) {
       if (!node.equals(cluster.nodeId())) {
+        // those within their grace are still here, as far as the cluster knows
+        Set<String> here = new HashSet<>(localSockets.keySet());
+        here.addAll(leaving.keySet());
         vertx.eventBus().publish(Addresses.PRESENCE_NODE, new JsonObject().put("node", cluster.nodeId())
-          .put("users", new JsonArray(List.copyOf(localSockets.keySet()))));
+          .put("users", new JsonArray(List.copyOf(here))));
       }
       return;
     }
@@ -95,6 +133,10 @@ public class PresenceVerticle extends VerticleBase {
     String key = RoomId.key(username);
     displayNames.put(key, username);
     if (online) {
+      Long timer = heldBack.remove(key);
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
       nodesByUser.computeIfAbsent(key, k -> new HashSet<>()).add(node);
     } else {
       Set<String> nodes = nodesByUser.get(key);
@@ -105,7 +147,16 @@ public class PresenceVerticle extends VerticleBase {
   }
 
   private boolean isOnline(String username) {
-    return nodesByUser.containsKey(RoomId.key(username));
+    return isOnlineKey(RoomId.key(username));
+  }
+
+  private boolean isOnlineKey(String key) {
+    return nodesByUser.containsKey(key) || heldBack.containsKey(key);
+  }
+
+  /** The first live node announces what no single node can: the users of a node that left. */
+  private boolean speaksForTheLeft(List<String> live) {
+    return live.stream().sorted().findFirst().map(cluster.nodeId()::equals).orElse(true);
   }
 
   private void announce(String username, boolean online) {
@@ -114,28 +165,44 @@ public class PresenceVerticle extends VerticleBase {
 
   /** Who is online, of these names or of everyone (null), by name; at most {@code limit} of them, and how many. */
   private JsonObject onlineAmong(JsonArray among, int limit) {
-    java.util.stream.Stream<String> keys = among == null ? nodesByUser.keySet().stream()
-      : among.stream().map(name -> RoomId.key((String) name)).distinct().filter(nodesByUser::containsKey);
+    java.util.stream.Stream<String> keys = among == null
+      ? java.util.stream.Stream.concat(nodesByUser.keySet().stream(), heldBack.keySet().stream())
+      : among.stream().map(name -> RoomId.key((String) name)).distinct().filter(this::isOnlineKey);
     List<String> names = keys.map(key -> displayNames.getOrDefault(key, key))
       .sorted(String.CASE_INSENSITIVE_ORDER).toList();
     return new JsonObject().put("online", new JsonArray(names.subList(0, Math.min(limit, names.size()))))
       .put("total", names.size());
   }
 
-  /** A node that died took its sockets with it; the first live node tells the browsers. */
+  /**
+   * A node that left took its sockets with it; the first live node tells the browsers about those users who are
+   * not back on another node within the grace.
+   */
   private void dropDeadNodes() {
     List<String> live = cluster.liveNodes();
     logMembership(live);
-    boolean speaker = live.stream().sorted().findFirst().map(cluster.nodeId()::equals).orElse(true);
     List<String> gone = nodesByUser.entrySet().stream()
       .filter(entry -> entry.getValue().removeIf(node -> !live.contains(node)) && entry.getValue().isEmpty())
       .map(Map.Entry::getKey)
       .toList();
     for (String key : gone) {
       nodesByUser.remove(key);
-      if (speaker) {
-        announce(displayNames.getOrDefault(key, key), false);
+      if (offlineGraceMs == 0) {
+        announceGone(key, live);
+      } else {
+        heldBack.put(key, vertx.setTimer(offlineGraceMs, id -> {
+          heldBack.remove(key);
+          if (!nodesByUser.containsKey(key)) {
+            announceGone(key, cluster.liveNodes());
+          }
+        }));
       }
+    }
+  }
+
+  private void announceGone(String key, List<String> live) {
+    if (speaksForTheLeft(live)) {
+      announce(displayNames.getOrDefault(key, key), false);
     }
   }
 

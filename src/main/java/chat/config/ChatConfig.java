@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * property when it came from one.
  */
 public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, EventBus eventBus, Security security,
-                         Metrics metrics, Channels channels, Files files, Bots bots) {
+                         Metrics metrics, Channels channels, Files files, Bots bots, Presence presence) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -155,6 +155,13 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   }
 
   /**
+   * offlineGraceSeconds: how long after a user's last socket closes others are told they went offline; a page that
+   * reconnects within it (a reload, a node's restart, a network change) shows no offline-online flicker to anyone.
+   */
+  public record Presence(int offlineGraceSeconds) {
+  }
+
+  /**
    * The file, then the environment, then the system properties, each overriding the one before key by key (see
    * {@link Overrides} for the names). Main passes {@code System.getenv()}; a test passes its own environment, which
    * a JVM cannot change for itself.
@@ -268,6 +275,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
     Section channels = root.section("channels");
     Section files = root.section("files");
     Section bots = root.section("bots");
+    Section presence = root.section("presence");
 
     String dbUrl = db.string("url", "jdbc:hsqldb:file:data/chat");
     if (!dbUrl.startsWith("jdbc:hsqldb:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -303,7 +311,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
         files.json.getValue("dir") == null ? Optional.empty() : Optional.of(files.string("dir", ""))),
       new Bots(bots.integer("maxPerUser", 10, 0, 1000), bots.integer("tokenFailuresPerMinute", 10, 1, 1_000_000),
         bots.integer("messagesPerSecond", 5, 1, 100_000), bots.integer("messageBurst", 10, 1, 100_000),
-        bots.integer("maxChannels", 50, 0, 1_000_000), bots.bool("assistant", true), timeZone(bots)));
+        bots.integer("maxChannels", 50, 0, 1_000_000), bots.bool("assistant", true), timeZone(bots)),
+      new Presence(presence.integer("offlineGraceSeconds", 5, 0, 3600)));
   }
 
   private static java.time.ZoneId timeZone(Section bots) {

@@ -43,7 +43,8 @@ record ConfigKey(String path, Type type) {
     integer("files.maxBytes"), integer("files.quotaBytes"), integer("files.uploadsAtOnce"), integer("files.maxPixels"),
     string("files.dir"),
     integer("bots.maxPerUser"), integer("bots.tokenFailuresPerMinute"), integer("bots.messagesPerSecond"),
-    integer("bots.messageBurst"), integer("bots.maxChannels"), bool("bots.assistant"), string("bots.timeZone"));
+    integer("bots.messageBurst"), integer("bots.maxChannels"), bool("bots.assistant"), string("bots.timeZone"),
+    integer("presence.offlineGraceSeconds"));
 
   String variable() {
     return variableOf(path);

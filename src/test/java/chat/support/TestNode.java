@@ -39,6 +39,8 @@ public final class TestNode implements AutoCloseable {
       .put("db", TestDatabase.forDataDir(dataDir))
       .put("security", generousLimits())
       .put("rooms", new JsonArray().add("general").add("news"))
+      // a closed socket is an offline user at once, as the tests that wait for it expect; PresenceGraceTest sets one
+      .put("presence", new JsonObject().put("offlineGraceSeconds", 0))
       .mergeIn(extra, true);
     try {
       ChatNode node = ChatNode.start(ChatConfig.fromJson(config)).await(60, TimeUnit.SECONDS);

@@ -1,0 +1,132 @@
+package chat.cluster;
+
+import chat.support.BridgeClient;
+import chat.support.Http;
+import chat.support.Names;
+import chat.support.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * presence.offlineGraceSeconds: a user whose page reconnects within it, to the same node or another, or away from
+ * a node that left the cluster, is never announced offline and back; one who stays away is announced offline once,
+ * after it. Two real nodes; the last test stops node 1.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PresenceGraceTest {
+
+  /** Far longer than a reconnect takes here, even on a loaded CI box, and than {@link #PAGE_BACKOFF_MS}. */
+  private static final int GRACE_SECONDS = 6;
+  /**
+   * How long the page that comes back after its node left waits before reconnecting, as a page's backoff does:
+   * longer than the others take to notice the node is gone, so that they have dropped its users by then.
+   */
+  private static final long PAGE_BACKOFF_MS = PresenceVerticle.NODE_CHECK_MS + 500;
+
+  private static Vertx vertx;
+  private static TestCluster cluster;
+  private static Http watcherHttp;
+  private static BridgeClient watcher;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    cluster = new TestCluster(2,
+      new JsonObject().put("presence", new JsonObject().put("offlineGraceSeconds", GRACE_SECONDS)));
+    watcherHttp = new Http(vertx, cluster.node(0).port()).signUp(Names.unique("watcher"));
+    watcher = BridgeClient.connect(vertx, cluster.node(0).port(), watcherHttp.cookie());
+    watcher.register("chat.presence");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    vertx.close().await();
+  }
+
+  @Test
+  @Order(1)
+  void reconnectsWithinTheGraceAreNotAnnouncedAndLeavingIsAnnouncedOnceAfterIt() {
+    int port0 = cluster.node(0).port();
+    int port1 = cluster.node(1).port();
+    String name = Names.unique("flaky");
+    Http http = new Http(vertx, port0).signUp(name);
+    BridgeClient socket = BridgeClient.connect(vertx, port0, http.cookie());
+    assertEquals(true, watcher.take(about(name)).getJsonObject("body").getBoolean("online"));
+
+    // a reload on the same node, then a move to the other node, each within the grace
+    socket.close();
+    socket = BridgeClient.connect(vertx, port0, http.cookie());
+    socket.close();
+    socket = BridgeClient.connect(vertx, port1, http.cookie());
+    socket.close();
+    long closedAt = System.nanoTime();
+
+    JsonObject gone = watcher.take(about(name)).getJsonObject("body");
+    long afterMs = (System.nanoTime() - closedAt) / 1_000_000;
+    assertEquals(false, gone.getBoolean("online"), "the first word about him after he came online: " + gone);
+    assertTrue(afterMs >= GRACE_SECONDS * 1000L - 200, "announced offline only after the grace: " + afterMs + " ms");
+    assertEquals(List.of(), watcher.framesWhere(about(name)), "one announcement, no flicker");
+    assertEquals(false, isOnline(name));
+  }
+
+  @Test
+  @Order(2)
+  void theUsersOfANodeThatLeftGetTheGraceToo() throws Exception {
+    int port1 = cluster.node(1).port();
+    String back = Names.unique("back");
+    String away = Names.unique("away");
+    Http backHttp = new Http(vertx, port1).signUp(back);
+    BridgeClient backSocket = BridgeClient.connect(vertx, port1, backHttp.cookie());
+    Http awayHttp = new Http(vertx, port1).signUp(away);
+    BridgeClient.connect(vertx, port1, awayHttp.cookie());
+    for (String name : List.of(back, away)) {
+      assertEquals(true, watcher.take(about(name)).getJsonObject("body").getBoolean("online"));
+    }
+
+    // node 1 stops: its drain closes the sockets, and one page comes back on node 0 after its backoff, as behind a
+    // proxy; the wait is the page's, not a synchronisation: the test holds with any delay shorter than the grace
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> cluster.node(1).close());
+    backSocket.awaitClosed();
+    Thread.sleep(PAGE_BACKOFF_MS);
+    assertTrue(isOnline(back), "online to the others while within the grace");
+    BridgeClient again = BridgeClient.connect(vertx, cluster.node(0).port(), backHttp.cookie());
+    stopped.get(60, TimeUnit.SECONDS);
+
+    assertEquals(false, watcher.take(about(away)).getJsonObject("body").getBoolean("online"), away);
+    assertEquals(List.of(), watcher.framesWhere(about(away)), "one announcement for " + away);
+    assertTrue(isOnline(back));
+    // the next word about the one who came back is his leaving now: none of his move was announced
+    again.close();
+    assertEquals(false, watcher.take(about(back)).getJsonObject("body").getBoolean("online"), back);
+    assertEquals(List.of(), watcher.framesWhere(about(back)), "nothing but his leaving for " + back);
+  }
+
+  private static Predicate<JsonObject> about(String name) {
+    return f -> "rec".equals(f.getString("type")) && "chat.presence".equals(f.getString("address"))
+      && name.equals(f.getJsonObject("body").getString("username"));
+  }
+
+  private static boolean isOnline(String name) {
+    JsonArray users = new Http(vertx, cluster.node(0).port()).withCookie(watcherHttp.cookie())
+      .get("/api/users?q=" + name).json().getJsonArray("users");
+    return users.size() == 1 && users.getJsonObject(0).getBoolean("online");
+  }
+}
