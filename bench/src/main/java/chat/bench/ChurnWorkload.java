@@ -66,7 +66,8 @@ final class ChurnWorkload {
       MSGS_PER_SECOND, Math.round(MEMBERS * MSGS_PER_SECOND));
     System.out.printf("%n[w8] %s%n", title);
     JsonObject s = h.series("w8-chat", t, title).put("members", MEMBERS);
-    List<Conn> conns = h.conns(t, MEMBERS, i -> "global", i -> List.of("chat.room.global"));
+    // presence too, as every page registers it: each member who leaves and comes back may be news to all the others
+    List<Conn> conns = h.conns(t, MEMBERS, i -> "global", i -> List.of("chat.room.global", "chat.presence"));
     s.put("connect", h.connect(t, conns, 200, false));
     List<RoomPlan> rooms = Workloads.globalPlan(conns, MSGS_PER_SECOND, 1, List.of()).rooms();
     Workloads.warmUp(h, t, rooms);
@@ -292,7 +293,7 @@ final class ChurnWorkload {
         ledger.lostBeforeLeaving.getTotalCount() == 0 ? null
           : Measure.round(ledger.lostBeforeLeaving.getMinValue() / 1000.0, 1)))
       .put("duplicated", c.duplicates).put("reordered", c.reordered)
-      .put("closedByServer", c.closedByServer)
+      .put("closedByServer", c.closedByServer).put("presenceEvents", c.presence)
       .put("reconnectMs", Measure.percentiles(ledger.rejoin)).put("reconnectFailures", ledger.rejoinFailures)
       .put("latencyMs", Measure.percentiles(c.latency)).put("replyMs", Measure.percentiles(c.ackLatency));
     if (!ledger.lostSamples.isEmpty()) {
@@ -457,6 +458,7 @@ final class ChurnWorkload {
       reconnect.getValue("max"), reconnect.getValue("count"), phase.getLong("reconnectFailures"),
       limits.getValue("worstP99Ms"), limits.getInteger("worstSecond", 0),
       limits.getBoolean("met") ? "limits met" : "LIMITS MISSED");
+    System.out.printf("  chat.presence events received by the members: %,d%n", phase.getLong("presenceEvents"));
     System.out.println("  history read back: " + phase.getJsonObject("history").encode());
     if (phase.containsKey("lostSamples")) {
       System.out.println("  lost, for example: " + phase.getJsonArray("lostSamples").encode());
@@ -619,6 +621,10 @@ final class ChurnWorkload {
         JsonObject p = (JsonObject) o;
         md.append("- ").append(p.getString("name")).append(": ").append(historyLine(p.getJsonObject("history")))
           .append('\n');
+        if (p.containsKey("presenceEvents")) {
+          md.append("- ").append(p.getString("name")).append(": ")
+            .append(Report.fmt(p.getValue("presenceEvents"))).append(" `chat.presence` events reached the members\n");
+        }
         p.getJsonArray("notes", new JsonArray()).forEach(n -> md.append("- ").append(p.getString("name")).append(": ")
           .append(n).append('\n'));
         if (p.containsKey("eventFailure")) {

@@ -34,6 +34,7 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
   private static final long PING_EVERY_MS = 1000;
   private static final int PING_GROUPS = 4;
   private static final int MAX_REPORTED_ERRORS = 5;
+  private static final String PRESENCE = "chat.presence";
   /** Ledger steps: seconds after the step's end that deliveries are still kept per second (the drain, and some). */
   private static final int LATE_SECONDS = 31;
   /** Ledger steps: a lost socket is not tried again once the step has been over this long. */
@@ -483,6 +484,8 @@ public final class ClientVerticle extends VerticleBase implements ClientShare {
           if (conn.trail != null) {
             conn.trail.stored((int) stamp[2], now);
           }
+        } else if (PRESENCE.equals(Frames.address(frame))) {
+          counters.presence++;
         }
       }
       case ERROR -> {

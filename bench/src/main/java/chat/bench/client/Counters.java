@@ -28,6 +28,8 @@ public final class Counters {
   /** Deliveries of an earlier step that came after its drain had ended (already counted lost there). */
   public long late;
   public long unknownFrames;
+  /** chat.presence events received (by the members that register it, as every page does). */
+  public long presence;
   /** Delivery latency: receipt − scheduled send, µs. */
   public final Histogram latency = newHistogram();
   /** Reply latency at the sender: reply − scheduled send, µs. */
@@ -78,6 +80,7 @@ public final class Counters {
     sum.reordered += reordered;
     sum.late += late;
     sum.unknownFrames += unknownFrames;
+    sum.presence += presence;
     sum.latency.add(latency);
     sum.ackLatency.add(ackLatency);
     sum.registration.add(registration);
@@ -104,7 +107,7 @@ public final class Counters {
       .put("denied", denied).put("closedByServer", closedByServer).put("slowClosed", slowClosed)
       .put("sent", sent).put("acked", acked).put("sendErrors", sendErrors).put("expected", expected)
       .put("delivered", delivered).put("duplicates", duplicates).put("reordered", reordered).put("late", late)
-      .put("unknownFrames", unknownFrames)
+      .put("unknownFrames", unknownFrames).put("presence", presence)
       .put("latency", encode(latency)).put("ackLatency", encode(ackLatency))
       .put("registration", encode(registration)).put("connectLatency", encode(connectLatency));
   }
@@ -126,6 +129,7 @@ public final class Counters {
     c.reordered = json.getLong("reordered");
     c.late = json.getLong("late");
     c.unknownFrames = json.getLong("unknownFrames");
+    c.presence = json.getLong("presence");
     c.latency.add(decode(json.getString("latency")));
     c.ackLatency.add(decode(json.getString("ackLatency")));
     c.registration.add(decode(json.getString("registration")));
