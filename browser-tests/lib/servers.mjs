@@ -228,6 +228,8 @@ export class Workspace {
       // the tests make their people from 127.0.0.1, several at once: the limits per address are lifted
       security: { bcryptCost: 4, passwordChecksAtOncePerAddress: 1000, loginsPerAddress: 100000 },
       rooms: ['general', 'news'],
+      // a closed page shows its user offline within a test's wait (PresenceGraceTest tests the grace itself)
+      presence: { offlineGraceSeconds: 1 },
       ...config,
     };
     const node = new ChatNode(name, this.file(`${name}.json`, full), port, path.join(this.dir, `${name}.log`));

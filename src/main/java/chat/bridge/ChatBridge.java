@@ -278,7 +278,8 @@ public final class ChatBridge {
   private void listening(SockJSSocket socket, String address) {
     String username = socketUser(socket);
     if (isBot(socket) && address.equals(Addresses.user(username)) && botsListening.add(socket)) {
-      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1));
+      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1)
+        .put("bot", true));
     }
   }
 
@@ -291,8 +292,10 @@ public final class ChatBridge {
     }
     socketsBySession.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     socketsByBot.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
-    if (!isBot(socket) || botsListening.remove(socket)) {
-      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1));
+    boolean bot = isBot(socket);
+    if (!bot || botsListening.remove(socket)) {
+      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1)
+        .put("bot", bot));
     }
   }
 

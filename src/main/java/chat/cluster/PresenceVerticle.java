@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * room's traffic (BENCHMARKS.md, W8). Within the grace this node keeps telling the cluster the user is here.
  * The users of a node that left the cluster (a restart, a crash) get the same grace on every node, and count as
  * online meanwhile: their pages reconnect to another node, and whoever is back within it was never announced gone,
- * nor back.
+ * nor back. Bots get no grace: a command for a bot that is gone must be answered "offline" at once, not reach
+ * nobody.
  */
 public class PresenceVerticle extends VerticleBase {
 
@@ -46,6 +47,8 @@ public class PresenceVerticle extends VerticleBase {
   private final Map<String, Long> leaving = new HashMap<>();
   /** Users whose node left the cluster within the grace, by username key, with the timer that announces them gone. */
   private final Map<String, Long> heldBack = new HashMap<>();
+  /** The username keys of the bots ever reported online, which get no grace. */
+  private final Set<String> bots = new HashSet<>();
   /** Nodes holding at least one socket per user, by username key; the same on every node. */
   private final Map<String, Set<String>> nodesByUser = new HashMap<>();
   private final Map<String, String> displayNames = new HashMap<>();
@@ -71,6 +74,7 @@ public class PresenceVerticle extends VerticleBase {
 
   private void onLocalSocket(Message<JsonObject> event) {
     String username = event.body().getString("username");
+    boolean bot = event.body().getBoolean("bot", false);
     int before = localSockets.getOrDefault(username, 0);
     int after = Math.max(0, before + event.body().getInteger("delta"));
     if (after == 0) {
@@ -81,26 +85,26 @@ public class PresenceVerticle extends VerticleBase {
     if (before == 0 && after > 0) {
       Long goneTimer = leaving.remove(username);
       if (goneTimer == null) {
-        report(username, true);
+        report(username, true, bot);
       } else {
         // back within the grace: the cluster was never told they left
         vertx.cancelTimer(goneTimer);
       }
     } else if (before > 0 && after == 0) {
-      if (offlineGraceMs == 0) {
-        report(username, false);
+      if (offlineGraceMs == 0 || bot) {
+        report(username, false, bot);
       } else {
         leaving.put(username, vertx.setTimer(offlineGraceMs, id -> {
           leaving.remove(username);
-          report(username, false);
+          report(username, false, false);
         }));
       }
     }
   }
 
-  private void report(String username, boolean online) {
+  private void report(String username, boolean online, boolean bot) {
     vertx.eventBus().publish(Addresses.PRESENCE_NODE, new JsonObject()
-      .put("node", cluster.nodeId()).put("username", username).put("online", online));
+      .put("node", cluster.nodeId()).put("username", username).put("online", online).put("bot", bot));
   }
 
   private void onNodeReport(Message<JsonObject> report) {
@@ -111,16 +115,21 @@ public class PresenceVerticle extends VerticleBase {
         // those within their grace are still here, as far as the cluster knows
         Set<String> here = new HashSet<>(localSockets.keySet());
         here.addAll(leaving.keySet());
+        List<String> botsHere = here.stream().filter(name -> bots.contains(RoomId.key(name))).toList();
         vertx.eventBus().publish(Addresses.PRESENCE_NODE, new JsonObject().put("node", cluster.nodeId())
-          .put("users", new JsonArray(List.copyOf(here))));
+          .put("users", new JsonArray(List.copyOf(here))).put("bots", new JsonArray(botsHere)));
       }
       return;
     }
     if (body.containsKey("users")) {
+      body.getJsonArray("bots", new JsonArray()).forEach(name -> bots.add(RoomId.key((String) name)));
       body.getJsonArray("users").forEach(name -> mark(node, (String) name, true));
       return;
     }
     String username = body.getString("username");
+    if (body.getBoolean("bot", false)) {
+      bots.add(RoomId.key(username));
+    }
     boolean wasOnline = isOnline(username);
     mark(node, username, body.getBoolean("online"));
     // the node where the socket changed speaks for the cluster, so browsers hear each change once
@@ -187,7 +196,7 @@ public class PresenceVerticle extends VerticleBase {
       .toList();
     for (String key : gone) {
       nodesByUser.remove(key);
-      if (offlineGraceMs == 0) {
+      if (offlineGraceMs == 0 || bots.contains(key)) {
         announceGone(key, live);
       } else {
         heldBack.put(key, vertx.setTimer(offlineGraceMs, id -> {

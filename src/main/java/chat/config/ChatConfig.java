@@ -157,6 +157,8 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
   /**
    * offlineGraceSeconds: how long after a user's last socket closes others are told they went offline; a page that
    * reconnects within it (a reload, a node's restart, a network change) shows no offline-online flicker to anyone.
+   * 30 s by default: a page that comes back to the node it was on, after that node's restart, does so 10–15 s after
+   * the restart began (a cold node's start plus the page's backoff of 1, 2, 4, then 5 s; W8 in BENCHMARKS.md).
    */
   public record Presence(int offlineGraceSeconds) {
   }
@@ -312,7 +314,7 @@ public record ChatConfig(Http http, Db db, List<String> rooms, Cluster cluster, 
       new Bots(bots.integer("maxPerUser", 10, 0, 1000), bots.integer("tokenFailuresPerMinute", 10, 1, 1_000_000),
         bots.integer("messagesPerSecond", 5, 1, 100_000), bots.integer("messageBurst", 10, 1, 100_000),
         bots.integer("maxChannels", 50, 0, 1_000_000), bots.bool("assistant", true), timeZone(bots)),
-      new Presence(presence.integer("offlineGraceSeconds", 5, 0, 3600)));
+      new Presence(presence.integer("offlineGraceSeconds", 30, 0, 3600)));
   }
 
   private static java.time.ZoneId timeZone(Section bots) {

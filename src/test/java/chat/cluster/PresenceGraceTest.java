@@ -5,6 +5,9 @@ import chat.support.Http;
 import chat.support.Names;
 import chat.support.TestCluster;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * presence.offlineGraceSeconds: a user whose page reconnects within it, to the same node or another, or away from
  * a node that left the cluster, is never announced offline and back; one who stays away is announced offline once,
- * after it. Two real nodes; the last test stops node 1.
+ * after it; a bot, which gets no grace, at once. Two real nodes; the last test stops node 1.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PresenceGraceTest {
@@ -89,6 +93,32 @@ class PresenceGraceTest {
 
   @Test
   @Order(2)
+  void aBotThatLeavesIsOfflineAtOnceSoItsCommandsAreRefused() {
+    String name = Names.unique("sleepy");
+    Http.Response made = watcherHttp.post("/api/bots", new JsonObject().put("name", name));
+    assertEquals(201, made.status(), made.body());
+    Http.Response commands = watcherHttp.call(HttpMethod.PUT, "/api/bots/" + name + "/commands",
+      new JsonArray().add(new JsonObject().put("name", name.toLowerCase()).put("description", "sleeps")).encode(),
+      "application/json");
+    assertEquals(200, commands.status(), commands.body());
+    BridgeClient bot = BridgeClient.connect(vertx, new WebSocketClientOptions(),
+      new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.node(1).port())
+        .addHeader("Authorization", "Bearer " + made.json().getString("token")), null, Duration.ofSeconds(10));
+    bot.register("chat.user." + name);
+    assertEquals(true, watcher.take(about(name)).getJsonObject("body").getBoolean("online"));
+
+    bot.close();
+    long closedAt = System.nanoTime();
+    assertEquals(false, watcher.take(about(name)).getJsonObject("body").getBoolean("online"));
+    long afterMs = (System.nanoTime() - closedAt) / 1_000_000;
+    assertTrue(afterMs < GRACE_SECONDS * 1000L / 2, "a bot is offline without the grace: " + afterMs + " ms");
+    BridgeClient.Reply refused = watcher.request("chat.send",
+      new JsonObject().put("room", "global").put("text", "/" + name.toLowerCase() + " wake up"));
+    assertEquals(404, refused.failureCode(), refused.frame().encode());
+  }
+
+  @Test
+  @Order(3)
   void theUsersOfANodeThatLeftGetTheGraceToo() throws Exception {
     int port1 = cluster.node(1).port();
     String back = Names.unique("back");

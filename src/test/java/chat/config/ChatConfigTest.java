@@ -37,7 +37,7 @@ class ChatConfigTest {
     assertEquals(12, config.security().bcryptCost());
     assertEquals(30, config.security().sessionTimeoutMinutes());
     assertEquals(new ChatConfig.Metrics(false, "127.0.0.1", 9100), config.metrics());
-    assertEquals(new ChatConfig.Presence(5), config.presence());
+    assertEquals(new ChatConfig.Presence(30), config.presence());
   }
 
   @Test
