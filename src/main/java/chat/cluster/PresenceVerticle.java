@@ -45,14 +45,20 @@ public class PresenceVerticle extends VerticleBase {
   private final Map<String, Integer> localSockets = new HashMap<>();
   /** Users whose last socket here closed within the grace, with the timer that will report them gone. */
   private final Map<String, Long> leaving = new HashMap<>();
-  /** Users whose node left the cluster within the grace, by username key, with the timer that announces them gone. */
-  private final Map<String, Long> heldBack = new HashMap<>();
+  /**
+   * Users whose node left the cluster within the grace, by username key: the timer that announces them gone, and
+   * when. A node that joins is told them too, or it would announce as new each one who comes back to it.
+   */
+  private final Map<String, Held> heldBack = new HashMap<>();
   /** The username keys of the bots ever reported online, which get no grace. */
   private final Set<String> bots = new HashSet<>();
   /** Nodes holding at least one socket per user, by username key; the same on every node. */
   private final Map<String, Set<String>> nodesByUser = new HashMap<>();
   private final Map<String, String> displayNames = new HashMap<>();
   private Set<String> knownNodes = Set.of();
+
+  private record Held(long timer, long untilMs) {
+  }
 
   public PresenceVerticle(ClusterView cluster, ChatConfig.Presence config) {
     this.cluster = cluster;
@@ -116,14 +122,24 @@ public class PresenceVerticle extends VerticleBase {
         Set<String> here = new HashSet<>(localSockets.keySet());
         here.addAll(leaving.keySet());
         List<String> botsHere = here.stream().filter(name -> bots.contains(RoomId.key(name))).toList();
+        long now = System.currentTimeMillis();
+        JsonObject held = new JsonObject();
+        heldBack.forEach((key, h) -> held.put(displayNames.getOrDefault(key, key), Math.max(0, h.untilMs() - now)));
         vertx.eventBus().publish(Addresses.PRESENCE_NODE, new JsonObject().put("node", cluster.nodeId())
-          .put("users", new JsonArray(List.copyOf(here))).put("bots", new JsonArray(botsHere)));
+          .put("users", new JsonArray(List.copyOf(here))).put("bots", new JsonArray(botsHere)).put("held", held));
       }
       return;
     }
     if (body.containsKey("users")) {
       body.getJsonArray("bots", new JsonArray()).forEach(name -> bots.add(RoomId.key((String) name)));
       body.getJsonArray("users").forEach(name -> mark(node, (String) name, true));
+      body.getJsonObject("held", new JsonObject()).forEach(entry -> {
+        String key = RoomId.key(entry.getKey());
+        if (!isOnlineKey(key)) {
+          displayNames.put(key, entry.getKey());
+          holdBack(key, ((Number) entry.getValue()).longValue());
+        }
+      });
       return;
     }
     String username = body.getString("username");
@@ -142,9 +158,9 @@ public class PresenceVerticle extends VerticleBase {
     String key = RoomId.key(username);
     displayNames.put(key, username);
     if (online) {
-      Long timer = heldBack.remove(key);
-      if (timer != null) {
-        vertx.cancelTimer(timer);
+      Held held = heldBack.remove(key);
+      if (held != null) {
+        vertx.cancelTimer(held.timer());
       }
       nodesByUser.computeIfAbsent(key, k -> new HashSet<>()).add(node);
     } else {
@@ -199,13 +215,21 @@ public class PresenceVerticle extends VerticleBase {
       if (offlineGraceMs == 0 || bots.contains(key)) {
         announceGone(key, live);
       } else {
-        heldBack.put(key, vertx.setTimer(offlineGraceMs, id -> {
-          heldBack.remove(key);
-          if (!nodesByUser.containsKey(key)) {
-            announceGone(key, cluster.liveNodes());
-          }
-        }));
+        holdBack(key, offlineGraceMs);
       }
+    }
+  }
+
+  private void holdBack(String key, long forMs) {
+    long timer = vertx.setTimer(Math.max(1, forMs), id -> {
+      heldBack.remove(key);
+      if (!nodesByUser.containsKey(key)) {
+        announceGone(key, cluster.liveNodes());
+      }
+    });
+    Held before = heldBack.put(key, new Held(timer, System.currentTimeMillis() + forMs));
+    if (before != null) {
+      vertx.cancelTimer(before.timer());
     }
   }
 
