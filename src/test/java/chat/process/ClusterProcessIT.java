@@ -27,6 +27,9 @@ class ClusterProcessIT {
   @RegisterExtension
   final ProcessFixture processes = new ProcessFixture();
 
+  /** The presence grace of these nodes: short, as the test waits for a user of the killed node to show offline. */
+  private static final int GRACE_SECONDS = 5;
+
   @Test
   void killedNodeLeavesTheOtherServingWithEveryAcceptedMessageStored() {
     int dbPort = Ports.free();
@@ -85,10 +88,11 @@ class ClusterProcessIT {
     }
     TestCluster.awaitTrue("node 2 alone", () -> health(http2).getInteger("clusterSize", 0) == 1);
     assertEquals("UP", health(http2).getString("status"));
-    // bob's socket was on the killed node: he shows offline everywhere within 15 s
+    // bob's socket was on the killed node: he shows offline everywhere once the node is found gone and the grace
+    // has passed, within 20 s
     TestCluster.awaitTrue("bob offline", () -> !alice.get("/api/users?q=bob").json().getJsonArray("users")
       .getJsonObject(0).getBoolean("online"));
-    assertTrue(System.nanoTime() - killedAt[0] < java.time.Duration.ofSeconds(15).toNanos());
+    assertTrue(System.nanoTime() - killedAt[0] < java.time.Duration.ofSeconds(15 + GRACE_SECONDS).toNanos());
 
     // node 2's assistant posts bob's reminder, once
     Http bobAgain = new Http(processes.vertx(), http2).logIn("bob", "bob-password1");
@@ -116,7 +120,8 @@ class ClusterProcessIT {
   }
 
   private JsonObject clusterNode(int httpPort, int hazelcastPort, List<Integer> members, String dbUrl) {
-    return ProcessFixture.nodeConfig(httpPort, dbUrl).put("cluster", processes.clusterSection(hazelcastPort, members));
+    return ProcessFixture.nodeConfig(httpPort, dbUrl).put("cluster", processes.clusterSection(hazelcastPort, members))
+      .put("presence", new JsonObject().put("offlineGraceSeconds", GRACE_SECONDS));
   }
 
   private JsonObject health(int port) {
