@@ -4,6 +4,7 @@ import chat.bus.Addresses;
 import chat.bus.RoomId;
 import chat.config.ChatConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +39,9 @@ public class PresenceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
   static final long NODE_CHECK_MS = 2000;
+  /** How often a starting node asks again the nodes that have not told it their users, and for how long at most. */
+  static final long SYNC_RETRY_MS = 500;
+  static final long SYNC_MAX_MS = 3000;
 
   private final ClusterView cluster;
   private final long offlineGraceMs;
@@ -56,6 +60,9 @@ public class PresenceVerticle extends VerticleBase {
   private final Map<String, Set<String>> nodesByUser = new HashMap<>();
   private final Map<String, String> displayNames = new HashMap<>();
   private Set<String> knownNodes = Set.of();
+  /** The nodes a starting node still waits to hear its users from. */
+  private final Set<String> unsynced = new HashSet<>();
+  private final Promise<Void> synced = Promise.promise();
 
   private record Held(long timer, long untilMs) {
   }
@@ -73,9 +80,39 @@ public class PresenceVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PRESENCE_LOCAL, this::onLocalSocket).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_NODE, this::onNodeReport).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PRESENCE_QUERY, this::onQuery).completion())
-      // a node that joins asks the others for their users
-      .onSuccess(v -> vertx.eventBus().publish(Addresses.PRESENCE_NODE,
-        new JsonObject().put("node", cluster.nodeId()).put("syncRequest", true)));
+      .compose(v -> syncWithTheOthers());
+  }
+
+  /**
+   * A node that joins asks the others for their users, and for those they hold back, before it serves: a page
+   * that reconnected to it sooner would be announced as new, though it never left. Asked again every
+   * {@link #SYNC_RETRY_MS} (a node that has only just seen this one's subscription may not reach it yet), for
+   * {@link #SYNC_MAX_MS} at most: a node that does not answer is still starting, and will say who it has.
+   */
+  private Future<Void> syncWithTheOthers() {
+    cluster.liveNodes().stream().filter(node -> !node.equals(cluster.nodeId())).forEach(unsynced::add);
+    if (unsynced.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    long started = System.nanoTime();
+    askForUsers();
+    vertx.setPeriodic(SYNC_RETRY_MS, id -> {
+      if (synced.future().isComplete()) {
+        vertx.cancelTimer(id);
+      } else if (System.nanoTime() - started >= SYNC_MAX_MS * 1_000_000) {
+        LOG.warn("presence: no list of users from {} within {} ms; serving without it", unsynced, SYNC_MAX_MS);
+        vertx.cancelTimer(id);
+        synced.tryComplete();
+      } else {
+        askForUsers();
+      }
+    });
+    return synced.future();
+  }
+
+  private void askForUsers() {
+    vertx.eventBus().publish(Addresses.PRESENCE_NODE,
+      new JsonObject().put("node", cluster.nodeId()).put("syncRequest", true));
   }
 
   private void onLocalSocket(Message<JsonObject> event) {
@@ -131,6 +168,9 @@ public class PresenceVerticle extends VerticleBase {
       return;
     }
     if (body.containsKey("users")) {
+      if (unsynced.remove(node) && unsynced.isEmpty()) {
+        synced.tryComplete();
+      }
       body.getJsonArray("bots", new JsonArray()).forEach(name -> bots.add(RoomId.key((String) name)));
       body.getJsonArray("users").forEach(name -> mark(node, (String) name, true));
       body.getJsonObject("held", new JsonObject()).forEach(entry -> {
