@@ -271,16 +271,21 @@ public final class ChatBridge {
     if (socket.webSession() != null) {
       socketsBySession.computeIfAbsent(socket.webSession().id(), id -> new HashSet<>()).add(socket);
     }
-    vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1));
+    tellPresence(username, 1, false);
   }
 
   /** A bot's socket counts as online from its registration on its own address, when commands can reach it. */
   private void listening(SockJSSocket socket, String address) {
     String username = socketUser(socket);
     if (isBot(socket) && address.equals(Addresses.user(username)) && botsListening.add(socket)) {
-      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", 1)
-        .put("bot", true));
+      tellPresence(username, 1, true);
     }
+  }
+
+  /** One more or one fewer socket of this user here (a bot's: it gets no offline grace). */
+  private void tellPresence(String username, int delta, boolean bot) {
+    vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", delta)
+      .put("bot", bot));
   }
 
   private void closed(SockJSSocket socket, String username) {
@@ -294,8 +299,7 @@ public final class ChatBridge {
     socketsByBot.values().removeIf(sockets -> sockets.remove(socket) && sockets.isEmpty());
     boolean bot = isBot(socket);
     if (!bot || botsListening.remove(socket)) {
-      vertx.eventBus().send(Addresses.PRESENCE_LOCAL, new JsonObject().put("username", username).put("delta", -1)
-        .put("bot", bot));
+      tellPresence(username, -1, bot);
     }
   }
 
