@@ -5,6 +5,7 @@ import chat.bus.Failure;
 import chat.bus.RoomId;
 import chat.cluster.ClusterView;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
@@ -42,7 +43,8 @@ final class ClusterSendLimit {
       return limiter.tryAcquire(userKey, System.nanoTime()) ? Future.succeededFuture(arrivedNanos)
         : Future.failedFuture(tooMany());
     }
-    return peers.request(Addresses.sendLimit(home), new JsonObject().put("user", userKey).put("bot", bot))
+    return peers.ask(home, Addresses.sendLimit(home), new JsonObject().put("user", userKey).put("bot", bot),
+        new DeliveryOptions())
       .map(answered -> arrivedNanos)
       // the home node is gone: count here until the members agree on a new home
       .recover(err -> Peers.unreachable(err) && limiter.tryAcquire(userKey, System.nanoTime())

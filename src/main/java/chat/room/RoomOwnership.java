@@ -78,9 +78,10 @@ final class RoomOwnership {
   }
 
   /**
-   * {@code settle}: the send went to an owner that did not answer in time, so it may be stored there, and a 503
+   * {@code settle}: the send went to an owner that has gone without answering, so it may be stored there, and a 503
    * ("not stored, send it again") would then be untrue: from here on it is stored or found under its cid, never
-   * refused as late. Such sends are few (only the ones whose owner answered late), so they cannot overload anyone.
+   * refused as late. Such sends are few (only the ones in flight when their owner went), so they cannot overload
+   * anyone.
    */
   private Future<ChatMessage> toOwnerAmong(RoomId room, NewMessage message, List<String> live, long arrivedNanos,
       boolean settle) {
@@ -92,14 +93,14 @@ final class RoomOwnership {
     if (settle) {
       forward.addHeader(Addresses.SETTLE_HEADER, "true");
     }
-    return peers.request(Addresses.roomOwner(owner), message.toJson(), forward)
+    return peers.ask(owner, Addresses.roomOwner(owner), message.toJson(), forward)
       .map(reply -> ChatMessage.fromJson((JsonObject) reply))
       .recover(err -> {
         if (!Peers.unreachable(err)) {
           return Future.failedFuture(err);
         }
-        // The owner cannot take it: still starting (a member before its verticles are up), draining, or dead and
-        // not yet noticed. Every node that finds it so turns to the same next one, the owner among the others
+        // The owner cannot take it: still starting (a member before its verticles are up), or gone with the send
+        // (or stuck on it for Peers.MEMBER_ANSWER_MS); a busy one is waited for, since it answers surely. Every node that finds it so turns to the same next one, the owner among the others
         // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe. The
         // time spent on the owner that did not answer is no queue of the next one's: its wait starts now.
         List<String> others = new ArrayList<>(live);
@@ -127,7 +128,7 @@ final class RoomOwnership {
     if (owner == null || owner.equals(cluster.nodeId())) {
       return countedHere(room, vote);
     }
-    return peers.request(Addresses.roomVote(owner), vote).map(JsonObject.class::cast)
+    return peers.ask(owner, Addresses.roomVote(owner), vote, new DeliveryOptions()).map(JsonObject.class::cast)
       .recover(err -> Peers.unreachable(err) ? countedHere(room, vote) : Future.failedFuture(err));
   }
 

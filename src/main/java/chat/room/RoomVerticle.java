@@ -58,7 +58,7 @@ public class RoomVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Peers peers = new Peers(vertx);
+    Peers peers = new Peers(vertx, cluster);
     sendLimit = new ClusterSendLimit(cluster, peers,
       new SendLimiter(config.security().messagesPerSecond(), config.security().messageBurst()),
       new SendLimiter(config.bots().messagesPerSecond(), config.bots().messageBurst()));
