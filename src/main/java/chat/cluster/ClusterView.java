@@ -46,6 +46,14 @@ public interface ClusterView {
     return liveNodes();
   }
 
+  /**
+   * The live node that has been a member longest: the same on every node (Hazelcast lists members in the order they
+   * joined), and it changes only when that node goes, not when one joins.
+   */
+  default String eldest() {
+    return liveNodes().isEmpty() ? nodeId() : liveNodes().get(0);
+  }
+
   /** Takes this node out of the live ones, here, until it has gone (or {@link #LEAVING_MS} has passed). */
   default void leaving(String nodeId) {
   }
@@ -122,6 +130,17 @@ public interface ClusterView {
           }
         }
         return changed;
+      }
+
+      public String eldest() {
+        long now = System.currentTimeMillis();
+        for (Member member : manager.getHazelcastInstance().getCluster().getMembers()) {
+          String node = member.getAttribute(NODE_ID_ATTRIBUTE);
+          if (node != null && !isLeaving(node, now)) {
+            return node;
+          }
+        }
+        return nodeId();
       }
 
       /** One walk over the member list per send, as {@link #liveNodes} makes, not that walk and then a second. */

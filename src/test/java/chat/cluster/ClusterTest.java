@@ -1,5 +1,7 @@
 package chat.cluster;
 
+import chat.app.ChatNode;
+import chat.bus.Addresses;
 import chat.bus.RoomId;
 import chat.support.BridgeClient;
 import chat.support.ClusterFixture;
@@ -7,7 +9,8 @@ import chat.support.Http;
 import chat.support.Names;
 import chat.support.TestCluster;
 import chat.support.TestNode;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,10 +177,98 @@ class ClusterTest {
     assertEquals(false, isOnline(watcher.http(), nodes.cluster().node(0).port(), name));
   }
 
+  /**
+   * A user whose last two sockets, on two nodes, close at once: each of those nodes hears its own report before the
+   * other's (made so here, as CI met it) and finds the user still on the other node. The user is announced offline
+   * all the same, once.
+   */
+  @Test
+  @Order(6)
+  void aUserWhoLeavesTwoNodesAtOnceIsAnnouncedOfflineOnce() {
+    User watcher = user("watcher", nodes.cluster().node(0));
+    watcher.bus().register("chat.presence");
+    String name = Names.unique("twotabs");
+    Predicate<JsonObject> about = f -> "rec".equals(f.getString("type"))
+      && name.equals(f.getJsonObject("body").getString("username"));
+    Http http = new Http(nodes.vertx(), nodes.cluster().node(1).port()).signUp(name);
+    List<ReportsAbout> reports = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reports.add(new ReportsAbout(nodes.cluster().node(i).node(), name, i > 0));
+    }
+    try {
+      BridgeClient one = BridgeClient.connect(nodes.vertx(), nodes.cluster().node(1).port(), http.cookie());
+      BridgeClient two = BridgeClient.connect(nodes.vertx(), nodes.cluster().node(2).port(), http.cookie());
+      assertEquals(true, watcher.bus().take(about).getJsonObject("body").getBoolean("online"));
+      TestCluster.awaitTrue("every node heard both sockets open",
+        () -> reports.stream().allMatch(r -> r.heardOnline() == 2));
+      one.close();
+      two.close();
+      assertEquals(false, watcher.bus().take(about).getJsonObject("body").getBoolean("online"));
+      assertEquals(List.of(), watcher.bus().framesWhere(about), "announced once");
+      assertEquals(false, isOnline(watcher.http(), nodes.cluster().node(0).port(), name));
+    } finally {
+      reports.forEach(ReportsAbout::close);
+    }
+  }
+
+  /**
+   * What one node hears of the nodes' reports about one user; when {@code crossing}, another node's report that the
+   * user has gone waits until this node's own has gone through.
+   */
+  private static final class ReportsAbout implements Handler<DeliveryContext<Object>> {
+    private final ChatNode node;
+    private final String username;
+    private final boolean crossing;
+    private int heardOnline;
+    private boolean ownOfflineDone;
+    private DeliveryContext<Object> heldOffline;
+
+    ReportsAbout(ChatNode node, String username, boolean crossing) {
+      this.node = node;
+      this.username = username;
+      this.crossing = crossing;
+      node.vertx().eventBus().addInboundInterceptor(this);
+    }
+
+    @Override
+    public void handle(DeliveryContext<Object> delivery) {
+      // the message's body: that of a delivery from another node is not decoded yet here
+      if (!Addresses.PRESENCE_NODE.equals(delivery.message().address())
+        || !(delivery.message().body() instanceof JsonObject report) || !username.equals(report.getString("username"))) {
+        delivery.next();
+        return;
+      }
+      boolean own = node.nodeId().equals(report.getString("node"));
+      DeliveryContext<Object> release = null;
+      synchronized (this) {
+        if (report.getBoolean("online")) {
+          heardOnline++;
+        } else if (crossing && !own && !ownOfflineDone) {
+          heldOffline = delivery;
+          return;
+        } else if (own) {
+          ownOfflineDone = true;
+          release = heldOffline;
+        }
+      }
+      delivery.next();
+      if (release != null) {
+        release.next();
+      }
+    }
+
+    synchronized int heardOnline() {
+      return heardOnline;
+    }
+
+    void close() {
+      node.vertx().eventBus().removeInboundInterceptor(this);
+    }
+  }
+
+  /** Whether the user shows online on the node on {@code port}, as asked by the user logged in on {@code anyUser}. */
   private static boolean isOnline(Http anyUser, int port, String name) {
-    JsonArray users = new Http(nodes.vertx(), port).withCookie(anyUser.cookie()).get("/api/users?q=" + name).json()
-      .getJsonArray("users");
-    return users.size() == 1 && users.getJsonObject(0).getBoolean("online");
+    return new Http(nodes.vertx(), port).withCookie(anyUser.cookie()).online(name);
   }
 
   @Test
