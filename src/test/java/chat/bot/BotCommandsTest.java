@@ -60,10 +60,6 @@ class BotCommandsTest {
     return made.json().getString("token");
   }
 
-  private static boolean online(Http asker, String user) {
-    return asker.get("/api/users?q=" + user).json().getJsonArray("users").stream().map(u -> (JsonObject) u)
-      .anyMatch(u -> user.equals(u.getString("username")) && u.getBoolean("online", false));
-  }
 
   @Test
   void aCommandOnOneNodeReachesItsBotOnTheOtherWhichAnswersInTheRoomOrToOnePerson() {
@@ -79,7 +75,7 @@ class BotCommandsTest {
     alice.bus().register("chat.room.global");
     bob.bus().register("chat.user." + bob.name());
     bob.bus().register("chat.room.global");
-    TestCluster.awaitTrue("the bot online on node 1", () -> online(alice.http(), name));
+    TestCluster.awaitTrue("the bot online on node 1", () -> alice.http().online(name));
 
     // listed for the page's completion
     JsonArray listed = alice.http().get("/api/commands").json().getJsonArray("commands");

@@ -92,7 +92,7 @@ class PresenceGraceTest {
     assertEquals(false, gone.getBoolean("online"), "the first word about him after he came online: " + gone);
     assertTrue(afterMs >= GRACE_SECONDS * 1000L - 200, "announced offline only after the grace: " + afterMs + " ms");
     assertEquals(List.of(), watcher.framesWhere(about(name)), "one announcement, no flicker");
-    assertEquals(false, isOnline(name));
+    assertEquals(false, watcherHttp.online(name));
   }
 
   @Test
@@ -143,7 +143,7 @@ class PresenceGraceTest {
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> cluster.node(1).close());
     sockets.get(0).awaitClosed();
     Thread.sleep(PAGE_BACKOFF_MS);
-    assertTrue(isOnline(toOther), "online to the others while within the grace");
+    assertTrue(watcherHttp.online(toOther), "online to the others while within the grace");
     List<BridgeClient> again = new ArrayList<>();
     again.add(BridgeClient.connect(vertx, cluster.node(0).port(), https.get(0).cookie()));
     stopped.get(60, TimeUnit.SECONDS);
@@ -154,7 +154,7 @@ class PresenceGraceTest {
     assertEquals(List.of(), watcher.framesWhere(about(away)), "one announcement for " + away);
     // the next word about those who came back is their leaving now: none of their moves was announced
     for (String name : List.of(toOther, toSame)) {
-      assertTrue(isOnline(name), name);
+      assertTrue(watcherHttp.online(name), name);
     }
     again.forEach(BridgeClient::close);
     for (String name : List.of(toOther, toSame)) {
@@ -169,9 +169,4 @@ class PresenceGraceTest {
       && name.equals(f.getJsonObject("body").getString("username"));
   }
 
-  private static boolean isOnline(String name) {
-    JsonArray users = new Http(vertx, cluster.node(0).port()).withCookie(watcherHttp.cookie())
-      .get("/api/users?q=" + name).json().getJsonArray("users");
-    return users.size() == 1 && users.getJsonObject(0).getBoolean("online");
-  }
 }

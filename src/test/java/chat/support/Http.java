@@ -66,6 +66,12 @@ public final class Http {
     return call(HttpMethod.GET, path, null, null);
   }
 
+  /** Whether {@code GET /api/users} on this node shows this user online to the one logged in here. */
+  public boolean online(String username) {
+    return get("/api/users?q=" + username).json().getJsonArray("users").stream().map(JsonObject.class::cast)
+      .anyMatch(user -> username.equals(user.getString("username")) && user.getBoolean("online", false));
+  }
+
   public Response post(String path, JsonObject body) {
     return call(HttpMethod.POST, path, body == null ? null : body.encode(), "application/json");
   }
