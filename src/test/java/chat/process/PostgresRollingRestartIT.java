@@ -175,8 +175,10 @@ class PostgresRollingRestartIT {
       config.getJsonObject("cluster").put("port", memberPorts.get(i)).put("members", members.copy())
         .put("name", "it-" + processes.dir().getFileName());
       config.getJsonObject("metrics").put("port", Ports.free());
-      // the one key added: users on a draining node send back to back, faster than the default 10 a second
-      config.put("security", new JsonObject().put("messagesPerSecond", 10_000).put("messageBurst", 10_000));
+      // the keys added: users on a draining node send back to back, faster than the default 10 messages and 30
+      // frames a second (a drain that answered fast enough spent a user's 60 frames of burst: a 429 in CI)
+      config.put("security", new JsonObject().put("messagesPerSecond", 10_000).put("messageBurst", 10_000)
+        .put("requestsPerSecond", 10_000).put("requestBurst", 10_000));
       nodes.add(new Node(i + 1, config));
     }
     // all three at once, as README starts them
