@@ -157,23 +157,30 @@ class ClusterTest {
     }
   }
 
+  /** Someone on node 0 whose page listens to presence. */
+  private User presenceWatcher() {
+    User watcher = user("watcher", nodes.cluster().node(0));
+    watcher.bus().register("chat.presence");
+    return watcher;
+  }
+
+  /** The presence events about this user. */
+  private static Predicate<JsonObject> presenceOf(String name) {
+    return f -> "rec".equals(f.getString("type")) && name.equals(f.getJsonObject("body").getString("username"));
+  }
+
   @Test
   @Order(6)
   void presenceIsClusterWide() {
-    User watcher = user("watcher", nodes.cluster().node(0));
-    watcher.bus().register("chat.presence");
+    User watcher = presenceWatcher();
     String name = Names.unique("comer");
     Http http = new Http(nodes.vertx(), nodes.cluster().node(2).port()).signUp(name);
     BridgeClient bus = BridgeClient.connect(nodes.vertx(), nodes.cluster().node(2).port(), http.cookie());
-    JsonObject online = watcher.bus().take(f -> "rec".equals(f.getString("type"))
-      && name.equals(f.getJsonObject("body").getString("username"))).getJsonObject("body");
-    assertEquals(true, online.getBoolean("online"));
+    assertEquals(true, watcher.bus().take(presenceOf(name)).getJsonObject("body").getBoolean("online"));
     TestCluster.awaitTrue("online via node 1", () -> isOnline(watcher.http(), nodes.cluster().node(1).port(), name));
 
     bus.close();
-    JsonObject offline = watcher.bus().take(f -> "rec".equals(f.getString("type"))
-      && name.equals(f.getJsonObject("body").getString("username"))).getJsonObject("body");
-    assertEquals(false, offline.getBoolean("online"));
+    assertEquals(false, watcher.bus().take(presenceOf(name)).getJsonObject("body").getBoolean("online"));
     assertEquals(false, isOnline(watcher.http(), nodes.cluster().node(0).port(), name));
   }
 
@@ -185,11 +192,9 @@ class ClusterTest {
   @Test
   @Order(6)
   void aUserWhoLeavesTwoNodesAtOnceIsAnnouncedOfflineOnce() {
-    User watcher = user("watcher", nodes.cluster().node(0));
-    watcher.bus().register("chat.presence");
+    User watcher = presenceWatcher();
     String name = Names.unique("twotabs");
-    Predicate<JsonObject> about = f -> "rec".equals(f.getString("type"))
-      && name.equals(f.getJsonObject("body").getString("username"));
+    Predicate<JsonObject> about = presenceOf(name);
     Http http = new Http(nodes.vertx(), nodes.cluster().node(1).port()).signUp(name);
     List<ReportsAbout> reports = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

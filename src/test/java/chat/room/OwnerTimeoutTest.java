@@ -43,22 +43,38 @@ class OwnerTimeoutTest {
     vertx.close().await();
   }
 
+  /** The node of the two that owns the room. */
+  private static TestNode ownerOf(String room) {
+    List<String> nodes = List.of(cluster.node(0).node().nodeId(), cluster.node(1).node().nodeId());
+    return RoomOwners.owner(room, nodes).equals(nodes.get(0)) ? cluster.node(0) : cluster.node(1);
+  }
+
+  private static TestNode theOther(TestNode node) {
+    return node == cluster.node(0) ? cluster.node(1) : cluster.node(0);
+  }
+
+  /**
+   * An owner's answer with the message of this text (the store's answer to the owner is a Saved, with the message
+   * one level down, and what the owner publishes to the room is no answer).
+   */
+  private static boolean isAnswerWith(DeliveryContext<Object> delivery, String text) {
+    return delivery.message().address().startsWith("__vertx.reply") && delivery.body() instanceof JsonObject body
+      && text.equals(body.getString("text"));
+  }
+
   @Test
   void aSendWithoutCidWhoseOwnerNeverAnsweredIsStoredOnceAfterTheReRoute() {
-    List<String> nodes = List.of(cluster.node(0).node().nodeId(), cluster.node(1).node().nodeId());
     String room = "topic.news";
-    TestNode owner = RoomOwners.owner(room, nodes).equals(nodes.get(0)) ? cluster.node(0) : cluster.node(1);
-    TestNode sendersNode = owner == cluster.node(0) ? cluster.node(1) : cluster.node(0);
+    TestNode owner = ownerOf(room);
+    TestNode sendersNode = theOther(owner);
 
     String name = Names.unique("lost");
     String text = "stored once, answered once " + name;
     Http http = new Http(vertx, sendersNode.port()).signUp(name);
     AtomicInteger dropped = new AtomicInteger();
-    // the owner's answer to the sender's node is lost on the way (the store's answer to the owner is a Saved, with
-    // the message one level down, and what the owner publishes to the room goes out as usual)
+    // the owner's answer to the sender's node is lost on the way
     Handler<DeliveryContext<Object>> loseTheAnswer = delivery -> {
-      if (delivery.message().address().startsWith("__vertx.reply") && delivery.body() instanceof JsonObject body
-        && text.equals(body.getString("text"))) {
+      if (isAnswerWith(delivery, text)) {
         dropped.incrementAndGet();
         return;
       }
@@ -85,10 +101,9 @@ class OwnerTimeoutTest {
    */
   @Test
   void aSendWhoseOwnerAnswersLateIsAnsweredByTheOwnerWhichKeepsTheRoom() {
-    List<String> nodes = List.of(cluster.node(0).node().nodeId(), cluster.node(1).node().nodeId());
     String room = "topic.general";
-    TestNode owner = RoomOwners.owner(room, nodes).equals(nodes.get(0)) ? cluster.node(0) : cluster.node(1);
-    TestNode sendersNode = owner == cluster.node(0) ? cluster.node(1) : cluster.node(0);
+    TestNode owner = ownerOf(room);
+    TestNode sendersNode = theOther(owner);
     String ownerId = owner.node().nodeId();
 
     String name = Names.unique("late");
@@ -98,8 +113,7 @@ class OwnerTimeoutTest {
     AtomicInteger askedToLetGo = new AtomicInteger();
     // the owner's answer takes 4 s to leave it, longer than a request between nodes used to wait
     Handler<DeliveryContext<Object>> answerLate = delivery -> {
-      if (delivery.message().address().startsWith("__vertx.reply") && delivery.body() instanceof JsonObject body
-        && text.equals(body.getString("text"))) {
+      if (isAnswerWith(delivery, text)) {
         delayed.incrementAndGet();
         owner.node().vertx().setTimer(4000, id -> delivery.next());
         return;
