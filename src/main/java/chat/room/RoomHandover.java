@@ -35,8 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Asking costs a round trip through the other nodes' room verticles, which under load can be seconds behind. So a
  * node that has seen the ordering nodes stay as they are for {@link #SETTLED_MS} takes a room it owns without
  * asking: no other node orders it any more, unless one has asked this node to let it go since (then it asks back,
- * below). A cluster at rest asks nothing; one asks only after a change, and when a send falls back to the next
- * owner because the owner did not answer in time.
+ * below). Not while it is asking already: the sends that come meanwhile wait for the answers, as the first did. A
+ * cluster at rest asks nothing; one asks only after a change, and when a send falls back to the next owner because
+ * the owner went without answering.
  *
  * <p>Two nodes that want the same room at once (their views differ for a moment) each let it go when asked: one whose
  * takeover was asked for the room meanwhile starts it again after a random pause, so one of them ends up holding it.
