@@ -55,7 +55,8 @@ final class Peers {
    */
   Future<Object> ask(String node, String address, JsonObject body, DeliveryOptions options) {
     Promise<Object> answer = Promise.promise();
-    asked.computeIfAbsent(node, n -> new HashMap<>()).put(answer, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MEMBER_ANSWER_MS + CHECK_MS));
+    long givenUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MEMBER_ANSWER_MS + CHECK_MS);
+    asked.computeIfAbsent(node, n -> new HashMap<>()).put(answer, givenUpAt);
     vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(MEMBER_ANSWER_MS))
       .onComplete(reply -> {
         forget(node, answer);

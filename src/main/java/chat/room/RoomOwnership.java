@@ -100,9 +100,10 @@ final class RoomOwnership {
           return Future.failedFuture(err);
         }
         // The owner cannot take it: still starting (a member before its verticles are up), or gone with the send
-        // (or stuck on it for Peers.MEMBER_ANSWER_MS); a busy one is waited for, since it answers surely. Every node that finds it so turns to the same next one, the owner among the others
-        // (who owns the room once it has gone), so the room keeps one orderer. A cid makes the retry safe. The
-        // time spent on the owner that did not answer is no queue of the next one's: its wait starts now.
+        // (or stuck on it for Peers.MEMBER_ANSWER_MS); a busy one is waited for, since it answers surely. Every
+        // node that finds it so turns to the same next one, the owner among the others (who owns the room once it
+        // has gone), so the room keeps one orderer. A cid makes the retry safe. The time spent on the owner that
+        // did not answer is no queue of the next one's: its wait starts now.
         List<String> others = new ArrayList<>(live);
         others.remove(owner);
         return toOwnerAmong(room, message, others, System.nanoTime(), settle || Peers.timedOut(err));
