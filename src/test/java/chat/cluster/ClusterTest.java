@@ -239,7 +239,8 @@ class ClusterTest {
     public void handle(DeliveryContext<Object> delivery) {
       // the message's body: that of a delivery from another node is not decoded yet here
       if (!Addresses.PRESENCE_NODE.equals(delivery.message().address())
-        || !(delivery.message().body() instanceof JsonObject report) || !username.equals(report.getString("username"))) {
+        || !(delivery.message().body() instanceof JsonObject report)
+        || !username.equals(report.getString("username"))) {
         delivery.next();
         return;
       }
