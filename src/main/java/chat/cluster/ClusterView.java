@@ -51,7 +51,8 @@ public interface ClusterView {
    * joined), and it changes only when that node goes, not when one joins.
    */
   default String eldest() {
-    return liveNodes().isEmpty() ? nodeId() : liveNodes().get(0);
+    List<String> live = liveNodes();
+    return live.isEmpty() ? nodeId() : live.get(0);
   }
 
   /** Takes this node out of the live ones, here, until it has gone (or {@link #LEAVING_MS} has passed). */

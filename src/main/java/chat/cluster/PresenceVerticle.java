@@ -188,7 +188,7 @@ public class PresenceVerticle extends VerticleBase {
     }
     boolean wasOnline = isOnline(username);
     mark(node, username, body.getBoolean("online"));
-    if (speaks() && wasOnline != isOnline(username)) {
+    if (wasOnline != isOnline(username) && speaks()) {
       announce(username, !wasOnline);
     }
   }

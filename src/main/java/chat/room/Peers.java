@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -58,14 +59,9 @@ final class Peers {
     long givenUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MEMBER_ANSWER_MS + CHECK_MS);
     asked.computeIfAbsent(node, n -> new HashMap<>()).put(answer, givenUpAt);
     vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(MEMBER_ANSWER_MS))
-      .onComplete(reply -> {
-        forget(node, answer);
-        if (reply.succeeded()) {
-          answer.tryComplete(reply.result().body());
-        } else {
-          answer.tryFail(reply.cause());
-        }
-      });
+      .map(Message::body)
+      .onComplete(ended -> forget(node, answer))
+      .onComplete(answer::tryComplete, answer::tryFail);
     return answer.future();
   }
 
@@ -110,14 +106,9 @@ final class Peers {
     long timer = vertx.setTimer(timeoutMs + 500, id -> answer.tryFail(
       new ReplyException(ReplyFailure.TIMEOUT, "no answer from " + address)));
     vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(timeoutMs))
-      .onComplete(reply -> {
-        vertx.cancelTimer(timer);
-        if (reply.succeeded()) {
-          answer.tryComplete(reply.result().body());
-        } else {
-          answer.tryFail(reply.cause());
-        }
-      });
+      .map(Message::body)
+      .onComplete(ended -> vertx.cancelTimer(timer))
+      .onComplete(answer::tryComplete, answer::tryFail);
     return answer.future();
   }
 
