@@ -60,7 +60,6 @@ class BotCommandsTest {
     return made.json().getString("token");
   }
 
-
   @Test
   void aCommandOnOneNodeReachesItsBotOnTheOtherWhichAnswersInTheRoomOrToOnePerson() {
     Person alice = person("alice", 0);

@@ -168,5 +168,4 @@ class PresenceGraceTest {
     return f -> "rec".equals(f.getString("type")) && "chat.presence".equals(f.getString("address"))
       && name.equals(f.getJsonObject("body").getString("username"));
   }
-
 }
